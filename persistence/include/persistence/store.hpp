@@ -1,0 +1,73 @@
+#pragma once
+// Durable state of the gateway in RocksDB: one column family per kind of
+// record, byte keys and values (the actors serialize their records), atomic
+// batches, and synced writes for anything that acknowledges a client.
+// Every call blocks on disk: call it only from the STORE actor's own thread
+// (a detached actor) or from start-up code, never from a scheduler thread.
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace rkgate::persistence {
+
+/// The kinds of records, each its own column family.
+enum class table {
+  orders,      ///< guid -> order record (JSON)
+  idempotency, ///< source \x1f external_id -> guid + body hash
+  tables,      ///< restaurant \x1f base table \x1f slot -> guid
+  licenses,    ///< instance guid -> last seqNumber
+  outbox,      ///< callback deliveries not yet acknowledged
+  events,      ///< events feed, keyed by time
+  meta,        ///< schema version and counters
+};
+
+const char* to_string(table t);
+
+/// A set of writes applied atomically.
+class write_batch {
+public:
+  void put(table t, std::string key, std::string value);
+  void erase(table t, std::string key);
+  bool empty() const { return ops_.empty(); }
+
+  struct op {
+    table t;
+    std::string key;
+    std::optional<std::string> value; ///< nullopt = erase
+  };
+  const std::vector<op>& ops() const { return ops_; }
+
+private:
+  std::vector<op> ops_;
+};
+
+class store {
+public:
+  /// Opens (creating when absent) the database at `path`; nullptr and
+  /// `*error` set on failure.
+  static std::unique_ptr<store> open(const std::string& path, std::string* error);
+  ~store();
+
+  /// Applies `batch`; with `sync` it is on disk when this returns.
+  /// Returns false and sets `*error` on failure.
+  bool write(const write_batch& batch, bool sync, std::string* error);
+
+  std::optional<std::string> get(table t, std::string_view key) const;
+
+  /// Calls `visit(key, value)` for every record whose key starts with
+  /// `prefix`, in key order, until `visit` returns false.
+  void scan(table t, std::string_view prefix,
+            const std::function<bool(std::string_view, std::string_view)>& visit) const;
+
+private:
+  struct impl;
+  explicit store(std::unique_ptr<impl> p);
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace rkgate::persistence
