@@ -37,10 +37,13 @@ struct scripted_response {
   std::string content_type = "application/xml; charset=utf-8";
   std::chrono::milliseconds delay{0}; ///< answer only after this long (timer, no sleep)
   bool drop_connection = false;       ///< close the socket without answering
+  std::map<std::string, std::string> headers; ///< extra response headers
 };
 
-/// An HTTP server on 127.0.0.1 (free port) on its own thread; `handler` runs
-/// for each request on that thread.
+/// An HTTP/1.1 server on 127.0.0.1 (free port) on its own thread; `handler`
+/// runs for each request on that thread (a throwing handler gives a 500).
+/// Request bodies need Content-Length (chunked ones get a 501); connections
+/// are kept alive unless the client sends `Connection: close`.
 class local_server {
 public:
   explicit local_server(std::function<scripted_response(const served_request&)> handler);

@@ -2,13 +2,18 @@
 // Child processes for end-to-end tests: rk7sim and rkgate started on free
 // loopback ports, ready when they print `READY <port>` on stdout.
 
+#include <atomic>
 #include <chrono>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace rkgate::test {
 
-/// Absolute path of a binary built in this build tree (e.g. "rk7sim").
+/// Absolute path of a binary built in this build tree (e.g. "rk7sim"),
+/// searched for under RKGATE_BINARY_DIR; throws std::runtime_error when absent.
 std::string binary_path(const std::string& name);
 
 class child {
@@ -28,12 +33,22 @@ public:
   int stop(int signal);
   /// What the child wrote to stderr so far (captured to a temp file).
   std::string stderr_text() const;
+  /// What the child wrote to stdout so far (kept drained after READY so the
+  /// child never blocks on a full pipe).
+  std::string stdout_text() const;
 
 private:
+  void drain_stdout();
+  int reap(int signal); ///< kill + waitpid; returns the wait status
+
   int pid_ = -1;
   int port_ = 0;
   int stdout_fd_ = -1;
   std::string stderr_path_;
+  mutable std::mutex stdout_mutex_;
+  std::string stdout_text_;
+  std::atomic<bool> stop_draining_{false};
+  std::thread drainer_;
 };
 
 } // namespace rkgate::test
