@@ -1,0 +1,60 @@
+#pragma once
+// The load engine of rkgate-bench: HTTP/1.1 keep-alive connections driven by
+// one epoll loop, closed-loop (each connection sends again when answered) or
+// open-loop (requests arrive at a fixed rate whatever the server does;
+// latency counts from the intended send time, so a stalled server cannot hide
+// its queueing: no coordinated omission).
+
+#include "bench/histogram.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rkgate::bench {
+
+/// One kind of request in the mix. `path`, `body` and header values may
+/// contain `{seq}` (a run-wide unique number) and `{mod:N}` (seq % N + 1).
+struct request_template {
+  std::string name;
+  double weight = 1;
+  std::string method = "GET";
+  std::string path = "/";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+struct load_options {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+  int connections = 64;
+  double rate = 0; ///< requests per second for open loop; 0 = closed loop
+  std::chrono::milliseconds duration{10000};
+  std::chrono::milliseconds warmup{1000}; ///< not recorded
+  std::vector<request_template> mix;
+  bool progress = true; ///< a line a second on stderr
+};
+
+struct route_stats {
+  histogram latency;
+  std::uint64_t responses = 0;
+  std::uint64_t failures = 0; ///< no response: connection error or closed
+  std::map<int, std::uint64_t> statuses;
+};
+
+struct load_result {
+  std::map<std::string, route_stats> routes;
+  histogram all;
+  double measured_seconds = 0;
+  std::uint64_t recorded = 0;
+  double throughput() const { return measured_seconds > 0 ? recorded / measured_seconds : 0; }
+};
+
+/// Runs the load until `duration` has passed (plus warm-up); throws
+/// std::runtime_error when no connection can be made.
+load_result run_load(const load_options& options);
+
+} // namespace rkgate::bench

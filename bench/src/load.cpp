@@ -1,0 +1,383 @@
+#include "bench/load.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <stdexcept>
+#include <strings.h>
+
+namespace rkgate::bench {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+using time_point = clock_type::time_point;
+
+std::uint64_t nanos_between(time_point a, time_point b) {
+  auto d = std::chrono::duration_cast<std::chrono::nanoseconds>(b - a).count();
+  return d > 0 ? static_cast<std::uint64_t>(d) : 0;
+}
+
+// Expands {seq} and {mod:N} in `text`.
+std::string expand(const std::string& text, std::uint64_t seq) {
+  if (text.find('{') == std::string::npos)
+    return text;
+  std::string out;
+  out.reserve(text.size() + 16);
+  for (std::size_t i = 0; i < text.size();) {
+    if (text.compare(i, 5, "{seq}") == 0) {
+      out += std::to_string(seq);
+      i += 5;
+    } else if (text.compare(i, 5, "{mod:") == 0) {
+      auto end = text.find('}', i);
+      std::uint64_t n = std::stoull(text.substr(i + 5, end - i - 5));
+      out += std::to_string(seq % (n ? n : 1) + 1);
+      i = end + 1;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
+}
+
+// Parses one HTTP/1.1 response from the front of `in`. Returns the number of
+// bytes it used, 0 when incomplete, or npos when the bytes are not HTTP.
+struct parsed_response {
+  int status = 0;
+  bool close = false;
+};
+
+std::size_t parse_response(const std::string& in, parsed_response& out) {
+  auto head_end = in.find("\r\n\r\n");
+  if (head_end == std::string::npos)
+    return 0;
+  if (in.compare(0, 5, "HTTP/") != 0)
+    return std::string::npos;
+  auto sp = in.find(' ');
+  out.status = std::atoi(in.c_str() + sp + 1);
+  std::size_t content_length = 0;
+  bool chunked = false;
+  out.close = false;
+  std::size_t pos = in.find("\r\n") + 2;
+  while (pos < head_end) {
+    auto eol = in.find("\r\n", pos);
+    auto colon = in.find(':', pos);
+    if (colon != std::string::npos && colon < eol) {
+      auto name_len = colon - pos;
+      auto value = in.substr(colon + 1, eol - colon - 1);
+      value.erase(0, value.find_first_not_of(' '));
+      auto is = [&](const char* n) {
+        return name_len == std::strlen(n) && strncasecmp(in.c_str() + pos, n, name_len) == 0;
+      };
+      if (is("content-length"))
+        content_length = std::stoull(value);
+      else if (is("transfer-encoding"))
+        chunked = strcasestr(value.c_str(), "chunked") != nullptr;
+      else if (is("connection"))
+        out.close = strcasestr(value.c_str(), "close") != nullptr;
+    }
+    pos = eol + 2;
+  }
+  std::size_t body = head_end + 4;
+  if (!chunked)
+    return in.size() >= body + content_length ? body + content_length : 0;
+  // Chunked: walk the chunks to the terminating zero-size one.
+  for (std::size_t p = body;;) {
+    auto eol = in.find("\r\n", p);
+    if (eol == std::string::npos)
+      return 0;
+    std::size_t size = std::stoull(in.substr(p, eol - p), nullptr, 16);
+    p = eol + 2 + size + 2;
+    if (p > in.size())
+      return 0;
+    if (size == 0)
+      return p;
+  }
+}
+
+struct connection {
+  int fd = -1;
+  bool connected = false;
+  bool busy = false;
+  std::string out;
+  std::size_t out_pos = 0;
+  std::string in;
+  std::size_t route = 0;
+  time_point intended;
+};
+
+class engine {
+public:
+  explicit engine(const load_options& o) : opt_(o) {
+    if (opt_.mix.empty())
+      throw std::runtime_error("no requests in the mix");
+    double total = 0;
+    for (auto& r : opt_.mix)
+      cumulative_.push_back(total += r.weight);
+    epoll_ = epoll_create1(0);
+    resolve();
+  }
+
+  ~engine() {
+    for (auto& c : conns_)
+      if (c.fd >= 0)
+        ::close(c.fd);
+    ::close(epoll_);
+  }
+
+  load_result run() {
+    conns_.resize(static_cast<std::size_t>(opt_.connections));
+    for (std::size_t i = 0; i < conns_.size(); ++i)
+      open(i);
+    auto start = clock_type::now();
+    measure_from_ = start + opt_.warmup;
+    auto end = measure_from_ + opt_.duration;
+    next_arrival_ = start;
+    auto next_progress = start + std::chrono::seconds(1);
+    std::uint64_t last_done = 0;
+    if (opt_.rate <= 0)
+      for (std::size_t i = 0; i < conns_.size(); ++i)
+        pending_.push_back(start);
+    std::vector<epoll_event> events(conns_.size() + 1);
+    while (true) {
+      auto now = clock_type::now();
+      if (now >= end)
+        break;
+      if (opt_.rate > 0) {
+        auto step = std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 / opt_.rate));
+        while (next_arrival_ <= now) {
+          pending_.push_back(next_arrival_);
+          next_arrival_ += step;
+        }
+      }
+      dispatch(now);
+      if (opt_.progress && now >= next_progress) {
+        std::fprintf(stderr, "  %6.1fs  %8llu responses/s  %zu queued\n",
+                     std::chrono::duration<double>(now - start).count(),
+                     static_cast<unsigned long long>(done_ - last_done), pending_.size());
+        last_done = done_;
+        next_progress += std::chrono::seconds(1);
+      }
+      int wait_ms = 100;
+      if (opt_.rate > 0)
+        wait_ms = static_cast<int>(std::max<std::int64_t>(
+          0, std::chrono::duration_cast<std::chrono::milliseconds>(next_arrival_ - now).count()));
+      int n = epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), wait_ms);
+      for (int i = 0; i < n; ++i)
+        on_event(events[static_cast<std::size_t>(i)].data.u64, events[static_cast<std::size_t>(i)].events);
+    }
+    result_.measured_seconds = std::chrono::duration<double>(end - measure_from_).count();
+    return std::move(result_);
+  }
+
+private:
+  void resolve() {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* res = nullptr;
+    auto port = std::to_string(opt_.port);
+    if (getaddrinfo(opt_.host.c_str(), port.c_str(), &hints, &res) != 0 || !res)
+      throw std::runtime_error("cannot resolve " + opt_.host);
+    std::memcpy(&addr_, res->ai_addr, res->ai_addrlen);
+    addr_len_ = res->ai_addrlen;
+    freeaddrinfo(res);
+  }
+
+  void open(std::size_t i) {
+    auto& c = conns_[i];
+    if (c.fd >= 0)
+      ::close(c.fd);
+    c = connection{};
+    c.fd = socket(addr_.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int one = 1;
+    setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    int rc = connect(c.fd, reinterpret_cast<sockaddr*>(&addr_), addr_len_);
+    if (rc != 0 && errno != EINPROGRESS)
+      throw std::runtime_error(std::string("connect: ") + std::strerror(errno));
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP;
+    ev.data.u64 = i;
+    epoll_ctl(epoll_, EPOLL_CTL_ADD, c.fd, &ev);
+  }
+
+  std::size_t pick_route() {
+    rng_ ^= rng_ << 13;
+    rng_ ^= rng_ >> 7;
+    rng_ ^= rng_ << 17;
+    double x = (rng_ >> 11) * (1.0 / 9007199254740992.0) * cumulative_.back();
+    return static_cast<std::size_t>(
+      std::upper_bound(cumulative_.begin(), cumulative_.end(), x) - cumulative_.begin());
+  }
+
+  // Hands queued arrivals to idle connections.
+  void dispatch(time_point) {
+    for (std::size_t i = 0; i < conns_.size() && !pending_.empty(); ++i) {
+      auto& c = conns_[i];
+      if (c.connected && !c.busy) {
+        send(i, pending_.front());
+        pending_.pop_front();
+      }
+    }
+  }
+
+  void send(std::size_t i, time_point intended) {
+    auto& c = conns_[i];
+    c.route = std::min(pick_route(), opt_.mix.size() - 1);
+    auto& t = opt_.mix[c.route];
+    auto seq = seq_++;
+    auto body = expand(t.body, seq);
+    c.out = t.method + " " + expand(t.path, seq) + " HTTP/1.1\r\nHost: " + opt_.host +
+            "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    for (auto& [k, v] : t.headers)
+      c.out += k + ": " + expand(v, seq) + "\r\n";
+    if (!body.empty() && !has_header(t, "content-type"))
+      c.out += "Content-Type: application/json\r\n";
+    c.out += "\r\n" + body;
+    c.out_pos = 0;
+    c.busy = true;
+    c.intended = intended;
+    flush(i);
+  }
+
+  static bool has_header(const request_template& t, const char* name) {
+    for (auto& h : t.headers)
+      if (strcasecmp(h.first.c_str(), name) == 0)
+        return true;
+    return false;
+  }
+
+  void flush(std::size_t i) {
+    auto& c = conns_[i];
+    while (c.out_pos < c.out.size()) {
+      auto n = ::send(c.fd, c.out.data() + c.out_pos, c.out.size() - c.out_pos, MSG_NOSIGNAL);
+      if (n < 0) {
+        if (errno != EAGAIN)
+          fail(i);
+        return;
+      }
+      c.out_pos += static_cast<std::size_t>(n);
+    }
+  }
+
+  void on_event(std::uint64_t i, std::uint32_t ev) {
+    auto& c = conns_[i];
+    if (!c.connected && (ev & EPOLLOUT)) {
+      int err = 0;
+      socklen_t len = sizeof err;
+      getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len);
+      if (err != 0)
+        throw std::runtime_error(std::string("connect: ") + std::strerror(err));
+      c.connected = true;
+      epoll_event mod{};
+      mod.events = EPOLLIN | EPOLLRDHUP;
+      mod.data.u64 = i;
+      epoll_ctl(epoll_, EPOLL_CTL_MOD, c.fd, &mod);
+      return;
+    }
+    if (c.busy && c.out_pos < c.out.size())
+      flush(i);
+    if (ev & EPOLLIN) {
+      char buf[65536];
+      while (true) {
+        auto n = ::recv(c.fd, buf, sizeof buf, 0);
+        if (n > 0) {
+          c.in.append(buf, static_cast<std::size_t>(n));
+          continue;
+        }
+        if (n == 0 || errno != EAGAIN) {
+          consume(i);
+          fail(i);
+          return;
+        }
+        break;
+      }
+      consume(i);
+    } else if (ev & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+      fail(i);
+    }
+  }
+
+  void consume(std::size_t i) {
+    auto& c = conns_[i];
+    if (!c.busy)
+      return;
+    parsed_response r;
+    auto used = parse_response(c.in, r);
+    if (used == 0)
+      return;
+    if (used == std::string::npos) {
+      fail(i);
+      return;
+    }
+    c.in.erase(0, used);
+    auto now = clock_type::now();
+    if (c.intended >= measure_from_) {
+      auto& s = result_.routes[opt_.mix[c.route].name];
+      auto lat = nanos_between(c.intended, now);
+      s.latency.record(lat);
+      result_.all.record(lat);
+      ++s.responses;
+      ++s.statuses[r.status];
+      ++result_.recorded;
+    }
+    ++done_;
+    c.busy = false;
+    if (r.close) {
+      open(i);
+      if (opt_.rate <= 0)
+        pending_.push_back(now);
+      return;
+    }
+    if (opt_.rate <= 0)
+      send(i, now);
+    else if (!pending_.empty()) {
+      auto t = pending_.front();
+      pending_.pop_front();
+      send(i, t);
+    }
+  }
+
+  // A connection died: count the request as failed and reconnect.
+  void fail(std::size_t i) {
+    auto& c = conns_[i];
+    if (c.busy && c.intended >= measure_from_)
+      ++result_.routes[opt_.mix[c.route].name].failures;
+    bool closed_loop = opt_.rate <= 0;
+    auto was_busy = c.busy;
+    open(i);
+    if (closed_loop && was_busy)
+      pending_.push_back(clock_type::now());
+  }
+
+  load_options opt_;
+  std::vector<double> cumulative_;
+  std::vector<connection> conns_;
+  std::deque<time_point> pending_;
+  time_point measure_from_, next_arrival_;
+  sockaddr_storage addr_{};
+  socklen_t addr_len_ = 0;
+  int epoll_ = -1;
+  std::uint64_t seq_ = 1, done_ = 0, rng_ = 0x9E3779B97F4A7C15ULL;
+  load_result result_;
+};
+
+} // namespace
+
+load_result run_load(const load_options& options) {
+  engine e(options);
+  return e.run();
+}
+
+} // namespace rkgate::bench
