@@ -55,6 +55,21 @@ RK7_COMMAND(get_license_seq, license_seq, "GetXMLLicenseInstanceSeqNumber")
 
 template <class Reply> result<Reply> parse(std::string_view xml);
 
+// The replies parse() knows (explicit specializations, defined in src/parse.cpp).
+template <> result<system_info> parse<system_info>(std::string_view xml);
+template <> result<ref_list> parse<ref_list>(std::string_view xml);
+template <> result<reference> parse<reference>(std::string_view xml);
+template <> result<order_menu> parse<order_menu>(std::string_view xml);
+template <> result<dish_rests> parse<dish_rests>(std::string_view xml);
+template <> result<created_order> parse<created_order>(std::string_view xml);
+template <> result<saved_order> parse<saved_order>(std::string_view xml);
+template <> result<calculated_order> parse<calculated_order>(std::string_view xml);
+template <> result<validation> parse<validation>(std::string_view xml);
+template <> result<order> parse<order>(std::string_view xml);
+template <> result<order_list> parse<order_list>(std::string_view xml);
+template <> result<ack> parse<ack>(std::string_view xml);
+template <> result<license_seq> parse<license_seq>(std::string_view xml);
+
 /// Parses the reply to `Request`.
 template <class Request>
 result<typename command_traits<Request>::reply> parse_reply(std::string_view xml) {

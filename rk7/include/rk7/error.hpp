@@ -44,7 +44,7 @@ template <class T>
 class result {
 public:
   result(T value) : v_(std::move(value)) {}
-  result(error err) : v_(std::move(err)) {}
+  result(rk7::error err) : v_(std::move(err)) {}
 
   explicit operator bool() const { return v_.index() == 0; }
   T& value() { return std::get<0>(v_); }

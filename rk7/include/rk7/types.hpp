@@ -96,6 +96,7 @@ struct get_ref_data {
 /// One reference-book item: every attribute as text (servers differ in which
 /// they send), the `Childs/Child ChildIdent` list, and RIChildItems children.
 struct ref_item {
+  std::string tag; ///< element name: "Item", or the class name (e.g. TSelector) under RIChildItems
   std::map<std::string, std::string> attrs;
   std::vector<std::int64_t> child_idents;
   std::vector<ref_item> children;
@@ -220,6 +221,7 @@ struct dish_line {
   int state = 0; ///< 1 open, 3 fixed, 4 printed, 5 partly closed, 6 closed, 7 deleted
   bool is_combo = false;
   std::vector<modi_line> modis;
+  std::vector<dish_line> components; ///< combo components (Combo/Component)
 };
 
 struct discount_line {
@@ -228,6 +230,7 @@ struct discount_line {
   std::string name;
   kopecks amount = 0; ///< negative for a markup, as r_keeper reports it
   std::int64_t uni = 0;
+  std::string line_guid;
 };
 
 struct payment_line {
