@@ -24,6 +24,10 @@ struct cidr {
   bool contains(const std::string& address) const;
 };
 
+/// Parses "10.0.0.0/8", "fd00::/8" or a bare address (a one-address range);
+/// nullopt otherwise.
+std::optional<cidr> parse_cidr(const std::string& text);
+
 struct server_section {
   std::string listen_host = "0.0.0.0";
   std::uint16_t listen_port = 11111;
@@ -44,6 +48,9 @@ struct events_section {
 struct rate_limit {
   double per_second = 0;
 };
+
+/// Parses "50/s", "600/m", "1000/h"; nullopt otherwise (or for 0).
+std::optional<rate_limit> parse_rate_limit(const std::string& text);
 
 struct source {
   std::string name;
@@ -135,7 +142,7 @@ struct problem {
 /// The loaded configuration, or every problem found.
 using load_result = std::variant<gateway, std::vector<problem>>;
 
-/// Reads and validates a YAML file. `*_env` keys read the named environment
+/// Reads and validates a YAML file; problems come sorted by line. `*_env` keys read the named environment
 /// variable; a missing variable is a problem.
 load_result load_file(const std::string& path);
 
