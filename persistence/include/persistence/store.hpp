@@ -57,10 +57,13 @@ public:
   /// Returns false and sets `*error` on failure.
   bool write(const write_batch& batch, bool sync, std::string* error);
 
+  /// The value at `key`, nullopt when absent; throws std::runtime_error on an
+  /// I/O error or corruption (which must not read as "absent").
   std::optional<std::string> get(table t, std::string_view key) const;
 
   /// Calls `visit(key, value)` for every record whose key starts with
-  /// `prefix`, in key order, until `visit` returns false.
+  /// `prefix`, in key order (bytewise), until `visit` returns false; an empty
+  /// prefix visits the whole table. Throws std::runtime_error on an I/O error.
   void scan(table t, std::string_view prefix,
             const std::function<bool(std::string_view, std::string_view)>& visit) const;
 

@@ -1,0 +1,132 @@
+#include "persistence/store.hpp"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+
+namespace rkgate::persistence {
+
+namespace {
+
+constexpr std::array<table, 7> all_tables = {table::orders,   table::idempotency, table::tables,
+                                             table::licenses, table::outbox,      table::events,
+                                             table::meta};
+
+rocksdb::Slice slice(std::string_view text) { return rocksdb::Slice(text.data(), text.size()); }
+
+} // namespace
+
+struct store::impl {
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles; ///< every family the DB holds
+  std::array<rocksdb::ColumnFamilyHandle*, all_tables.size()> by_table{};
+
+  rocksdb::ColumnFamilyHandle* family(table t) const {
+    return by_table[static_cast<std::size_t>(t)];
+  }
+
+  ~impl() {
+    if (!db)
+      return;
+    for (auto* handle : handles)
+      db->DestroyColumnFamilyHandle(handle);
+    db->Close();
+  }
+};
+
+std::unique_ptr<store> store::open(const std::string& path, std::string* error) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+
+  // Open every family already there (Open refuses to leave one out) plus ours.
+  std::vector<std::string> names;
+  if (!rocksdb::DB::ListColumnFamilies(options, path, &names).ok())
+    names.clear(); // a new database
+  if (std::find(names.begin(), names.end(), rocksdb::kDefaultColumnFamilyName) == names.end())
+    names.push_back(rocksdb::kDefaultColumnFamilyName);
+  for (table t : all_tables)
+    if (std::find(names.begin(), names.end(), to_string(t)) == names.end())
+      names.emplace_back(to_string(t));
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const auto& name : names)
+    families.emplace_back(name, rocksdb::ColumnFamilyOptions(options));
+
+  auto state = std::make_unique<impl>();
+  rocksdb::DB* db = nullptr;
+  const rocksdb::Status status = rocksdb::DB::Open(options, path, families, &state->handles, &db);
+  if (!status.ok()) {
+    if (error)
+      *error = "cannot open the database at " + path + ": " + status.ToString();
+    return nullptr;
+  }
+  state->db.reset(db);
+  for (std::size_t i = 0; i < names.size(); ++i)
+    for (std::size_t k = 0; k < all_tables.size(); ++k)
+      if (names[i] == to_string(all_tables[k]))
+        state->by_table[k] = state->handles[i];
+  return std::unique_ptr<store>(new store(std::move(state)));
+}
+
+store::store(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+
+store::~store() = default;
+
+bool store::write(const write_batch& batch, bool sync, std::string* error) {
+  rocksdb::WriteBatch rocks_batch;
+  for (const auto& op : batch.ops()) {
+    const rocksdb::Status status =
+        op.value ? rocks_batch.Put(impl_->family(op.t), op.key, *op.value)
+                 : rocks_batch.Delete(impl_->family(op.t), op.key);
+    if (!status.ok()) {
+      if (error)
+        *error = status.ToString();
+      return false;
+    }
+  }
+  rocksdb::WriteOptions options;
+  options.sync = sync;
+  const rocksdb::Status status = impl_->db->Write(options, &rocks_batch);
+  if (!status.ok()) {
+    if (error)
+      *error = "write failed: " + status.ToString();
+    return false;
+  }
+  return true;
+}
+
+std::optional<std::string> store::get(table t, std::string_view key) const {
+  std::string value;
+  const rocksdb::Status status =
+      impl_->db->Get(rocksdb::ReadOptions(), impl_->family(t), slice(key), &value);
+  if (status.IsNotFound())
+    return std::nullopt;
+  if (!status.ok()) // I/O error or corruption: not the same as "absent"
+    throw std::runtime_error(std::string("read from ") + to_string(t)
+                             + " failed: " + status.ToString());
+  return value;
+}
+
+void store::scan(table t, std::string_view prefix,
+                 const std::function<bool(std::string_view, std::string_view)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->family(t)));
+  for (it->Seek(slice(prefix)); it->Valid(); it->Next()) {
+    const rocksdb::Slice key = it->key();
+    if (!key.starts_with(slice(prefix)))
+      break;
+    const rocksdb::Slice value = it->value();
+    if (!visit(std::string_view(key.data(), key.size()),
+               std::string_view(value.data(), value.size())))
+      return;
+  }
+  if (!it->status().ok())
+    throw std::runtime_error(std::string("scan of ") + to_string(t)
+                             + " failed: " + it->status().ToString());
+}
+
+} // namespace rkgate::persistence
