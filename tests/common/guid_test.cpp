@@ -1,0 +1,40 @@
+#include <common/guid.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <regex>
+#include <set>
+
+using namespace rkgate;
+
+TEST_CASE("new_guid is an upper-case version 4 GUID in braces", "[common][guid]") {
+  static const std::regex form(
+      R"(\{[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}\})");
+  std::set<std::string> seen;
+  for (int i = 0; i < 100; ++i) {
+    const std::string guid = new_guid();
+    CHECK(std::regex_match(guid, form));
+    seen.insert(guid);
+    CHECK(normalize_guid(guid) == guid);
+  }
+  CHECK(seen.size() == 100);
+}
+
+TEST_CASE("normalize_guid accepts any case with or without braces", "[common][guid]") {
+  const std::string expected = "{F4CE1102-50DC-48F7-A8E0-74DD68A7D8C1}";
+  CHECK(normalize_guid("f4ce1102-50dc-48f7-a8e0-74dd68a7d8c1") == expected);
+  CHECK(normalize_guid("{f4ce1102-50DC-48f7-a8e0-74dd68a7d8c1}") == expected);
+  CHECK(normalize_guid(expected) == expected);
+}
+
+TEST_CASE("normalize_guid rejects what is not a GUID", "[common][guid]") {
+  CHECK_FALSE(normalize_guid(""));
+  CHECK_FALSE(normalize_guid("{}"));
+  CHECK_FALSE(normalize_guid("F4CE110250DC48F7A8E074DD68A7D8C1"));       // no dashes
+  CHECK_FALSE(normalize_guid("G4CE1102-50DC-48F7-A8E0-74DD68A7D8C1"));   // not hex
+  CHECK_FALSE(normalize_guid("F4CE1102-50DC-48F7-A8E0-74DD68A7D8C"));    // short
+  CHECK_FALSE(normalize_guid("{F4CE1102-50DC-48F7-A8E0-74DD68A7D8C1"));  // one brace
+  CHECK_FALSE(normalize_guid("F4CE1102-50DC-48F7-A8E0-74DD68A7D8C1}"));
+  CHECK_FALSE(normalize_guid("F4CE1102+50DC-48F7-A8E0-74DD68A7D8C1"));   // wrong separator
+  CHECK_FALSE(normalize_guid("F4CE110-250DC-48F7-A8E0-74DD68A7D8C1"));   // dash misplaced
+}
