@@ -76,8 +76,9 @@ void apply_scenario(const json& s, load_options& o) {
     t.path = r.value("path", "/");
     if (r.contains("body"))
       t.body = r["body"].is_string() ? r["body"].get<std::string>() : r["body"].dump();
-    for (auto& [k, v] : r.value("headers", json::object()).items())
-      t.headers.emplace_back(k, v.get<std::string>());
+    if (auto h = r.find("headers"); h != r.end())
+      for (auto it = h->begin(); it != h->end(); ++it)
+        t.headers.emplace_back(it.key(), it.value().get<std::string>());
     o.mix.push_back(std::move(t));
   }
 }
