@@ -11,4 +11,7 @@ export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/rkgate-ccache}
 export CCACHE_BASEDIR=$root CCACHE_NOHASHDIR=1
 export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
-cmake --build "$build" -j "$jobs"
+# RKGATE_TARGETS (space-separated) limits the build, e.g. to the demo's programs.
+targets=()
+for t in ${RKGATE_TARGETS:-}; do targets+=(--target "$t"); done
+cmake --build "$build" -j "$jobs" "${targets[@]}"

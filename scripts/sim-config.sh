@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Prints an rkgate configuration for restaurants served by one rk7sim
+# (its demo dataset: see docs/rk7sim.md). Used by the demo and the benchmarks.
+#
+#   scripts/sim-config.sh SIM_PORT [RESTAURANTS] [SOURCES] [LISTEN] [STORAGE] [TLS]
+#
+# Restaurant i is `r<i>` at rk7sim's /r<i>/ path. Source `demo` (token
+# `demo-token`) may use every restaurant; sources bench-<k> (tokens
+# `bench-token-<k>`) too. Operator `operator` has token `demo-operator`.
+set -euo pipefail
+port=${1:?rk7sim port}
+restaurants=${2:-1}
+sources=${3:-0}
+listen=${4:-127.0.0.1:11111}
+storage=${5:-./demo-data/rkgate}
+scheme=http
+[ "${6:-}" = tls ] && scheme=https
+
+cat <<YAML
+server:
+  listen: $listen
+  request_timeout: 10s
+storage:
+  path: $storage
+sources:
+  - name: demo
+    token: demo-token
+    secret: demo-secret
+    restaurants: [all]
+YAML
+for ((k = 1; k <= sources; k++)); do
+  cat <<YAML
+  - name: bench-$k
+    token: bench-token-$k
+    secret: bench-secret-$k
+    restaurants: [all]
+YAML
+done
+cat <<YAML
+operators:
+  - name: operator
+    token: demo-operator
+    restaurants: [all]
+restaurants:
+YAML
+for ((i = 1; i <= restaurants; i++)); do
+  cat <<YAML
+  - id: r$i
+    name: Demo restaurant $i
+    cash_server:
+      url: $scheme://127.0.0.1:$port/r$i/rk7api/v0/xmlinterface.xml
+      user: http
+      password: http
+      verify_tls: false
+      timeout: 30s
+    menu:
+      refresh: 30s
+    r_keeper_references:
+      station_id: 15004
+      waiter_code: 1
+      cashier_code: 2
+      table_code: 100
+      delivery_table_code: 900
+      order_category: 1
+      order_type: 1
+      external_sales_classification: 2001
+      prepay_reason: 1
+      item_comment_modifier: 1004009
+      void_reason: 1
+      close_paid_order: false
+YAML
+done
