@@ -23,7 +23,10 @@ std::string now_text() {
 
 namespace {
 
-std::string to_text(const pugi::xml_document& doc) {
+std::string to_text(pugi::xml_document& doc) {
+  auto decl = doc.prepend_child(pugi::node_declaration);
+  decl.append_attribute("version") = "1.0";
+  decl.append_attribute("encoding") = "utf-8";
   std::ostringstream out;
   doc.save(out, "", pugi::format_raw, pugi::encoding_utf8);
   return out.str();
@@ -57,7 +60,6 @@ cash_server::impl::impl(dataset d, cash_server_options o) : data(std::move(d)), 
 
 std::string cash_server::impl::handle(std::string_view body) {
   auto started = std::chrono::steady_clock::now();
-  std::string arrival = now_text();
   pugi::xml_document reply;
   auto root = reply.append_child("RK7QueryResult");
   root.append_attribute("ServerVersion") = opt.server_version.c_str();
@@ -69,7 +71,6 @@ std::string cash_server::impl::handle(std::string_view body) {
   root.append_attribute("DateTime") = "";
   root.append_attribute("WorkTime") = 0;
   root.append_attribute("Processed") = 0;
-  root.append_attribute("ArrivalDateTime") = arrival.c_str();
   auto finish = [&]() {
     root.attribute("DateTime") = now_text().c_str();
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);

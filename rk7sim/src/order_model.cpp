@@ -454,6 +454,7 @@ void cash_server::impl::write_order(pugi::xml_node parent, const order& o, bool 
     dn.append_attribute("line_guid") = l.line_guid.c_str();
     dn.append_attribute("state") = 1;
     dn.append_attribute("amount") = static_cast<long long>(l.amount);
+    dn.append_attribute("discountSum") = static_cast<long long>(l.amount); // required by the 7.26 schema
     if (l.automatic)
       dn.append_attribute("charge_source") = "automatic";
   };

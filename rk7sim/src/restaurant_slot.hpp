@@ -1,0 +1,87 @@
+#pragma once
+// Internal: one simulated restaurant behind the HTTP front: its cash_server,
+// the one-request-at-a-time FIFO, latency, fault injection, the service log
+// and the automatic cashier. Runs on the front's single io_context thread.
+
+#include "rk7sim/cash_server.hpp"
+#include "rk7sim/simulator.hpp"
+
+#include <asio.hpp>
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+
+namespace rkgate::rk7sim {
+
+/// What the front sends back for one XML request.
+struct http_reply {
+  int status = 200;
+  std::string body;
+  bool drop = false; ///< close the connection mid-reply
+};
+
+/// One entry of the service log: when a request held the cash server.
+struct service_entry {
+  std::string command;
+  long long start_ms = 0; ///< since the simulator started
+  long long end_ms = 0;
+  std::string fault;
+};
+
+class restaurant_slot {
+public:
+  using reply_fn = std::function<void(http_reply)>;
+
+  restaurant_slot(asio::io_context& io, std::unique_ptr<cash_server> server, const sim_options& options,
+                  std::chrono::steady_clock::time_point epoch, unsigned seed);
+
+  /// Queues an XML request; `reply` is called on the io thread when done.
+  void submit(std::string body, reply_fn reply);
+
+  cash_server& server() { return *server_; }
+
+  // Knobs, changed through /sim/ at run time.
+  latency_spec latency;
+  std::map<std::string, latency_spec> command_latency;
+  bool serialize = true;
+  int hang_ms = 90000;
+  std::vector<fault_rule> faults;
+
+  /// Starts or stops the automatic cashier.
+  void set_cashier(bool on, int interval_ms);
+  bool cashier_on() const { return cashier_on_; }
+  int cashier_interval() const { return cashier_interval_ms_; }
+
+  const std::deque<service_entry>& service_log() const { return log_; }
+  std::size_t queued() const { return queue_.size(); }
+  std::size_t in_service() const { return in_service_; }
+
+private:
+  struct job {
+    std::string body;
+    reply_fn reply;
+  };
+  void start(job j);
+  void finish(const job& j, const std::string& fault, long long start_ms);
+  std::string next_fault();
+  int delay_for(const std::string& command);
+  long long now_ms() const;
+  void cashier_tick();
+
+  asio::io_context& io_;
+  std::unique_ptr<cash_server> server_;
+  std::chrono::steady_clock::time_point epoch_;
+  std::mt19937 rng_;
+  std::deque<job> queue_;
+  std::size_t in_service_ = 0;
+  std::deque<service_entry> log_;
+  bool cashier_on_ = false;
+  int cashier_interval_ms_ = 2000;
+  std::shared_ptr<asio::steady_timer> cashier_timer_;
+};
+
+} // namespace rkgate::rk7sim
