@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build ccache pkg-config git curl ca-certificates openssl
+  build-essential cmake ninja-build ccache pkg-config git curl ca-certificates openssl python3
   libcaf-dev librestinio-dev libasio-dev libfmt-dev libhttp-parser-dev
   nlohmann-json3-dev libpugixml-dev librocksdb-dev libspdlog-dev catch2
   libyaml-cpp-dev libcurl4-openssl-dev libssl-dev libxml2-dev libxml2-utils
