@@ -1,0 +1,244 @@
+#pragma once
+// Every actor interface of the gateway (docs/architecture.md), VAST style:
+// atoms in a type-ID block, one typed interface per role, one comment per
+// handler. Payloads never leave the process, so they are declared
+// CAF_ALLOW_UNSAFE_MESSAGE_TYPE instead of being serializable.
+
+#include "actors/api_reply.hpp"
+#include "actors/menu.hpp"
+#include "actors/order_body.hpp"
+#include "actors/order_record.hpp"
+#include "persistence/store.hpp"
+#include "rk7/error.hpp"
+#include "rk7/types.hpp"
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/type_id.hpp>
+#include <caf/typed_actor.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+// -- atoms ------------------------------------------------------------------------
+
+CAF_BEGIN_TYPE_ID_BLOCK(rkgate_atoms, caf::first_custom_type_id)
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, call, "call")
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, done, "done")
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, tick, "tick")
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, status, "status")
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, get, "get")
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, put, "put")
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, scan, "scan")
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, check, "check")
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, lookup, "lookup")
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, create, "create")
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, wait, "wait")
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, list, "list")
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, find, "find")
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, close, "close")
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, allocate, "allocate")
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, release, "release")
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, forget, "forget")
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, run, "run")
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, loaded, "loaded")
+CAF_END_TYPE_ID_BLOCK(rkgate_atoms)
+
+namespace rkgate::actors {
+
+// -- payloads -----------------------------------------------------------------------
+
+/// The health of one cash server, from its periodic GetSystemInfo.
+struct cash_health {
+  bool checked = false;   ///< at least one check finished
+  bool reachable = false;
+  std::string version;
+  std::string net_name;
+  std::string last_error; ///< empty when the last call succeeded
+  std::int64_t latency_ms = -1;
+};
+
+/// A finished r_keeper call, sent by the transport thread to the CASH SERVER:
+/// `deliver` answers the waiting requester and runs on the actor.
+struct rk7_completion {
+  std::uint64_t id = 0;
+  bool write = false;
+  bool unreachable = false;
+  std::string error;      ///< text of a failure, empty on success
+  std::chrono::milliseconds latency{0};
+  std::function<void()> deliver;
+};
+
+using menu_ptr = std::shared_ptr<const menu>;
+
+/// A menu, or why none could be loaded (cash_server_unavailable, ...).
+struct menu_reply {
+  menu_ptr value;
+  api_reply failure;
+};
+
+/// A key of one table of the store.
+struct store_key {
+  persistence::table table = persistence::table::orders;
+  std::string key;
+};
+
+/// A value read from the store (`found` false when absent).
+struct store_value {
+  bool found = false;
+  std::string value;
+};
+
+/// Records returned by a scan, as key/value pairs.
+struct store_records {
+  std::vector<std::pair<std::string, std::string>> items;
+};
+
+/// A postorder handed to the SOURCE: the parsed cart and what to persist.
+struct order_request {
+  std::string restaurant;
+  cart body;
+  std::string body_json; ///< the body as received, without token
+  std::string hash;
+};
+
+/// A list of order GUIDs (POST getorders).
+struct guid_list {
+  std::vector<std::string> guids;
+};
+
+template <class T>
+using rk7_result = rk7::result<T>;
+
+} // namespace rkgate::actors
+
+// -- interfaces -------------------------------------------------------------------------
+
+namespace rkgate::actors {
+
+/// The STORE actor: the only user of RocksDB, detached on its own thread.
+using store_actor = caf::typed_actor<
+  // Applies a batch atomically; synced to disk when the flag is set.
+  caf::replies_to<atom::put, persistence::write_batch, bool>::with<bool>,
+  // Reads one record.
+  caf::replies_to<atom::get, store_key>::with<store_value>,
+  // Reads every record whose key starts with the given prefix.
+  caf::replies_to<atom::scan, store_key>::with<store_records>>;
+
+/// The CASH SERVER actor: the only path to one r_keeper; writes one at a time.
+using cash_server_actor = caf::typed_actor<
+  // Reads the reference-book versions.
+  caf::replies_to<atom::call, rk7::get_ref_list>::with<rk7_result<rk7::ref_list>>,
+  // Reads one reference book.
+  caf::replies_to<atom::call, rk7::get_ref_data>::with<rk7_result<rk7::reference>>,
+  // Reads prices and availability for a station and order category.
+  caf::replies_to<atom::call, rk7::get_order_menu>::with<rk7_result<rk7::order_menu>>,
+  // Reads the stop list and dish limits.
+  caf::replies_to<atom::call, rk7::get_dish_rests>::with<rk7_result<rk7::dish_rests>>,
+  // Prices a cart without saving anything.
+  caf::replies_to<atom::call, rk7::calc_order>::with<rk7_result<rk7::calculated_order>>,
+  // Reads one order.
+  caf::replies_to<atom::call, rk7::get_order>::with<rk7_result<rk7::order>>,
+  // Creates an order (a write: queued behind other writes).
+  caf::replies_to<atom::call, rk7::create_order>::with<rk7_result<rk7::created_order>>,
+  // Adds a package to an order (a write; carries the XML-SaaS seqNumber).
+  caf::replies_to<atom::call, rk7::save_order>::with<rk7_result<rk7::saved_order>>,
+  // Pays and closes an order (a write; carries the XML-SaaS seqNumber).
+  caf::replies_to<atom::call, rk7::pay_order>::with<rk7_result<rk7::ack>>,
+  // Answers the current health.
+  caf::replies_to<atom::status>::with<cash_health>,
+  // Internal: an r_keeper call finished on the transport thread.
+  caf::reacts_to<atom::done, rk7_completion>,
+  // Internal: time for the periodic GetSystemInfo.
+  caf::reacts_to<atom::tick>>;
+
+/// The MENU CACHE actor: the menus of one restaurant, one per order category.
+using menu_cache_actor = caf::typed_actor<
+  // Answers the menu of an order category (0 = default); waits for a cold load.
+  caf::replies_to<atom::get, std::int64_t>::with<menu_reply>,
+  // Internal: time to refresh the menu of an order category.
+  caf::reacts_to<atom::tick, std::int64_t>>;
+
+/// The TABLE POOL actor: numbers on one base table of one restaurant.
+using table_pool_actor = caf::typed_actor<
+  // Allocates (or returns the existing) slot for an order GUID.
+  caf::replies_to<atom::allocate, std::string>::with<int>,
+  // Frees the slot of an order GUID.
+  caf::reacts_to<atom::release, std::string>>;
+
+/// The GATEWAY actor: owns the table pools (spawned on demand).
+using gateway_actor = caf::typed_actor<
+  // Allocates a table slot: restaurant, base table code, order GUID.
+  caf::replies_to<atom::allocate, std::string, std::int64_t, std::string>::with<int>,
+  // Frees a table slot: restaurant, base table code, order GUID.
+  caf::reacts_to<atom::release, std::string, std::int64_t, std::string>>;
+
+/// The ORDER actor: one order's lifecycle while it is active.
+using order_actor = caf::typed_actor<
+  // Answers the postorder result once creation has finished.
+  caf::replies_to<atom::wait>::with<api_reply>,
+  // Answers the order record (api.md §3.6), refreshed from the cash server.
+  caf::replies_to<atom::get>::with<std::string>,
+  // Closes a fully prepaid order with PayOrder.
+  caf::replies_to<atom::close>::with<api_reply>,
+  // Internal: run the next step of the state machine.
+  caf::reacts_to<atom::run>>;
+
+/// What the SOURCE says about an external_id.
+struct admission {
+  enum kind_t { absent, same, conflict } kind = absent;
+  std::string guid;
+  order_actor order;  ///< the active ORDER, or null
+  std::string record; ///< the stored record (JSON) when no ORDER is active
+};
+
+/// The SOURCE actor: one ordering system's idempotency keys and orders.
+using source_actor = caf::typed_actor<
+  // Looks up an external_id with the body hash.
+  caf::replies_to<atom::lookup, std::string, std::string>::with<admission>,
+  // Admits a new order: persists key and record (synced), spawns its ORDER.
+  caf::replies_to<atom::create, order_request>::with<admission>,
+  // Lists the source's open orders (restaurant filter, empty = all).
+  caf::replies_to<atom::list, std::string>::with<api_reply>,
+  // Answers the records of the given orders, whatever their status.
+  caf::replies_to<atom::find, guid_list>::with<api_reply>,
+  // Closes one of the source's orders.
+  caf::replies_to<atom::close, std::string>::with<api_reply>,
+  // Drops an idempotency key whose order never reached the cash server.
+  caf::reacts_to<atom::forget, std::string>>;
+
+} // namespace rkgate::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::api_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::cash_health)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::rk7_completion)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::menu_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::store_key)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::store_value)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::store_records)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::order_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::guid_list)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::admission)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::persistence::write_batch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rk7::get_ref_list)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rk7::get_ref_data)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rk7::get_order_menu)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rk7::get_dish_rests)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rk7::calc_order)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rk7::get_order)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rk7::create_order)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rk7::save_order)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rk7::pay_order)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rk7::result<rk7::ref_list>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rk7::result<rk7::reference>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rk7::result<rk7::order_menu>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rk7::result<rk7::dish_rests>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rk7::result<rk7::calculated_order>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rk7::result<rk7::order>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rk7::result<rk7::created_order>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rk7::result<rk7::saved_order>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rk7::result<rk7::ack>)

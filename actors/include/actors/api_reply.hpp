@@ -1,0 +1,39 @@
+#pragma once
+// What an actor answers to an API call, independent of the HTTP library:
+// the HTTP status of the contract plus either the `data` JSON or an error.
+
+#include <string>
+#include <utility>
+
+namespace rkgate::actors {
+
+/// An answer to one API request. `data` and `details` are serialized JSON.
+struct api_reply {
+  int status = 200;     ///< HTTP status from the contract (200, 201, 202, 4xx, 5xx)
+  std::string data;     ///< JSON text of `data` on success
+  std::string code;     ///< machine error code on failure; empty on success
+  std::string message;  ///< human text on failure
+  std::string details;  ///< optional JSON text of `error.details`
+  std::string etag;     ///< getmenu: the menu version
+  bool plain = false;   ///< `data` is plain UTF-8 text, not JSON (print_info)
+
+  bool ok() const { return code.empty(); }
+
+  static api_reply success(int status, std::string data) {
+    api_reply r;
+    r.status = status;
+    r.data = std::move(data);
+    return r;
+  }
+  static api_reply failure(int status, std::string code, std::string message,
+                           std::string details = {}) {
+    api_reply r;
+    r.status = status;
+    r.code = std::move(code);
+    r.message = std::move(message);
+    r.details = std::move(details);
+    return r;
+  }
+};
+
+} // namespace rkgate::actors

@@ -1,0 +1,56 @@
+#pragma once
+// Start-up of the actor topology: reads the durable state synchronously
+// (before any actor runs), spawns STORE, CASH SERVER, MENU CACHE, GATEWAY
+// (with the TABLE POOLs), SOURCE and the re-attached ORDER actors, and
+// returns the handles the HTTP layer routes to.
+
+#include "actors/actors.hpp"
+#include "config/config.hpp"
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace caf {
+class actor_system;
+}
+namespace rk7 {
+class transport;
+}
+
+namespace rkgate::actors {
+
+/// One restaurant as the actors see it.
+struct restaurant_context {
+  config::restaurant cfg;
+  cash_server_actor cash;
+  menu_cache_actor menu;
+};
+
+using restaurant_map = std::map<std::string, std::shared_ptr<const restaurant_context>>;
+
+/// Everything the HTTP layer needs to route a request; immutable after start.
+struct directory {
+  config::gateway cfg;
+  gateway_actor gateway;
+  store_actor store;
+  restaurant_map restaurants;
+  std::map<std::string, source_actor> sources; ///< by source name
+  std::chrono::steady_clock::time_point started;
+};
+
+/// Spawns every actor for `cfg`, restoring orders, idempotency keys and
+/// table allocations from `db`.
+std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const config::gateway& cfg,
+                                               std::shared_ptr<persistence::store> db,
+                                               std::shared_ptr<rk7::transport> net);
+
+/// Maps an r_keeper failure to the API: 503 cash_server_unavailable when the
+/// server could not be asked, else 502 cash_server_error with its text.
+api_reply cash_failure(const rk7::error& e);
+
+/// Human text of an r_keeper failure (never contains credentials).
+std::string describe(const rk7::error& e);
+
+} // namespace rkgate::actors

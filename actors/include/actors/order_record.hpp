@@ -1,0 +1,64 @@
+#pragma once
+// The gateway's durable record of one order (persisted as JSON in the
+// `orders` table) and its API form (api.md §3.6). Pure logic: no actors.
+
+#include "common/money.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace rkgate::actors {
+
+/// How far creation on the cash server got; persisted before and after each step.
+enum class order_step {
+  creating, ///< about to send CreateOrder (it may or may not have happened)
+  created,  ///< CreateOrder answered; SaveOrder not yet confirmed
+  saved,    ///< SaveOrder answered; the order is complete on the cash server
+  failed,   ///< creation ended with an error; nothing to resume
+};
+const char* to_string(order_step s);
+
+struct order_record {
+  std::string guid;
+  std::string source;
+  std::string external_id;
+  std::string restaurant;
+  std::string body_hash;
+  std::string body;      ///< the order body (JSON text) as received, without token
+  order_step step = order_step::creating;
+  int status = 5;        ///< api.md §2
+  std::int64_t table_code = 0;
+  std::string table_name;
+  int table_slot = -1;   ///< -1 until a table is allocated
+  std::int64_t visit = 0;
+  std::int64_t order_ident = 0;
+  std::string created_at;
+  std::string updated_at;
+  std::string priced;    ///< priced order JSON from the last read-back
+  kopecks sum = 0;
+  kopecks paid = 0;
+  kopecks to_pay = 0;
+  // The final answer of postorder, repeated for idempotent retries.
+  int reply_status = 0;  ///< 0 while creation runs
+  std::string reply_code;
+  std::string reply_message;
+
+  /// Closed or deleted: nothing more will happen to it.
+  bool final() const { return status == 1 || status == 3 || step == order_step::failed; }
+};
+
+std::string to_json(const order_record& r);
+std::optional<order_record> order_record_from_json(std::string_view text);
+
+/// The order record of api.md §3.6 as JSON text.
+std::string order_api_json(const order_record& r);
+
+/// The postorder `data` ({guid, status, table, order}) as JSON text.
+std::string postorder_data_json(const order_record& r);
+
+/// Current time as ISO 8601 with offset, e.g. 2026-11-22T14:30:00+03:00.
+std::string now_iso8601();
+
+} // namespace rkgate::actors

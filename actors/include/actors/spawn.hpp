@@ -1,0 +1,65 @@
+#pragma once
+// Spawning the gateway's actors (internal to the actors module and its
+// tests): one function per role, defined next to the actor's behaviour.
+
+#include "actors/gateway.hpp"
+#include "rk7/transport.hpp"
+
+#include <map>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace rkgate::actors {
+
+/// The STORE: RocksDB calls on a detached actor's own thread.
+store_actor spawn_store(caf::actor_system& sys, std::shared_ptr<persistence::store> db);
+
+/// Health check periods of the CASH SERVER.
+struct cash_server_timing {
+  std::chrono::milliseconds healthy{2000};
+  std::chrono::milliseconds down{1000};
+};
+
+/// The CASH SERVER of one restaurant.
+cash_server_actor spawn_cash_server(caf::actor_system& sys, std::string restaurant,
+                                    std::shared_ptr<rk7::transport> net, rk7::endpoint ep,
+                                    cash_server_timing timing);
+
+/// The MENU CACHE of one restaurant.
+menu_cache_actor spawn_menu_cache(caf::actor_system& sys, config::restaurant cfg, cash_server_actor cash);
+
+/// Initial table allocations: (restaurant, base) -> slot -> guid.
+using table_allocations = std::map<std::pair<std::string, std::int64_t>, std::map<int, std::string>>;
+
+/// The GATEWAY with its TABLE POOLs.
+gateway_actor spawn_gateway(caf::actor_system& sys, table_allocations tables, store_actor db);
+
+/// What an ORDER needs around it.
+struct order_context {
+  std::shared_ptr<const restaurant_context> rest;
+  gateway_actor gateway;
+  store_actor store;
+  source_actor source;
+};
+
+/// An ORDER. `first_write` is the idempotency record persisted together
+/// with the first step (nullopt for orders restored from the store).
+order_actor spawn_order(caf::actor_system& sys, order_record rec, order_context ctx,
+                        std::optional<std::pair<std::string, std::string>> first_write);
+
+/// Restored state of one source.
+struct source_restore {
+  std::map<std::string, std::pair<std::string, std::string>> keys; ///< external_id -> (guid, hash)
+  std::vector<order_record> orders;
+};
+
+/// A SOURCE, re-attaching ORDER actors for its active restored orders.
+source_actor spawn_source(caf::actor_system& sys, config::source cfg, restaurant_map restaurants,
+                          gateway_actor gw, store_actor db, source_restore restored);
+
+/// Key helpers for the store.
+std::string idempotency_key(const std::string& source, const std::string& external_id);
+std::string table_key(const std::string& restaurant, std::int64_t base, int slot);
+
+} // namespace rkgate::actors

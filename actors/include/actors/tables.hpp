@@ -1,0 +1,17 @@
+#pragma once
+// ProCart's table numbering for concurrent orders on one base table: slot 0
+// is the base table (`100`), slot n a virtual table `100.n`. Pure logic.
+
+#include <cstdint>
+#include <set>
+#include <string>
+
+namespace rkgate::actors {
+
+/// `100` for slot 0, `100.2` for slot 2.
+std::string table_name(std::int64_t base_code, int slot);
+
+/// The lowest slot not in `used`.
+int lowest_free_slot(const std::set<int>& used);
+
+} // namespace rkgate::actors

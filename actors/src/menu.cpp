@@ -1,0 +1,584 @@
+#include "actors/menu.hpp"
+
+#include <nlohmann/json.hpp>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <functional>
+#include <strings.h>
+
+namespace rkgate::actors {
+
+namespace {
+
+using nlohmann::json;
+
+std::optional<std::int64_t> first_int(const rk7::ref_item& item,
+                                      std::initializer_list<const char*> names) {
+  for (auto* n : names)
+    if (auto v = item.get_int(n))
+      return v;
+  return std::nullopt;
+}
+
+std::string first_text(const rk7::ref_item& item, std::initializer_list<const char*> names) {
+  for (auto* n : names)
+    if (auto v = item.get(n); v && !v->empty())
+      return *v;
+  return {};
+}
+
+std::int64_t ident_of(const rk7::ref_item& item) {
+  return first_int(item, {"Ident", "ItemIdent", "id"}).value_or(0);
+}
+
+std::int64_t parent_of(const rk7::ref_item& item) {
+  return first_int(item, {"Parent", "MainParentIdent", "ParentIdent"}).value_or(0);
+}
+
+bool active(const rk7::ref_item& item) {
+  auto s = item.get("Status");
+  if (!s)
+    return true;
+  return strcasecmp(s->c_str(), "rsDeleted") != 0 && strcasecmp(s->c_str(), "rsInactive") != 0
+         && strcasecmp(s->c_str(), "rsDraft") != 0;
+}
+
+int sort_of(const rk7::ref_item& item, int fallback) {
+  return static_cast<int>(first_int(item, {"SortOrder", "Sort", "OrderNum"}).value_or(fallback));
+}
+
+/// Every item of a reference, with RIChildItems hierarchies flattened; a
+/// nested item without its own parent attribute gets its enclosing item's.
+std::vector<rk7::ref_item> flatten(const rk7::reference* ref) {
+  std::vector<rk7::ref_item> out;
+  if (!ref)
+    return out;
+  std::function<void(const rk7::ref_item&, std::int64_t)> walk =
+    [&](const rk7::ref_item& item, std::int64_t parent) {
+      rk7::ref_item copy = item;
+      copy.children.clear();
+      if (parent != 0 && parent_of(copy) == 0)
+        copy.attrs["Parent"] = std::to_string(parent);
+      out.push_back(copy);
+      for (const auto& child : item.children)
+        walk(child, ident_of(item));
+    };
+  for (const auto& item : ref->items)
+    walk(item, 0);
+  return out;
+}
+
+const rk7::reference* find_ref(const menu_sources& src, const char* name) {
+  auto it = src.refs.find(name);
+  return it == src.refs.end() ? nullptr : &it->second;
+}
+
+/// The classification groups a dish belongs to: `CLASSIFICATORGROUPS-<n>`
+/// attributes, or a comma-separated `ClassificatorGroups` list.
+std::vector<std::int64_t> dish_groups(const rk7::ref_item& item) {
+  std::vector<std::int64_t> out;
+  static const std::string prefix = "CLASSIFICATORGROUPS";
+  for (const auto& [key, value] : item.attrs) {
+    if (key.size() < prefix.size() || strncasecmp(key.c_str(), prefix.c_str(), prefix.size()) != 0)
+      continue;
+    std::size_t pos = 0;
+    while (pos < value.size()) {
+      auto end = value.find_first_of(",; ", pos);
+      if (end == std::string::npos)
+        end = value.size();
+      try {
+        auto v = std::stoll(value.substr(pos, end - pos));
+        if (v != 0)
+          out.push_back(v);
+      } catch (...) {
+      }
+      pos = end + 1;
+    }
+  }
+  return out;
+}
+
+json opt_int(const std::optional<std::int64_t>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+json opt_portions(const std::optional<milli>& v) {
+  return v ? json(portions(*v)) : json(nullptr);
+}
+
+std::string sha_hex(const std::string& text, std::size_t chars) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : digest) {
+    out += hex[b >> 4];
+    out += hex[b & 15];
+  }
+  return out.substr(0, chars);
+}
+
+json content_of(const menu& m) {
+  json cats = json::array();
+  for (const auto& c : m.categories)
+    cats.push_back({{"id", c.id}, {"name", c.name}, {"parent_id", opt_int(c.parent_id)}, {"sort", c.sort}});
+  json items = json::array();
+  for (const auto& i : m.items) {
+    if (m.stopped.count(i.id))
+      continue;
+    items.push_back({{"id", i.id},
+                     {"code", i.code},
+                     {"name", i.name},
+                     {"description", i.description},
+                     {"category_id", i.category_id},
+                     {"price", to_number(i.price)},
+                     {"remains", opt_portions(i.remains)},
+                     {"modifier_scheme_id", opt_int(i.modifier_scheme_id)},
+                     {"combo", i.combo},
+                     {"sort", i.sort}});
+  }
+  json schemes = json::array();
+  for (const auto& s : m.schemes) {
+    json groups = json::array();
+    for (const auto& g : s.groups) {
+      json mods = json::array();
+      for (const auto& mod : g.modifiers)
+        mods.push_back({{"id", mod.id},
+                        {"code", mod.code},
+                        {"name", mod.name},
+                        {"price", to_number(mod.price)},
+                        {"remains", opt_portions(mod.remains)}});
+      groups.push_back({{"id", g.id}, {"name", g.name}, {"min", g.min}, {"max", g.max}, {"modifiers", mods}});
+    }
+    schemes.push_back({{"id", s.id}, {"name", s.name}, {"groups", groups}});
+  }
+  json combos = json::array();
+  for (const auto& c : m.combos) {
+    if (m.stopped.count(c.item_id))
+      continue;
+    json comps = json::array();
+    for (const auto& comp : c.components)
+      comps.push_back({{"id", comp.id},
+                       {"name", comp.name},
+                       {"min", comp.min},
+                       {"max", comp.max},
+                       {"default_item_id", opt_int(comp.default_item_id)},
+                       {"items", comp.items}});
+    combos.push_back({{"item_id", c.item_id}, {"components", comps}});
+  }
+  return json{{"order_category", {{"code", m.order_category_code}, {"name", m.order_category_name}}},
+              {"categories", cats},
+              {"items", items},
+              {"modifier_schemes", schemes},
+              {"combos", combos}};
+}
+
+} // namespace
+
+const std::vector<std::string>& menu_ref_names() {
+  static const std::vector<std::string> names = {
+    "MENUITEMS", "CATEGLIST", "CLASSIFICATORGROUPS", "MODIFIERS", "MODIGROUPS", "MODISCHEMES",
+    "MODISCHEMEDETAILS", "DISCOUNTS", "CURRENCIES", "UNCHANGEABLEORDERTYPES"};
+  return names;
+}
+
+void menu::finish(const std::string& now, const menu* previous) {
+  content_json = content_of(*this).dump();
+  version = sha_hex(content_json, 16);
+  updated_at = (previous && previous->version == version) ? previous->updated_at : now;
+  auto data = json::parse(content_json);
+  data["version"] = version;
+  data["updated_at"] = updated_at;
+  json = data.dump();
+}
+
+menu build_menu(const menu_sources& src) {
+  menu m;
+  m.order_category_code = src.order_category_code;
+
+  for (const auto& oc : flatten(find_ref(src, "UNCHANGEABLEORDERTYPES")))
+    if (first_int(oc, {"Code"}).value_or(-1) == src.order_category_code) {
+      m.order_category_name = first_text(oc, {"Name"});
+      m.order_category_id = ident_of(oc);
+    }
+  for (const auto& d : flatten(find_ref(src, "DISCOUNTS")))
+    if (active(d))
+      if (auto code = first_int(d, {"Code"}))
+        m.discount_codes.insert(*code);
+  for (const auto& c : flatten(find_ref(src, "CURRENCIES")))
+    if (active(c))
+      if (auto code = first_int(c, {"Code"}))
+        m.currency_codes.insert(*code);
+
+  // -- categories: the classification's subtree -----------------------------------
+  auto groups = flatten(find_ref(src, "CLASSIFICATORGROUPS"));
+  std::map<std::int64_t, std::int64_t> parent;
+  for (const auto& g : groups)
+    parent[ident_of(g)] = parent_of(g);
+  auto in_subtree = [&](std::int64_t id) {
+    for (int depth = 0; id != 0 && depth < 64; ++depth) {
+      if (id == src.classification)
+        return true;
+      auto it = parent.find(id);
+      if (it == parent.end())
+        return false;
+      id = it->second;
+    }
+    return false;
+  };
+  auto depth_of = [&](std::int64_t id) {
+    int d = 0;
+    while (id != src.classification && d < 64) {
+      auto it = parent.find(id);
+      if (it == parent.end())
+        break;
+      id = it->second;
+      ++d;
+    }
+    return d;
+  };
+  std::set<std::int64_t> category_ids;
+  int position = 0;
+  for (const auto& g : groups) {
+    auto id = ident_of(g);
+    ++position;
+    if (id == src.classification || !in_subtree(id) || !active(g))
+      continue;
+    menu_category c;
+    c.id = id;
+    c.name = first_text(g, {"Name"});
+    auto p = parent_of(g);
+    if (p != 0 && p != src.classification)
+      c.parent_id = p;
+    c.sort = sort_of(g, position);
+    m.categories.push_back(c);
+    category_ids.insert(id);
+  }
+
+  // -- prices, stop list and remains ------------------------------------------------
+  std::map<std::int64_t, const rk7::menu_price*> prices;
+  for (const auto& p : src.order_menu.dishes)
+    prices[p.ident] = &p;
+  std::map<std::int64_t, const rk7::dish_rest*> rests;
+  for (const auto& r : src.rests.rests)
+    rests[r.id] = &r;
+  std::map<std::int64_t, kopecks> modifier_prices;
+  for (const auto& p : src.order_menu.modifiers)
+    modifier_prices[p.ident] = p.price;
+
+  // -- dishes ---------------------------------------------------------------------
+  // A dish is sold externally when it belongs to the classification or one of
+  // its groups. Categories are the classification's groups when dishes sit in
+  // them; when dishes sit in the classification group itself, the dish
+  // category tree (CATEGLIST) gives the categories instead.
+  std::set<std::int64_t> used_schemes;
+  std::vector<std::pair<rk7::ref_item, std::int64_t>> sold; // dish, group
+  bool by_classification = false;
+  static const std::vector<rk7::ref_item> none;
+  const auto* dishes = find_ref(src, "MENUITEMS");
+  for (const auto& d : dishes ? dishes->items : none) {
+    if (ident_of(d) == 0 || !active(d))
+      continue;
+    std::int64_t category = 0;
+    int best = -1;
+    for (auto g : dish_groups(d))
+      if (g == src.classification || category_ids.count(g)) {
+        int depth = g == src.classification ? 0 : depth_of(g);
+        if (depth > best) {
+          best = depth;
+          category = g;
+        }
+      }
+    if (best < 0)
+      continue; // not sold through external sources
+    by_classification = by_classification || best > 0;
+    sold.emplace_back(d, category);
+  }
+  if (!by_classification) {
+    m.categories.clear();
+    std::map<std::int64_t, rk7::ref_item> categ;
+    for (const auto& c : flatten(find_ref(src, "CATEGLIST")))
+      categ[ident_of(c)] = c;
+    std::set<std::int64_t> wanted;
+    for (auto& [d, category] : sold) {
+      category = parent_of(d);
+      for (auto id = category; id != 0 && !wanted.count(id) && categ.count(id);
+           id = parent_of(categ[id]))
+        wanted.insert(id);
+    }
+    position = 0;
+    for (const auto& [id, c] : categ) {
+      ++position;
+      if (!wanted.count(id))
+        continue;
+      auto p = parent_of(c);
+      m.categories.push_back(menu_category{id, first_text(c, {"Name"}),
+                                           wanted.count(p) ? std::optional<std::int64_t>(p) : std::nullopt,
+                                           sort_of(c, position)});
+    }
+  }
+  position = 0;
+  for (const auto& [d, category] : sold) {
+    ++position;
+    auto id = ident_of(d);
+    menu_item item;
+    item.id = id;
+    item.code = first_int(d, {"Code"}).value_or(0);
+    item.name = first_text(d, {"Name"});
+    item.description = first_text(d, {"Comment", "Description"});
+    if (item.description.empty())
+      item.description = first_text(d, {"Recipe", "RecipeText", "Composition"});
+    item.category_id = category;
+    auto scheme = first_int(d, {"ModiScheme", "ModiSchemeIdent"}).value_or(0);
+    if (scheme != 0) {
+      item.modifier_scheme_id = scheme;
+      used_schemes.insert(scheme);
+    }
+    item.combo = first_int(d, {"ComboScheme"}).value_or(0) != 0 || !d.children.empty();
+    item.sort = sort_of(d, position);
+
+    auto price = prices.find(id);
+    auto rest = rests.find(id);
+    bool stopped = price == prices.end() || (rest != rests.end() && rest->second->prohibited);
+    if (price != prices.end()) {
+      item.price = price->second->price;
+      if (price->second->quantity)
+        item.remains = price->second->quantity;
+    }
+    if (!item.remains && rest != rests.end() && !rest->second->prohibited)
+      item.remains = rest->second->quantity;
+    if (item.remains && *item.remains <= 0)
+      stopped = true;
+    if (stopped)
+      m.stopped.insert(id);
+    if (item.code != 0)
+      m.id_by_code[item.code] = id;
+    m.item_by_id[id] = m.items.size();
+    m.items.push_back(item);
+  }
+
+  // -- combos: component groups of a combo dish (RIChildItems) -------------------------
+  for (const auto& d : dishes ? dishes->items : none) {
+    auto id = ident_of(d);
+    if (!m.item_by_id.count(id) || !m.items[m.item_by_id[id]].combo)
+      continue;
+    menu_combo combo;
+    combo.item_id = id;
+    std::int64_t n = 0;
+    for (const auto& g : d.children) {
+      menu_combo_component comp;
+      comp.id = first_int(g, {"Ident", "id"}).value_or(++n);
+      comp.name = first_text(g, {"Name"});
+      auto count = static_cast<int>(first_int(g, {"Count", "UpLimit", "Max"}).value_or(1));
+      comp.min = static_cast<int>(first_int(g, {"DownLimit", "Min"}).value_or(count));
+      comp.max = count;
+      if (auto def = first_int(g, {"DefaultDish", "Default", "DefaultItem"}); def && *def != 0)
+        comp.default_item_id = def;
+      comp.items = g.child_idents;
+      for (const auto& c : g.children)
+        if (auto cid = first_int(c, {"Dish", "Ident", "id"}))
+          comp.items.push_back(*cid);
+      combo.components.push_back(comp);
+    }
+    m.combos.push_back(combo);
+  }
+
+  // -- modifier schemes ---------------------------------------------------------------
+  std::map<std::int64_t, rk7::ref_item> modifiers;
+  std::map<std::int64_t, std::vector<std::int64_t>> group_members;
+  for (const auto& mod : flatten(find_ref(src, "MODIFIERS"))) {
+    if (!active(mod))
+      continue;
+    auto id = ident_of(mod);
+    modifiers[id] = mod;
+    if (auto code = first_int(mod, {"Code"}))
+      m.modifier_id_by_code[*code] = id;
+    if (auto p = parent_of(mod))
+      group_members[p].push_back(id);
+  }
+  std::map<std::int64_t, rk7::ref_item> modi_groups;
+  for (const auto& g : flatten(find_ref(src, "MODIGROUPS"))) {
+    auto id = ident_of(g);
+    modi_groups[id] = g;
+    for (auto child : g.child_idents)
+      if (std::find(group_members[id].begin(), group_members[id].end(), child) == group_members[id].end())
+        group_members[id].push_back(child);
+  }
+  std::map<std::int64_t, std::string> scheme_names;
+  for (const auto& s : flatten(find_ref(src, "MODISCHEMES")))
+    scheme_names[ident_of(s)] = first_text(s, {"Name"});
+  std::map<std::int64_t, std::vector<menu_modifier_group>> scheme_groups;
+  for (const auto& det : flatten(find_ref(src, "MODISCHEMEDETAILS"))) {
+    if (!active(det))
+      continue;
+    auto scheme = first_int(det, {"ModiScheme", "Scheme"}).value_or(0);
+    auto group = first_int(det, {"ModiGroup", "Group"}).value_or(0);
+    if (!used_schemes.count(scheme) || group == 0)
+      continue;
+    menu_modifier_group g;
+    g.id = group;
+    if (auto it = modi_groups.find(group); it != modi_groups.end())
+      g.name = first_text(it->second, {"Name"});
+    g.min = static_cast<int>(first_int(det, {"DownLimit", "MinCount", "Min"}).value_or(0));
+    g.max = static_cast<int>(first_int(det, {"UpLimit", "MaxCount", "Max"}).value_or(1));
+    for (auto mid : group_members[group]) {
+      auto it = modifiers.find(mid);
+      if (it == modifiers.end())
+        continue;
+      menu_modifier mod;
+      mod.id = mid;
+      mod.code = first_int(it->second, {"Code"}).value_or(0);
+      mod.name = first_text(it->second, {"Name"});
+      if (auto p = modifier_prices.find(mid); p != modifier_prices.end())
+        mod.price = p->second;
+      g.modifiers.push_back(mod);
+    }
+    scheme_groups[scheme].push_back(g);
+  }
+  for (auto scheme : used_schemes) {
+    menu_scheme s;
+    s.id = scheme;
+    s.name = scheme_names[scheme];
+    s.groups = scheme_groups[scheme];
+    m.schemes.push_back(s);
+  }
+
+  auto by_sort = [](const auto& a, const auto& b) {
+    return a.sort != b.sort ? a.sort < b.sort : a.id < b.id;
+  };
+  std::stable_sort(m.categories.begin(), m.categories.end(), by_sort);
+  return m;
+}
+
+std::optional<std::int64_t> resolve_item(const menu& m, const item_ref& ref) {
+  if (ref.id)
+    return m.item_by_id.count(*ref.id) ? ref.id : std::nullopt;
+  if (ref.code) {
+    auto it = m.id_by_code.find(*ref.code);
+    if (it != m.id_by_code.end())
+      return it->second;
+  }
+  return std::nullopt;
+}
+
+std::vector<cart_problem> check_cart(const menu& m, const cart& c) {
+  std::vector<cart_problem> out;
+  std::map<std::int64_t, milli> wanted;
+  for (std::size_t i = 0; i < c.items.size(); ++i) {
+    const auto& line = c.items[i];
+    cart_problem p;
+    p.index = i;
+    p.id = line.ref.id;
+    p.code = line.ref.code;
+    auto id = resolve_item(m, line.ref);
+    if (!id) {
+      p.problem = "unknown_item";
+      out.push_back(p);
+      continue;
+    }
+    const auto& item = m.items[m.item_by_id.at(*id)];
+    p.id = item.id;
+    p.code = item.code;
+    if (m.stopped.count(*id)) {
+      p.problem = "stop_list";
+      out.push_back(p);
+      continue;
+    }
+    auto& total = wanted[*id];
+    total += line.quantity;
+    if (item.remains && total > *item.remains) {
+      p.problem = "not_enough_remains";
+      p.available = *item.remains;
+      out.push_back(p);
+      continue;
+    }
+    // Modifiers must come from the dish's scheme, within each group's limits.
+    const menu_scheme* scheme = nullptr;
+    if (item.modifier_scheme_id)
+      for (const auto& s : m.schemes)
+        if (s.id == *item.modifier_scheme_id)
+          scheme = &s;
+    std::map<std::int64_t, int> per_group;
+    bool bad = false;
+    for (const auto& mod : line.modifiers) {
+      std::optional<std::int64_t> mid = mod.ref.id;
+      if (!mid && mod.ref.code)
+        if (auto it = m.modifier_id_by_code.find(*mod.ref.code); it != m.modifier_id_by_code.end())
+          mid = it->second;
+      const menu_modifier_group* group = nullptr;
+      if (scheme && mid)
+        for (const auto& g : scheme->groups)
+          for (const auto& gm : g.modifiers)
+            if (gm.id == *mid)
+              group = &g;
+      if (!group) {
+        bad = true;
+        break;
+      }
+      per_group[group->id] += mod.count;
+    }
+    if (!bad && scheme)
+      for (const auto& g : scheme->groups) {
+        int n = per_group[g.id];
+        if (n < g.min || (g.max > 0 && n > g.max))
+          bad = true;
+      }
+    if (!bad && item.combo) {
+      const menu_combo* combo = nullptr;
+      for (const auto& cmb : m.combos)
+        if (cmb.item_id == item.id)
+          combo = &cmb;
+      if (combo && !line.components.empty())
+        for (const auto& comp : line.components) {
+          const menu_combo_component* def = nullptr;
+          for (const auto& cc : combo->components)
+            if (cc.id == comp.component_id)
+              def = &cc;
+          auto cid = resolve_item(m, comp.item);
+          if (!def || !cid || std::find(def->items.begin(), def->items.end(), *cid) == def->items.end())
+            bad = true;
+        }
+    }
+    if (bad) {
+      p.problem = "modifier_rule";
+      out.push_back(p);
+    }
+  }
+  for (std::size_t i = 0; i < c.discounts.size(); ++i)
+    if (!m.discount_codes.count(c.discounts[i].code)) {
+      cart_problem p;
+      p.field = "discounts";
+      p.index = i;
+      p.code = c.discounts[i].code;
+      p.problem = "unknown_discount";
+      out.push_back(p);
+    }
+  for (std::size_t i = 0; i < c.payments.size(); ++i)
+    if (!m.currency_codes.count(c.payments[i].currency_code)) {
+      cart_problem p;
+      p.field = "payments";
+      p.index = i;
+      p.code = c.payments[i].currency_code;
+      p.problem = "unknown_currency";
+      out.push_back(p);
+    }
+  return out;
+}
+
+std::string problems_json(const std::vector<cart_problem>& problems) {
+  json out = json::array();
+  for (const auto& p : problems) {
+    json j = {{"field", p.field},
+              {"index", p.index},
+              {"id", opt_int(p.id)},
+              {"code", opt_int(p.code)},
+              {"problem", p.problem}};
+    if (p.available)
+      j["available"] = portions(*p.available);
+    out.push_back(j);
+  }
+  return out.dump();
+}
+
+} // namespace rkgate::actors

@@ -1,0 +1,164 @@
+#include "actors/order_record.hpp"
+
+#include "actors/order_mapping.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <ctime>
+
+namespace rkgate::actors {
+
+using nlohmann::json;
+
+const char* to_string(order_step s) {
+  switch (s) {
+    case order_step::creating:
+      return "creating";
+    case order_step::created:
+      return "created";
+    case order_step::saved:
+      return "saved";
+    case order_step::failed:
+      return "failed";
+  }
+  return "failed";
+}
+
+namespace {
+
+order_step step_from(const std::string& s) {
+  if (s == "creating")
+    return order_step::creating;
+  if (s == "created")
+    return order_step::created;
+  if (s == "saved")
+    return order_step::saved;
+  return order_step::failed;
+}
+
+json parse_or_null(const std::string& text) {
+  if (text.empty())
+    return nullptr;
+  auto j = json::parse(text, nullptr, false);
+  return j.is_discarded() ? json(nullptr) : j;
+}
+
+} // namespace
+
+std::string to_json(const order_record& r) {
+  json j = {{"guid", r.guid},
+            {"source", r.source},
+            {"external_id", r.external_id},
+            {"restaurant", r.restaurant},
+            {"body_hash", r.body_hash},
+            {"body", r.body},
+            {"step", to_string(r.step)},
+            {"status", r.status},
+            {"table_code", r.table_code},
+            {"table_name", r.table_name},
+            {"table_slot", r.table_slot},
+            {"visit", r.visit},
+            {"order_ident", r.order_ident},
+            {"created_at", r.created_at},
+            {"updated_at", r.updated_at},
+            {"priced", r.priced},
+            {"sum", r.sum},
+            {"paid", r.paid},
+            {"to_pay", r.to_pay},
+            {"reply_status", r.reply_status},
+            {"reply_code", r.reply_code},
+            {"reply_message", r.reply_message}};
+  return j.dump();
+}
+
+std::optional<order_record> order_record_from_json(std::string_view text) {
+  auto j = json::parse(text.begin(), text.end(), nullptr, false);
+  if (j.is_discarded() || !j.is_object())
+    return std::nullopt;
+  try {
+    order_record r;
+    r.guid = j.at("guid").get<std::string>();
+    r.source = j.value("source", "");
+    r.external_id = j.value("external_id", "");
+    r.restaurant = j.value("restaurant", "");
+    r.body_hash = j.value("body_hash", "");
+    r.body = j.value("body", "");
+    r.step = step_from(j.value("step", "failed"));
+    r.status = j.value("status", 5);
+    r.table_code = j.value("table_code", std::int64_t{0});
+    r.table_name = j.value("table_name", "");
+    r.table_slot = j.value("table_slot", -1);
+    r.visit = j.value("visit", std::int64_t{0});
+    r.order_ident = j.value("order_ident", std::int64_t{0});
+    r.created_at = j.value("created_at", "");
+    r.updated_at = j.value("updated_at", "");
+    r.priced = j.value("priced", "");
+    r.sum = j.value("sum", kopecks{0});
+    r.paid = j.value("paid", kopecks{0});
+    r.to_pay = j.value("to_pay", kopecks{0});
+    r.reply_status = j.value("reply_status", 0);
+    r.reply_code = j.value("reply_code", "");
+    r.reply_message = j.value("reply_message", "");
+    return r;
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::string order_api_json(const order_record& r) {
+  auto body = parse_or_null(r.body);
+  auto priced = parse_or_null(r.priced);
+  auto get = [&](const char* key) {
+    return body.is_object() && body.contains(key) ? body[key] : json(nullptr);
+  };
+  json payments = json::array();
+  if (body.is_object() && body.contains("payments") && body["payments"].is_array())
+    for (const auto& p : body["payments"])
+      payments.push_back({{"currency_code", p.value("currency_code", json(nullptr))},
+                          {"sum", p.value("sum", json(nullptr))}});
+  json j = {{"guid", r.guid},
+            {"external_id", r.external_id},
+            {"restaurant", r.restaurant},
+            {"status", r.status},
+            {"status_name", status_name(r.status)},
+            {"table", r.table_slot >= 0 ? json{{"code", r.table_code}, {"name", r.table_name}} : json(nullptr)},
+            {"created_at", r.created_at},
+            {"updated_at", r.updated_at},
+            {"visit", r.visit ? json(r.visit) : json(nullptr)},
+            {"order_ident", r.order_ident ? json(r.order_ident) : json(nullptr)},
+            {"sum", to_number(r.sum)},
+            {"paid", to_number(r.paid)},
+            {"to_pay", to_number(r.to_pay)},
+            {"items", priced.is_object() ? priced["items"] : json::array()},
+            {"discounts", priced.is_object() ? priced["discounts"] : json::array()},
+            {"payments", payments},
+            {"comment", get("comment").is_string() ? get("comment") : json("")},
+            {"short_external_info",
+             get("short_external_info").is_string() ? get("short_external_info") : json("")},
+            {"customer", get("customer").is_object() ? get("customer") : json(nullptr)}};
+  return j.dump();
+}
+
+std::string postorder_data_json(const order_record& r) {
+  auto priced = parse_or_null(r.priced);
+  json j = {{"guid", r.guid},
+            {"status", r.status},
+            {"status_name", status_name(r.status)},
+            {"table", r.table_slot >= 0 ? json{{"code", r.table_code}, {"name", r.table_name}} : json(nullptr)},
+            {"order", priced}};
+  return j.dump();
+}
+
+std::string now_iso8601() {
+  std::time_t t = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&t, &local);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", &local);
+  std::string s = buf; // +0300 -> +03:00
+  if (s.size() >= 5)
+    s.insert(s.size() - 2, ":");
+  return s;
+}
+
+} // namespace rkgate::actors

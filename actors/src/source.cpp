@@ -1,0 +1,229 @@
+#include "actors/spawn.hpp"
+
+#include "common/guid.hpp"
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+namespace rkgate::actors {
+
+struct source_state {
+  config::source cfg;
+  restaurant_map restaurants;
+  gateway_actor gateway;
+  store_actor db;
+  struct key_entry {
+    std::string guid;
+    std::string hash;
+  };
+  std::map<std::string, key_entry> keys; ///< external_id -> order
+  struct order_entry {
+    std::string external_id;
+    std::string restaurant;
+    order_actor actor; ///< null once the order is over
+  };
+  std::map<std::string, order_entry> orders; ///< guid -> order
+  static constexpr const char* name = "source";
+};
+
+namespace {
+
+using self_ptr = source_actor::stateful_pointer<source_state>;
+using nlohmann::json;
+
+order_actor start_order(self_ptr self, order_record rec,
+                        std::optional<std::pair<std::string, std::string>> first_write) {
+  auto& st = self->state;
+  auto rest = st.restaurants.find(rec.restaurant);
+  if (rest == st.restaurants.end()) {
+    spdlog::warn("order {}: restaurant {} is no longer configured", rec.guid, rec.restaurant);
+    return {};
+  }
+  order_context ctx{rest->second, st.gateway, st.db, caf::actor_cast<source_actor>(self)};
+  auto guid = rec.guid;
+  auto a = actors::spawn_order(self->system(), std::move(rec), std::move(ctx), std::move(first_write));
+  self->monitor(a);
+  return a;
+}
+
+/// An admission for a known external_id, with the ORDER or the stored record.
+caf::result<admission> known(self_ptr self, const std::string& external_id, const std::string& hash) {
+  auto& st = self->state;
+  const auto& k = st.keys.at(external_id);
+  admission a;
+  a.guid = k.guid;
+  a.kind = k.hash == hash ? admission::same : admission::conflict;
+  auto it = st.orders.find(k.guid);
+  if (a.kind == admission::conflict || (it != st.orders.end() && it->second.actor)) {
+    if (it != st.orders.end())
+      a.order = it->second.actor;
+    return a;
+  }
+  auto rp = self->make_response_promise<admission>();
+  self->request(st.db, caf::infinite, atom::get_v, store_key{persistence::table::orders, k.guid})
+    .then([rp, a](const store_value& v) mutable {
+            a.record = v.value;
+            rp.deliver(a);
+          },
+          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
+/// Collects order records (JSON) from ORDER actors and the store.
+struct collector {
+  caf::typed_response_promise<api_reply> rp;
+  json orders = json::array();
+  json not_found = json::array();
+  std::size_t pending = 0;
+  bool with_not_found = false;
+  void one_done() {
+    if (--pending == 0)
+      deliver();
+  }
+  void deliver() {
+    json data = {{"orders", orders}};
+    if (with_not_found)
+      data["not_found"] = not_found;
+    rp.deliver(api_reply::success(200, data.dump()));
+  }
+};
+
+void collect_from(self_ptr self, std::shared_ptr<collector> c, const order_actor& a) {
+  self->request(a, std::chrono::seconds(15), atom::get_v)
+    .then([c](const std::string& rec) {
+            c->orders.push_back(json::parse(rec, nullptr, false));
+            c->one_done();
+          },
+          [c](caf::error&) { c->one_done(); });
+}
+
+void collect_stored(self_ptr self, std::shared_ptr<collector> c, const std::string& guid) {
+  self->request(self->state.db, caf::infinite, atom::get_v, store_key{persistence::table::orders, guid})
+    .then([c, guid](const store_value& v) {
+            auto rec = v.found ? order_record_from_json(v.value) : std::nullopt;
+            if (rec)
+              c->orders.push_back(json::parse(order_api_json(*rec), nullptr, false));
+            else
+              c->not_found.push_back(guid);
+            c->one_done();
+          },
+          [c](caf::error&) { c->one_done(); });
+}
+
+source_actor::behavior_type source(source_actor::stateful_pointer<source_state> self,
+                                   config::source cfg, restaurant_map restaurants, gateway_actor gw,
+                                   store_actor db, source_restore restored) {
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  st.restaurants = std::move(restaurants);
+  st.gateway = gw;
+  st.db = db;
+  for (auto& [ext, value] : restored.keys)
+    st.keys[ext] = source_state::key_entry{value.first, value.second};
+  for (auto& rec : restored.orders) {
+    auto guid = rec.guid;
+    source_state::order_entry e{rec.external_id, rec.restaurant, {}};
+    if (!rec.final())
+      e.actor = start_order(self, std::move(rec), std::nullopt);
+    st.orders[guid] = e;
+  }
+  self->set_down_handler([self](caf::down_msg& msg) {
+    for (auto& [guid, e] : self->state.orders)
+      if (e.actor && e.actor.address() == msg.source)
+        e.actor = nullptr;
+  });
+  return {
+    [self](atom::lookup, const std::string& external_id, const std::string& hash) -> caf::result<admission> {
+      if (!self->state.keys.count(external_id))
+        return admission{};
+      return known(self, external_id, hash);
+    },
+    [self](atom::create, order_request& req) -> caf::result<admission> {
+      auto& st = self->state;
+      if (st.keys.count(req.body.external_id))
+        return known(self, req.body.external_id, req.hash);
+      order_record rec;
+      rec.guid = new_guid();
+      rec.source = st.cfg.name;
+      rec.external_id = req.body.external_id;
+      rec.restaurant = req.restaurant;
+      rec.body_hash = req.hash;
+      rec.body = req.body_json;
+      rec.created_at = rec.updated_at = now_iso8601();
+      st.keys[rec.external_id] = source_state::key_entry{rec.guid, req.hash};
+      json key_value = {{"guid", rec.guid}, {"hash", req.hash}};
+      auto first = std::make_pair(idempotency_key(st.cfg.name, rec.external_id), key_value.dump());
+      admission a;
+      a.kind = admission::absent;
+      a.guid = rec.guid;
+      auto guid = rec.guid;
+      source_state::order_entry e{rec.external_id, rec.restaurant, {}};
+      e.actor = start_order(self, std::move(rec), first);
+      a.order = e.actor;
+      st.orders[guid] = e;
+      return a;
+    },
+    [self](atom::list, const std::string& restaurant) -> caf::result<api_reply> {
+      auto c = std::make_shared<collector>();
+      c->rp = self->make_response_promise<api_reply>();
+      std::vector<order_actor> active;
+      for (const auto& [guid, e] : self->state.orders)
+        if (e.actor && (restaurant.empty() || e.restaurant == restaurant))
+          active.push_back(e.actor);
+      if (active.empty()) {
+        c->deliver();
+        return c->rp;
+      }
+      c->pending = active.size();
+      for (const auto& a : active)
+        collect_from(self, c, a);
+      return c->rp;
+    },
+    [self](atom::find, const guid_list& list) -> caf::result<api_reply> {
+      auto c = std::make_shared<collector>();
+      c->rp = self->make_response_promise<api_reply>();
+      c->with_not_found = true;
+      c->pending = 1; // released below, after every lookup started
+      for (const auto& g : list.guids) {
+        auto it = self->state.orders.find(g);
+        if (it == self->state.orders.end()) {
+          c->not_found.push_back(g);
+          continue;
+        }
+        ++c->pending;
+        if (it->second.actor)
+          collect_from(self, c, it->second.actor);
+        else
+          collect_stored(self, c, g);
+      }
+      c->one_done();
+      return c->rp;
+    },
+    [self](atom::close, const std::string& guid) -> caf::result<api_reply> {
+      auto it = self->state.orders.find(guid);
+      if (it == self->state.orders.end())
+        return api_reply::failure(404, "not_found", "no such order for this source");
+      if (!it->second.actor)
+        return api_reply::failure(409, "invalid_state", "order is already closed or deleted");
+      return self->delegate(it->second.actor, atom::close_v);
+    },
+    [self](atom::forget, const std::string& external_id) {
+      auto& st = self->state;
+      auto it = st.keys.find(external_id);
+      if (it == st.keys.end())
+        return;
+      st.orders.erase(it->second.guid);
+      st.keys.erase(it);
+    },
+  };
+}
+
+} // namespace
+
+source_actor spawn_source(caf::actor_system& sys, config::source cfg, restaurant_map restaurants,
+                          gateway_actor gw, store_actor db, source_restore restored) {
+  return sys.spawn(source, std::move(cfg), std::move(restaurants), gw, db, std::move(restored));
+}
+
+} // namespace rkgate::actors

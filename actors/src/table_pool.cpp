@@ -1,0 +1,107 @@
+#include "actors/spawn.hpp"
+#include "actors/tables.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+namespace rkgate::actors {
+
+namespace {
+
+struct table_pool_state {
+  std::string restaurant;
+  std::int64_t base = 0;
+  std::map<int, std::string> slots; ///< slot -> order guid
+  store_actor db;
+  static constexpr const char* name = "table-pool";
+};
+
+table_pool_actor::behavior_type table_pool(table_pool_actor::stateful_pointer<table_pool_state> self,
+                                           std::string restaurant, std::int64_t base,
+                                           std::map<int, std::string> slots, store_actor db) {
+  self->state.restaurant = std::move(restaurant);
+  self->state.base = base;
+  self->state.slots = std::move(slots);
+  self->state.db = db;
+  return {
+    [self](atom::allocate, const std::string& guid) -> caf::result<int> {
+      auto& st = self->state;
+      for (const auto& [slot, owner] : st.slots)
+        if (owner == guid)
+          return slot;
+      std::set<int> used;
+      for (const auto& entry : st.slots)
+        used.insert(entry.first);
+      int slot = lowest_free_slot(used);
+      st.slots[slot] = guid;
+      persistence::write_batch batch;
+      batch.put(persistence::table::tables, table_key(st.restaurant, st.base, slot), guid);
+      auto rp = self->make_response_promise<int>();
+      self->request(st.db, caf::infinite, atom::put_v, std::move(batch), true)
+        .then([rp, slot](bool ok) mutable {
+                if (ok)
+                  rp.deliver(slot);
+                else
+                  rp.deliver(caf::make_error(caf::sec::runtime_error, "table allocation not stored"));
+              },
+              [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
+    },
+    [self](atom::release, const std::string& guid) {
+      auto& st = self->state;
+      for (auto it = st.slots.begin(); it != st.slots.end(); ++it)
+        if (it->second == guid) {
+          persistence::write_batch batch;
+          batch.erase(persistence::table::tables, table_key(st.restaurant, st.base, it->first));
+          st.slots.erase(it);
+          self->request(st.db, caf::infinite, atom::put_v, std::move(batch), true)
+            .then([](bool) {}, [](caf::error&) {});
+          return;
+        }
+    },
+  };
+}
+
+struct gateway_state {
+  table_allocations initial;
+  store_actor db;
+  std::map<std::pair<std::string, std::int64_t>, table_pool_actor> pools;
+  static constexpr const char* name = "gateway";
+
+  table_pool_actor pool(gateway_actor::stateful_pointer<gateway_state> self, const std::string& rest,
+                        std::int64_t base) {
+    auto key = std::make_pair(rest, base);
+    auto it = pools.find(key);
+    if (it != pools.end())
+      return it->second;
+    auto p = self->spawn(table_pool, rest, base, initial[key], db);
+    initial.erase(key);
+    pools.emplace(key, p);
+    return p;
+  }
+};
+
+gateway_actor::behavior_type gateway(gateway_actor::stateful_pointer<gateway_state> self,
+                                     table_allocations tables, store_actor db) {
+  self->state.initial = std::move(tables);
+  self->state.db = db;
+  return {
+    [self](atom::allocate, const std::string& rest, std::int64_t base,
+           const std::string& guid) -> caf::result<int> {
+      auto p = self->state.pool(self, rest, base);
+      return self->delegate(p, atom::allocate_v, guid);
+    },
+    [self](atom::release, const std::string& rest, std::int64_t base, const std::string& guid) {
+      auto p = self->state.pool(self, rest, base);
+      self->send(p, atom::release_v, guid);
+    },
+  };
+}
+
+} // namespace
+
+gateway_actor spawn_gateway(caf::actor_system& sys, table_allocations tables, store_actor db) {
+  return sys.spawn(gateway, std::move(tables), db);
+}
+
+} // namespace rkgate::actors
