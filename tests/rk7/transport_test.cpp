@@ -90,8 +90,8 @@ TEST_CASE("a 200 reply delivers the body; the request carries auth and content t
 }
 
 TEST_CASE("HTTP failures map to typed errors", "[rk7][transport]") {
-  int status = 401;
-  local_server server([&](const served_request&) { return answer(status, "no"); });
+  std::atomic<int> status{401};
+  local_server server([&](const served_request&) { return answer(status.load(), "no"); });
   rk7::transport net;
 
   auto denied = post_and_wait(net, endpoint_of(server), "<x/>");
@@ -100,7 +100,7 @@ TEST_CASE("HTTP failures map to typed errors", "[rk7][transport]") {
   CHECK(denied.error().http_status == 401);
   CHECK_FALSE(denied.error().unreachable());
 
-  status = 500; // read by the server thread only after the next post
+  status = 500;
   auto failed = post_and_wait(net, endpoint_of(server), "<x/>");
   REQUIRE_FALSE(failed);
   CHECK(failed.error().kind == rk7::error_kind::http_status);
