@@ -1,8 +1,9 @@
 #pragma once
-// Outbound HTTPS to cash servers with libcurl. One curl-multi loop runs on
-// the transport's own thread; callers hand it a request and a completion
-// callback, so no caller thread (in particular no CAF scheduler thread) ever
-// waits on the network. Connections are reused per host.
+// Outbound HTTPS to cash servers: a thin layer over the gateway's one HTTP
+// engine (rkgate::net::http_engine, a curl-multi loop on its own thread).
+// Callers hand it a request and a completion callback, so no caller thread (in
+// particular no CAF scheduler thread) ever waits on the network. Connections
+// are reused per host.
 
 #include "rk7/error.hpp"
 
@@ -10,6 +11,10 @@
 #include <functional>
 #include <memory>
 #include <string>
+
+namespace rkgate::net {
+class http_engine;
+}
 
 namespace rk7 {
 
@@ -30,8 +35,13 @@ using body_callback = std::function<void(result<std::string>)>;
 
 class transport {
 public:
+  /// With an engine of its own.
   transport();
-  ~transport(); ///< cancels what is in flight (callbacks get a network error)
+  /// Over a shared engine (e.g. the one that also delivers callbacks).
+  explicit transport(std::shared_ptr<rkgate::net::http_engine> engine);
+  /// With an engine of its own, cancels what is in flight (callbacks get a
+  /// network error); over a shared engine, requests in flight still complete.
+  ~transport();
   transport(const transport&) = delete;
   transport& operator=(const transport&) = delete;
 

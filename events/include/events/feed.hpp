@@ -1,0 +1,124 @@
+#pragma once
+// The events feed of GET /api/v4/events?hash= (api.md §6), in the QR-menu
+// notification format: an append-only list of events, each with a unique
+// hash ("0x" + 8 lowercase hex), kept for a retention window (also across
+// restarts, through the store's `events` table) and read by hash:
+// since(h) gives the events after the one with hash h, oldest first, or every
+// retained event with reset = true when h is "none", unknown or expired.
+//
+// Not thread-safe: the EVENTS LOG actor owns one. With a store, append and
+// prune do disk I/O (use a thread that may block, e.g. a detached actor).
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace rkgate::persistence {
+class store;
+}
+
+namespace rkgate::events {
+
+/// Wall-clock time: event times are persisted and must survive restarts.
+using clock = std::chrono::system_clock;
+using time_point = clock::time_point;
+
+/// What happened (the QR-menu event codes).
+enum class code {
+  save_order,       ///< a new order
+  additional_order, ///< items added to an open order on the same table
+  online_payment,   ///< a payment added to an open order
+  bill_request,     ///< the guest asks for the bill
+  waiter_call,      ///< the guest calls the waiter
+  order_status,     ///< an order's status changed
+};
+const char* to_string(code c);
+std::optional<code> code_from_string(std::string_view text);
+
+/// An event as the caller describes it (see qr_format.hpp for builders).
+struct new_event {
+  code what = code::order_status;
+  std::string restaurant;
+  std::int64_t table = 0;       ///< table id
+  std::string guid;             ///< the order's guid; empty for calls without an order
+  nlohmann::json invoice = nullptr;
+  nlohmann::json order = nullptr;
+  nlohmann::json table_repr = nullptr;
+};
+
+/// A stored event.
+struct event : new_event {
+  std::string hash;           ///< "0x" + 8 lowercase hex, unique among retained events
+  std::uint64_t sequence = 0; ///< position in the feed, increasing
+  time_point created_at{};
+};
+
+/// One answer of the feed.
+struct page {
+  std::vector<event> updates; ///< oldest first
+  bool reset = false;         ///< the hash was "none", unknown or expired
+};
+
+/// Which restaurants a reader may see.
+using visibility = std::function<bool(const std::string& restaurant)>;
+
+class feed {
+public:
+  /// `db` may be nullptr (memory only). `hash_seed` randomizes the hashes of
+  /// this run (pass a random number; tests pass a fixed one).
+  feed(persistence::store* db, std::chrono::milliseconds retention, std::uint32_t hash_seed);
+
+  /// Reads the retained events from the store and erases the expired ones.
+  /// Returns how many stored records did not parse (they are erased too).
+  /// Throws std::runtime_error on an I/O error.
+  std::size_t load(time_point now);
+
+  /// Appends an event at `now` and returns it. Throws std::invalid_argument
+  /// for an empty restaurant and std::runtime_error when the store write
+  /// fails (the event is not added then).
+  const event& append(new_event e, time_point now);
+
+  /// The events after `hash` visible to the reader (see the header comment).
+  /// A hash of an event the reader may not see counts as unknown. Prunes first.
+  page since(std::string_view hash, const visibility& visible, time_point now);
+
+  /// Drops events older than the retention window; returns how many.
+  std::size_t prune(time_point now);
+
+  std::size_t size() const { return events_.size(); }
+  std::chrono::milliseconds retention() const { return retention_; }
+
+private:
+  std::string next_hash();
+  void store_put(const event& e);
+
+  persistence::store* db_;
+  std::chrono::milliseconds retention_;
+  std::uint32_t seed_;
+  std::uint64_t next_sequence_ = 1;
+  std::uint32_t hash_counter_ = 0;
+  std::deque<event> events_;                              ///< by sequence
+  std::unordered_map<std::string, std::uint64_t> by_hash_; ///< hash -> sequence
+};
+
+/// One update object of the feed:
+/// {"hash","code","restaurant","table","guid"?,"invoice","order","table_repr"}.
+nlohmann::json to_json(const event& e);
+
+/// The `data` object of the answer: {"updates": [...], "reset": true} (reset
+/// only when set).
+nlohmann::json to_json(const page& p);
+
+/// The event as the store keeps it, and back (nullopt when not an event).
+std::string to_storage(const event& e);
+std::optional<event> event_from_storage(std::string_view text);
+
+} // namespace rkgate::events
