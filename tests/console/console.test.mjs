@@ -123,7 +123,7 @@ test('log-in refuses an unknown token and accepts the operator token', async () 
   await page.fill('#token-input', operatorToken);
   await page.click('#login-form button[type=submit]');
   await page.locator('#console-view').waitFor();
-  assert.equal(await page.locator('#operator-name').textContent(), operatorName);
+  assert.equal(await page.locator('#operator-name').textContent(), `Оператор: ${operatorName}`);
   assert.equal(await page.evaluate(() => sessionStorage.getItem('rkgate.console.token')), operatorToken);
 });
 
@@ -281,6 +281,8 @@ test('English labels, and screenshots of the console in both languages', async (
   const extra = usingMock ? { items: [...items, { id: 1000090, quantity: 1 }, { id: 1000077, quantity: 1, price: 300 }] } : {};
   const shown = await postOrder(5, { name: 'Смирнова Мария', phone: '+79997776655', address: 'ул. Садовая, 12, подъезд 3' }, extra);
   await openOrder(shown);
+  const arriving = await postOrder(6, { name: 'Орлов Денис', phone: '+79993334455', address: 'Кутузовский пр., 30' });
+  await row(arriving).waitFor({ timeout: WAIT_MS });
   await page.click('[data-lang=en]');
   await expectText(tab('waiting'), 'Waiting');
   await expectText(actionButton('accept'), 'Accept');

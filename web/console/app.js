@@ -47,7 +47,7 @@ async function logIn(token, { remembered = false } = {}) {
   $('login-view').hidden = true;
   $('console-view').hidden = false;
   $('operator-name').hidden = false;
-  $('operator-name').textContent = state.me.name;
+  renderOperator();
   $('logout').hidden = false;
   $('sound-toggle').hidden = false;
   renderRestaurants();
@@ -326,6 +326,10 @@ function select(guid) {
   renderDetail();
 }
 
+function renderOperator() {
+  $('operator-name').textContent = state.me ? t('operator', { name: state.me.name }) : '';
+}
+
 function renderRestaurants() {
   const restaurants = state.me?.restaurants ?? [];
   const select = $('restaurant-select');
@@ -347,6 +351,7 @@ function renderSound() {
 
 function renderLanguage() {
   translateStatic();
+  renderOperator();
   renderRestaurants();
   renderSound();
   setOnline($('connection-banner').hidden);

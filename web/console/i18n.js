@@ -5,6 +5,7 @@ const LABELS = {
   ru: {
     'title': 'Консоль оператора',
     'doc.title': 'rkgate — консоль оператора',
+    'operator': 'Оператор: {name}',
     'restaurant': 'Ресторан',
     'restaurant.all': 'Все рестораны',
     'logout': 'Выйти',
@@ -89,6 +90,7 @@ const LABELS = {
     'cancel.required': 'Укажите причину.',
     'result.ok': 'выполнено',
     'result.error': 'ошибка',
+    'detail.has_error': 'Есть ошибка или проблема',
     'problem.unknown_item': 'нет в меню',
     'problem.stop_list': 'в стоп-листе',
     'problem.not_enough_remains': 'недостаточно остатка (есть {available})',
@@ -106,6 +108,7 @@ const LABELS = {
   en: {
     'title': 'Operator console',
     'doc.title': 'rkgate — operator console',
+    'operator': 'Operator: {name}',
     'restaurant': 'Restaurant',
     'restaurant.all': 'All restaurants',
     'logout': 'Log out',
@@ -190,6 +193,7 @@ const LABELS = {
     'cancel.required': 'Give a reason.',
     'result.ok': 'done',
     'result.error': 'error',
+    'detail.has_error': 'Has an error or a problem',
     'problem.unknown_item': 'not on the menu',
     'problem.stop_list': 'on the stop list',
     'problem.not_enough_remains': 'not enough left ({available} available)',

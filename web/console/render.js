@@ -30,12 +30,12 @@ export function orderRow(o, { selected, isNew, onSelect }) {
       }
     },
   },
-  el('td', { class: 'nowrap' }, String(orderNumber(o)), isNew && el('span', { class: 'new-badge' }, t('list.new'))),
+  el('td', { class: 'order-no' }, String(orderNumber(o)), isNew && el('span', { class: 'new-badge' }, t('list.new'))),
   el('td', { class: 'customer-name' }, c.name || '—'),
   el('td', {}, el('div', { class: 'nowrap' }, c.phone ?? ''), el('div', { class: 'muted' }, c.address ?? '')),
   el('td', { class: 'nowrap' }, o.deliver_at ? dateTime(o.deliver_at) : t('detail.asap')),
   el('td', { class: 'num nowrap' }, money(o.sum)),
-  el('td', {}, stateBadge(o.delivery_state), o.problems?.some((p) => p.blocking) && el('span', { class: 'warn-mark', title: t('detail.problems'), 'aria-label': t('detail.problems') }, '!')));
+  el('td', {}, stateBadge(o.delivery_state), (o.last_error || o.problems?.some((p) => p.blocking)) && el('span', { class: 'warn-mark', title: t('detail.has_error'), 'aria-label': t('detail.has_error') }, '!')));
 }
 
 export function problemText(p) {
