@@ -1,0 +1,200 @@
+// The events feed with an injected clock: paging by hash, resets, visibility,
+// retention, and a restart through the store.
+
+#include "../notify/scratch_store.hpp"
+
+#include "events/feed.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <regex>
+#include <set>
+
+using namespace rkgate::events;
+using namespace std::chrono_literals;
+using rkgate_test::scratch_store;
+
+namespace {
+
+const time_point t0 = time_point(std::chrono::hours(24 * 365 * 56));
+const visibility everything = [](const std::string&) { return true; };
+
+new_event call(const std::string& restaurant, std::int64_t table, code what = code::waiter_call) {
+  new_event e;
+  e.what = what;
+  e.restaurant = restaurant;
+  e.table = table;
+  return e;
+}
+
+std::vector<std::int64_t> tables(const page& p) {
+  std::vector<std::int64_t> out;
+  for (const auto& e : p.updates)
+    out.push_back(e.table);
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("hashes are 0x and 8 lowercase hex digits, and unique", "[events]") {
+  feed log(nullptr, 5min, 12345);
+  std::set<std::string> seen;
+  const std::regex shape("0x[0-9a-f]{8}");
+  for (int i = 0; i < 1000; ++i) {
+    const std::string hash = log.append(call("msk-01", i), t0).hash;
+    CHECK(std::regex_match(hash, shape));
+    seen.insert(hash);
+  }
+  CHECK(seen.size() == 1000);
+  // Another seed (another run) gives other hashes.
+  feed other(nullptr, 5min, 999);
+  CHECK(seen.count(other.append(call("msk-01", 1), t0).hash) == 0);
+}
+
+TEST_CASE("paging by hash gives the events after it, oldest first", "[events]") {
+  feed log(nullptr, 5min, 1);
+  const auto h1 = log.append(call("msk-01", 1), t0).hash;
+  log.append(call("msk-01", 2), t0 + 1s);
+  const auto h3 = log.append(call("msk-01", 3), t0 + 2s).hash;
+
+  page first = log.since("none", everything, t0 + 3s);
+  CHECK(first.reset);
+  CHECK(tables(first) == std::vector<std::int64_t>{1, 2, 3});
+
+  page after1 = log.since(h1, everything, t0 + 3s);
+  CHECK_FALSE(after1.reset);
+  CHECK(tables(after1) == std::vector<std::int64_t>{2, 3});
+
+  page caught_up = log.since(h3, everything, t0 + 3s);
+  CHECK_FALSE(caught_up.reset);
+  CHECK(caught_up.updates.empty());
+
+  log.append(call("msk-01", 4), t0 + 4s);
+  CHECK(tables(log.since(h3, everything, t0 + 5s)) == std::vector<std::int64_t>{4});
+}
+
+TEST_CASE("an unknown or expired hash resets to every retained event", "[events]") {
+  feed log(nullptr, 5min, 2);
+  const auto old = log.append(call("msk-01", 1), t0).hash;
+  log.append(call("msk-01", 2), t0 + 3min);
+
+  page unknown = log.since("0xdeadbeef", everything, t0 + 4min);
+  CHECK(unknown.reset);
+  CHECK(tables(unknown) == std::vector<std::int64_t>{1, 2});
+
+  // At t0 + 5 min the first event leaves the window, and its hash with it.
+  page expired = log.since(old, everything, t0 + 5min);
+  CHECK(expired.reset);
+  CHECK(tables(expired) == std::vector<std::int64_t>{2});
+  CHECK(log.size() == 1);
+
+  CHECK(log.since("", everything, t0 + 5min).reset);
+}
+
+TEST_CASE("a reader sees only its restaurants' events", "[events]") {
+  feed log(nullptr, 5min, 3);
+  const auto m1 = log.append(call("msk-01", 1), t0).hash;
+  const auto s1 = log.append(call("spb-01", 10), t0).hash;
+  log.append(call("msk-01", 2), t0);
+  log.append(call("spb-01", 20), t0);
+  const visibility msk = [](const std::string& r) { return r == "msk-01"; };
+
+  page all = log.since("none", msk, t0);
+  CHECK(tables(all) == std::vector<std::int64_t>{1, 2});
+  CHECK(tables(log.since(m1, msk, t0)) == std::vector<std::int64_t>{2});
+  // A hash of another restaurant's event is unknown to this reader.
+  page foreign = log.since(s1, msk, t0);
+  CHECK(foreign.reset);
+  CHECK(tables(foreign) == std::vector<std::int64_t>{1, 2});
+}
+
+TEST_CASE("the feed survives a restart within its window", "[events]") {
+  scratch_store disk;
+  std::string h1, h2;
+  {
+    feed log(&disk.db(), 5min, 4);
+    CHECK(log.load(t0) == 0);
+    h1 = log.append(call("msk-01", 1), t0).hash;
+    h2 = log.append(call("msk-01", 2), t0 + 2min).hash;
+    new_event full = call("msk-01", 3, code::save_order);
+    full.guid = "{G}";
+    full.invoice = {{"id", 1}};
+    full.order = {{"guid", "{G}"}, {"sum", 186.0}};
+    full.table_repr = {{"id", 3}, {"name", "6"}, {"max_guests", nullptr}};
+    log.append(full, t0 + 3min);
+  }
+  disk.reopen();
+  feed log(&disk.db(), 5min, 5); // a new run: another seed
+  CHECK(log.load(t0 + 6min) == 0);
+  CHECK(log.size() == 2); // the first expired while the gateway was down
+
+  page after2 = log.since(h2, everything, t0 + 6min);
+  CHECK_FALSE(after2.reset);
+  REQUIRE(after2.updates.size() == 1);
+  const event& e = after2.updates[0];
+  CHECK(e.what == code::save_order);
+  CHECK(e.guid == "{G}");
+  CHECK(e.invoice == nlohmann::json{{"id", 1}});
+  CHECK(e.order["sum"] == 186.0);
+  CHECK(e.table_repr["name"] == "6");
+  CHECK(e.created_at == t0 + 3min);
+  CHECK(log.since(h1, everything, t0 + 6min).reset);
+
+  // New events go after the restored ones, and their hashes are new.
+  const auto h4 = log.append(call("msk-01", 4), t0 + 6min).hash;
+  CHECK(tables(log.since(h2, everything, t0 + 6min)) == std::vector<std::int64_t>{3, 4});
+  CHECK(h4 != h1);
+  CHECK(h4 != h2);
+
+  // Pruned events are gone from disk too.
+  disk.reopen();
+  feed later(&disk.db(), 5min, 6);
+  later.load(t0 + 8min + 30s);
+  CHECK(tables(later.since("none", everything, t0 + 8min + 30s)) == std::vector<std::int64_t>{4});
+  std::size_t stored = 0;
+  disk.db().scan(rkgate::persistence::table::events, "", [&](std::string_view, std::string_view) {
+    ++stored;
+    return true;
+  });
+  CHECK(stored == 1);
+}
+
+TEST_CASE("unreadable stored events are counted and erased", "[events]") {
+  scratch_store disk;
+  rkgate::persistence::write_batch junk;
+  junk.put(rkgate::persistence::table::events, "0000000000000001", "{not json");
+  std::string error;
+  REQUIRE(disk.db().write(junk, true, &error));
+  feed log(&disk.db(), 5min, 7);
+  CHECK(log.load(t0) == 1);
+  CHECK(log.size() == 0);
+  CHECK(log.load(t0) == 0);
+}
+
+TEST_CASE("the wire form of a page", "[events]") {
+  feed log(nullptr, 5min, 8);
+  new_event e = call("msk-01", 1000028);
+  e.table_repr = {{"id", 1000028}, {"name", "6"}, {"max_guests", 50}};
+  const auto& stored = log.append(e, t0);
+  auto data = to_json(log.since("none", everything, t0));
+  CHECK(data["reset"] == true);
+  REQUIRE(data["updates"].size() == 1);
+  CHECK(data["updates"][0] == nlohmann::json{{"hash", stored.hash},
+                                             {"code", "waiter_call"},
+                                             {"restaurant", "msk-01"},
+                                             {"table", 1000028},
+                                             {"invoice", nullptr},
+                                             {"order", nullptr},
+                                             {"table_repr", e.table_repr}});
+  CHECK_FALSE(to_json(log.since(stored.hash, everything, t0)).contains("reset"));
+}
+
+TEST_CASE("codes round-trip and bad events are refused", "[events]") {
+  for (auto c : {code::save_order, code::additional_order, code::online_payment,
+                 code::bill_request, code::waiter_call, code::order_status})
+    CHECK(code_from_string(to_string(c)) == c);
+  CHECK_FALSE(code_from_string("waiter call"));
+  feed log(nullptr, 5min, 9);
+  CHECK_THROWS_AS(log.append(call("", 1), t0), std::invalid_argument);
+  CHECK(log.size() == 0);
+}
