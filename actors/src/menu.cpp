@@ -328,7 +328,7 @@ menu build_menu(const menu_sources& src) {
     item.name = first_text(d, {"Name"});
     item.description = first_text(d, {"Comment", "Description"});
     if (item.description.empty())
-      item.description = first_text(d, {"Recipe", "RecipeText", "Composition"});
+      item.description = first_text(d, {"Recipe", "Instruct", "RecipeText", "Composition"});
     item.category_id = category;
     auto scheme = first_int(d, {"ModiScheme", "ModiSchemeIdent"}).value_or(0);
     if (scheme != 0) {
@@ -366,7 +366,15 @@ menu build_menu(const menu_sources& src) {
     menu_combo combo;
     combo.item_id = id;
     std::int64_t n = 0;
+    // Groups sit directly under the dish or inside a ComboComponents element.
+    std::vector<rk7::ref_item> combo_groups;
     for (const auto& g : d.children) {
+      if (strcasecmp(g.tag.c_str(), "ComboComponents") == 0)
+        combo_groups.insert(combo_groups.end(), g.children.begin(), g.children.end());
+      else
+        combo_groups.push_back(g);
+    }
+    for (const auto& g : combo_groups) {
       menu_combo_component comp;
       comp.id = first_int(g, {"Ident", "id"}).value_or(++n);
       comp.name = first_text(g, {"Name"});
@@ -394,7 +402,7 @@ menu build_menu(const menu_sources& src) {
     modifiers[id] = mod;
     if (auto code = first_int(mod, {"Code"}))
       m.modifier_id_by_code[*code] = id;
-    if (auto p = parent_of(mod))
+    if (auto p = first_int(mod, {"ModiGroup"}).value_or(parent_of(mod)))
       group_members[p].push_back(id);
   }
   std::map<std::int64_t, rk7::ref_item> modi_groups;

@@ -133,6 +133,14 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
       if (e.actor && e.actor.address() == msg.source)
         e.actor = nullptr;
   });
+  // Shutdown: the ORDERs stop with their SOURCE (they are monitored, not linked,
+  // so one failing order never takes the source down).
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    for (auto& [guid, e] : self->state.orders)
+      if (e.actor)
+        self->send_exit(e.actor, msg.reason);
+    self->quit(msg.reason);
+  });
   return {
     [self](atom::lookup, const std::string& external_id, const std::string& hash) -> caf::result<admission> {
       if (!self->state.keys.count(external_id))

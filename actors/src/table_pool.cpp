@@ -76,6 +76,7 @@ struct gateway_state {
       return it->second;
     auto p = self->spawn(table_pool, rest, base, initial[key], db);
     initial.erase(key);
+    self->link_to(p); // stops with the GATEWAY at shutdown
     pools.emplace(key, p);
     return p;
   }

@@ -1,0 +1,346 @@
+// Per-request bridge actors: each asks the right actors and writes the
+// HTTP response; errors and timeouts always end in a response.
+
+#include "context.hpp"
+
+#include "actors/menu.hpp"
+#include "actors/order_mapping.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace rkgate::http {
+
+using namespace rkgate::actors;
+using nlohmann::json;
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+std::chrono::milliseconds request_timeout(const context_ptr& ctx) {
+  return ctx->dir->cfg.server.request_timeout;
+}
+
+api_reply no_answer(const caf::error& err, const char* what) {
+  if (err == caf::sec::request_timeout)
+    return api_reply::failure(503, "cash_server_unavailable", std::string(what) + " did not finish in time");
+  return api_reply::failure(500, "internal_error", std::string(what) + " failed: " + caf::to_string(err));
+}
+
+json health_json(const cash_health& h) {
+  return {{"reachable", h.reachable},
+          {"version", h.version},
+          {"net_name", h.net_name},
+          {"latency_ms", h.latency_ms >= 0 ? json(h.latency_ms) : json(nullptr)},
+          {"last_error", h.last_error.empty() ? json(nullptr) : json(h.last_error)}};
+}
+
+/// The menu for a cart's order category, or the failure to answer with.
+template <class F>
+void with_menu(caf::event_based_actor* self, const context_ptr& ctx, const request_handle& req,
+               const caller& who, std::int64_t category, F next) {
+  self->request(who.restaurant->menu, request_timeout(ctx), atom::get_v, category)
+    .then(
+      [ctx, req, next](const menu_reply& m) mutable {
+        if (!m.value)
+          return respond(ctx, req, m.failure);
+        next(m.value);
+      },
+      [ctx, req](caf::error& err) { respond(ctx, req, no_answer(err, "menu load")); });
+}
+
+api_reply cart_invalid(const std::vector<cart_problem>& problems) {
+  return api_reply::failure(422, "cart_invalid", "the cart cannot be sold now", problems_json(problems));
+}
+
+/// Per-line errors of CalcOrder as cart problems.
+std::vector<cart_problem> line_problems(const cart& c, const std::vector<rk7::line_error>& lines) {
+  std::vector<cart_problem> out;
+  for (const auto& l : lines) {
+    cart_problem p;
+    p.id = l.faulty_id;
+    p.code = l.faulty_code;
+    auto matches = [&](const item_ref& r) {
+      return (l.faulty_id && r.id == l.faulty_id) || (l.faulty_code && r.code == l.faulty_code);
+    };
+    if (l.faulty_tag == "Discount") {
+      p.field = "discounts";
+      p.problem = "discount_not_applicable";
+      for (std::size_t i = 0; i < c.discounts.size(); ++i)
+        if (l.faulty_code == c.discounts[i].code)
+          p.index = i;
+    } else if (l.faulty_tag == "Prepay") {
+      p.field = "payments";
+      p.problem = "unknown_currency";
+      for (std::size_t i = 0; i < c.payments.size(); ++i)
+        if (l.faulty_code == c.payments[i].currency_code)
+          p.index = i;
+    } else {
+      p.problem = l.faulty_tag == "Modi" ? "modifier_rule" : "unknown_item";
+      for (std::size_t i = 0; i < c.items.size(); ++i)
+        if (matches(c.items[i].ref))
+          p.index = i;
+    }
+    out.push_back(p);
+  }
+  return out;
+}
+
+rk7::calc_order calc_request(const caller& who, const cart& c) {
+  const auto& refs = who.restaurant->cfg.refs;
+  order_settings s{refs.station_id, refs.waiter_code, refs.prepay_reason, refs.item_comment_modifier};
+  rk7::calc_order req;
+  req.table = rk7::ref::by_code(c.table_code.value_or(refs.table_code));
+  req.order_category = rk7::ref::by_code(c.order_category.value_or(refs.order_category));
+  if (refs.order_type)
+    req.order_type = rk7::ref::by_code(*refs.order_type);
+  if (refs.waiter_code != 0)
+    req.waiter = rk7::ref::by_code(refs.waiter_code);
+  req.guests = c.guests > 0 ? c.guests : 1;
+  req.sessions.push_back(to_session(c, s));
+  return req;
+}
+
+/// Waits for an ORDER's creation result; past the deadline answers 202.
+void wait_order(caf::event_based_actor* self, const context_ptr& ctx, const request_handle& req,
+                const order_actor& order, const std::string& guid, clock::time_point deadline, bool repeat) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+  if (left < std::chrono::milliseconds(1))
+    left = std::chrono::milliseconds(1);
+  self->request(order, left, atom::wait_v)
+    .then(
+      [ctx, req, repeat](api_reply r) {
+        if (repeat && r.status == 201)
+          r.status = 200;
+        respond(ctx, req, r);
+      },
+      [ctx, req, guid](caf::error& err) {
+        if (err == caf::sec::request_timeout) {
+          json data = {{"guid", guid}, {"status", 5}, {"status_name", "new"}, {"table", nullptr}, {"order", nullptr}};
+          return respond(ctx, req, api_reply::success(202, data.dump()));
+        }
+        respond(ctx, req, no_answer(err, "order creation"));
+      });
+}
+
+/// Answers an admitted order: its ORDER's result, or the stored record's.
+void answer_admission(caf::event_based_actor* self, const context_ptr& ctx, const request_handle& req,
+                      const admission& a, clock::time_point deadline, bool repeat) {
+  if (a.kind == admission::conflict)
+    return respond(ctx, req, api_reply::failure(409, "idempotency_conflict",
+                                                "this external_id was used with a different body",
+                                                json{{"guid", a.guid}}.dump()));
+  if (a.order)
+    return wait_order(self, ctx, req, a.order, a.guid, deadline, repeat);
+  auto rec = order_record_from_json(a.record);
+  if (!rec)
+    return respond(ctx, req, api_reply::failure(500, "internal_error", "order record unreadable"));
+  if (!rec->reply_code.empty())
+    return respond(ctx, req, api_reply::failure(rec->reply_status, rec->reply_code, rec->reply_message));
+  respond(ctx, req, api_reply::success(repeat ? 200 : 201, postorder_data_json(*rec)));
+}
+
+} // namespace
+
+void bridge_ping(const context_ptr& ctx, request_handle req, caller who) {
+  ctx->sys->spawn([ctx, req, who](caf::event_based_actor* self) {
+    self->request(who.restaurant->cash, request_timeout(ctx), atom::status_v)
+      .then(
+        [ctx, req, who](const cash_health& h) {
+          const auto& r = who.restaurant->cfg;
+          auto uptime = std::chrono::duration_cast<std::chrono::seconds>(clock::now() - ctx->dir->started);
+          bool saas = r.license.mode == config::license_section::mode_t::saas;
+          json data = {{"gateway", {{"name", "rkgate"}, {"version", RKGATE_VERSION}, {"uptime_s", uptime.count()}}},
+                       {"source", {{"name", who.source->name}}},
+                       {"restaurant", {{"id", r.id}, {"name", r.name}}},
+                       {"cash_server", health_json(h)},
+                       {"license", {{"mode", saas ? "saas" : "lifetime"}, {"valid", saas ? r.license.saas.has_value() : true}}}};
+          respond(ctx, req, api_reply::success(200, data.dump()));
+        },
+        [ctx, req](caf::error& err) { respond(ctx, req, no_answer(err, "status")); });
+  });
+}
+
+void bridge_restaurants(const context_ptr& ctx, request_handle req, caller who) {
+  ctx->sys->spawn([ctx, req, who](caf::event_based_actor* self) {
+    struct state {
+      json list = json::array();
+      std::size_t pending = 0;
+    };
+    auto st = std::make_shared<state>();
+    std::vector<std::shared_ptr<const restaurant_context>> mine;
+    for (const auto& [id, r] : ctx->dir->restaurants)
+      if (who.source->allows(id))
+        mine.push_back(r);
+    st->pending = mine.size();
+    if (mine.empty())
+      return respond(ctx, req, api_reply::success(200, json{{"restaurants", json::array()}}.dump()));
+    for (const auto& r : mine) {
+      auto entry = [st, ctx, req, r](json cash) {
+        st->list.push_back({{"id", r->cfg.id}, {"name", r->cfg.name}, {"cash_server", cash}});
+        if (--st->pending == 0)
+          respond(ctx, req, api_reply::success(200, json{{"restaurants", st->list}}.dump()));
+      };
+      self->request(r->cash, request_timeout(ctx), atom::status_v)
+        .then([entry](const cash_health& h) { entry(health_json(h)); },
+              [entry](caf::error&) { entry(health_json(cash_health{})); });
+    }
+  });
+}
+
+void bridge_getmenu(const context_ptr& ctx, request_handle req, caller who, std::int64_t category,
+                    std::string if_none_match) {
+  ctx->sys->spawn([=](caf::event_based_actor* self) {
+    with_menu(self, ctx, req, who, category, [ctx, req, if_none_match](menu_ptr m) {
+      api_reply r;
+      r.etag = m->version;
+      bool match = if_none_match == "*" || if_none_match.find("\"" + m->version + "\"") != std::string::npos;
+      if (match) {
+        r.status = 304;
+        return respond(ctx, req, r);
+      }
+      r.data = m->json;
+      respond(ctx, req, r);
+    });
+  });
+}
+
+void bridge_validate(const context_ptr& ctx, request_handle req, caller who, cart body) {
+  ctx->sys->spawn([=](caf::event_based_actor* self) {
+    with_menu(self, ctx, req, who, body.order_category.value_or(0), [=](menu_ptr m) {
+      auto problems = check_cart(*m, body);
+      if (!problems.empty())
+        return respond(ctx, req, cart_invalid(problems));
+      self->request(who.restaurant->cash, request_timeout(ctx), atom::call_v, calc_request(who, body))
+        .then(
+          [=](rk7_result<rk7::calculated_order>& r) {
+            if (!r) {
+              if (!r.error().lines.empty())
+                return respond(ctx, req, cart_invalid(line_problems(body, r.error().lines)));
+              return respond(ctx, req, cash_failure(r.error()));
+            }
+            if (!r->errors.empty())
+              return respond(ctx, req, cart_invalid(line_problems(body, r->errors)));
+            auto totals = totals_of(r->record);
+            kopecks paying = 0;
+            for (const auto& p : body.payments)
+              paying += p.sum;
+            if (paying > totals.total) {
+              cart_problem p;
+              p.field = "payments";
+              p.index = body.payments.empty() ? 0 : body.payments.size() - 1;
+              p.problem = "overpaid";
+              return respond(ctx, req, cart_invalid({p}));
+            }
+            json warnings = json::array();
+            for (std::size_t i = 0; i < body.items.size(); ++i) {
+              const auto& line = body.items[i];
+              auto id = resolve_item(*m, line.ref);
+              if (!line.price || !id)
+                continue;
+              const auto& item = m->items[m->item_by_id.at(*id)];
+              if (item.price != *line.price)
+                warnings.push_back({{"index", i},
+                                    {"id", item.id},
+                                    {"code", item.code},
+                                    {"problem", "price_changed"},
+                                    {"price", to_number(*line.price)},
+                                    {"actual_price", to_number(item.price)}});
+            }
+            json data = {{"order", json::parse(priced_order_json(r->record, body))},
+                         {"warnings", warnings}};
+            respond(ctx, req, api_reply::success(200, data.dump()));
+          },
+          [ctx, req](caf::error& err) { respond(ctx, req, no_answer(err, "CalcOrder")); });
+    });
+  });
+}
+
+void bridge_postorder(const context_ptr& ctx, request_handle req, caller who, order_request order) {
+  auto deadline = clock::now() + request_timeout(ctx);
+  ctx->sys->spawn([=](caf::event_based_actor* self) {
+    if (order.body.manual_accept
+        || who.restaurant->cfg.acceptance == config::restaurant::acceptance_t::manual)
+      return respond(ctx, req, api_reply::failure(400, "bad_request",
+                                                  "manual acceptance (accept: \"manual\") is not available yet",
+                                                  json{{"field", "accept"}}.dump()));
+    self->request(who.source_actor, request_timeout(ctx), atom::lookup_v, order.body.external_id, order.hash)
+      .then(
+        [=](const admission& a) {
+          if (a.kind != admission::absent)
+            return answer_admission(self, ctx, req, a, deadline, true);
+          with_menu(self, ctx, req, who, order.body.order_category.value_or(0), [=](menu_ptr m) {
+            auto problems = check_cart(*m, order.body);
+            if (!problems.empty())
+              return respond(ctx, req, cart_invalid(problems));
+            self->request(who.source_actor, request_timeout(ctx), atom::create_v, order)
+              .then([=](const admission& created) {
+                      answer_admission(self, ctx, req, created, deadline, created.kind != admission::absent);
+                    },
+                    [ctx, req](caf::error& err) { respond(ctx, req, no_answer(err, "admission")); });
+          });
+        },
+        [ctx, req](caf::error& err) { respond(ctx, req, no_answer(err, "admission")); });
+  });
+}
+
+void bridge_getorders(const context_ptr& ctx, request_handle req, caller who, std::string restaurant) {
+  ctx->sys->spawn([=](caf::event_based_actor* self) {
+    self->request(who.source_actor, request_timeout(ctx), atom::list_v, restaurant)
+      .then([ctx, req](const api_reply& r) { respond(ctx, req, r); },
+            [ctx, req](caf::error& err) { respond(ctx, req, no_answer(err, "getorders")); });
+  });
+}
+
+void bridge_findorders(const context_ptr& ctx, request_handle req, caller who, guid_list guids) {
+  ctx->sys->spawn([=](caf::event_based_actor* self) {
+    self->request(who.source_actor, request_timeout(ctx), atom::find_v, guids)
+      .then([ctx, req](const api_reply& r) { respond(ctx, req, r); },
+            [ctx, req](caf::error& err) { respond(ctx, req, no_answer(err, "getorders")); });
+  });
+}
+
+void bridge_close(const context_ptr& ctx, request_handle req, caller who, std::string guid) {
+  ctx->sys->spawn([=](caf::event_based_actor* self) {
+    self->request(who.source_actor, request_timeout(ctx), atom::close_v, guid)
+      .then([ctx, req](const api_reply& r) { respond(ctx, req, r); },
+            [ctx, req](caf::error& err) { respond(ctx, req, no_answer(err, "close")); });
+  });
+}
+
+void bridge_print_info(const context_ptr& ctx, request_handle req, std::string guid, std::int64_t visit,
+                       std::int64_t order_ident) {
+  ctx->sys->spawn([=](caf::event_based_actor* self) {
+    auto answer = [ctx, req](const std::optional<order_record>& rec) {
+      if (!rec)
+        return respond(ctx, req, api_reply::failure(404, "not_found", "no such order"));
+      auto body = json::parse(rec->body, nullptr, false);
+      api_reply r;
+      r.plain = true;
+      if (body.is_object() && body.contains("comment") && body["comment"].is_string())
+        r.data = body["comment"].get<std::string>();
+      respond(ctx, req, r);
+    };
+    if (!guid.empty()) {
+      self->request(ctx->dir->store, request_timeout(ctx), atom::get_v, store_key{persistence::table::orders, guid})
+        .then([answer](const store_value& v) {
+                answer(v.found ? order_record_from_json(v.value) : std::nullopt);
+              },
+              [ctx, req](caf::error& err) { respond(ctx, req, no_answer(err, "store")); });
+      return;
+    }
+    self->request(ctx->dir->store, request_timeout(ctx), atom::scan_v, store_key{persistence::table::orders, ""})
+      .then(
+        [answer, visit, order_ident](const store_records& all) {
+          for (const auto& [key, value] : all.items) {
+            auto rec = order_record_from_json(value);
+            if (rec && rec->visit == visit && rec->order_ident == order_ident)
+              return answer(rec);
+          }
+          answer(std::nullopt);
+        },
+        [ctx, req](caf::error& err) { respond(ctx, req, no_answer(err, "store")); });
+  });
+}
+
+} // namespace rkgate::http

@@ -1,0 +1,47 @@
+#pragma once
+// Shared by the routes and the bridges of the HTTP layer (private header).
+
+#include "actors/gateway.hpp"
+
+#include <caf/all.hpp>
+#include <restinio/all.hpp>
+
+#include <atomic>
+
+namespace rkgate::http {
+
+using request_handle = restinio::request_handle_t;
+
+/// What every handler and bridge can reach.
+struct server_context {
+  caf::actor_system* sys = nullptr;
+  std::shared_ptr<const actors::directory> dir;
+  std::atomic<int> in_flight{0};
+  std::atomic<bool> stopping{false};
+};
+using context_ptr = std::shared_ptr<server_context>;
+
+/// Writes an api_reply as the contract's envelope (or plain text / 304).
+void respond(const context_ptr& ctx, const request_handle& req, const actors::api_reply& reply);
+
+/// A caller, as routes resolved it.
+struct caller {
+  const config::source* source = nullptr;
+  std::shared_ptr<const actors::restaurant_context> restaurant; ///< null when not needed
+  actors::source_actor source_actor;
+};
+
+// -- bridges: each spawns one actor that answers the request ------------------------
+void bridge_ping(const context_ptr& ctx, request_handle req, caller who);
+void bridge_restaurants(const context_ptr& ctx, request_handle req, caller who);
+void bridge_getmenu(const context_ptr& ctx, request_handle req, caller who, std::int64_t category,
+                    std::string if_none_match);
+void bridge_validate(const context_ptr& ctx, request_handle req, caller who, actors::cart body);
+void bridge_postorder(const context_ptr& ctx, request_handle req, caller who, actors::order_request order);
+void bridge_getorders(const context_ptr& ctx, request_handle req, caller who, std::string restaurant);
+void bridge_findorders(const context_ptr& ctx, request_handle req, caller who, actors::guid_list guids);
+void bridge_close(const context_ptr& ctx, request_handle req, caller who, std::string guid);
+void bridge_print_info(const context_ptr& ctx, request_handle req, std::string guid, std::int64_t visit,
+                       std::int64_t order_ident);
+
+} // namespace rkgate::http

@@ -1,0 +1,454 @@
+#include "http/server.hpp"
+
+#include "context.hpp"
+
+#include "common/guid.hpp"
+
+#include <nlohmann/json.hpp>
+#include <openssl/crypto.h>
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+namespace rkgate::http {
+
+namespace {
+
+using nlohmann::json;
+using router_t = restinio::router::express_router_t<>;
+using traits_t = restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t, router_t>;
+using actors::api_reply;
+
+const char* reason(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+  }
+  return "Unknown";
+}
+
+/// Compares two strings in time that depends only on their lengths.
+bool same_secret(const std::string& a, const std::string& b) {
+  if (a.size() != b.size() || a.empty())
+    return false;
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string query_value(const request_handle& req, const char* name) {
+  try {
+    auto q = restinio::parse_query(req->header().query());
+    if (q.has(name))
+      return std::string(q[name]);
+  } catch (const std::exception&) {
+  }
+  return {};
+}
+
+/// A request after the common checks: its JSON body (POST) and caller.
+struct checked {
+  json body;
+  caller who;
+};
+
+api_reply fail(int status, const char* code, std::string message, json details = nullptr) {
+  return api_reply::failure(status, code, std::move(message), details.is_null() ? "" : details.dump());
+}
+
+class routes {
+public:
+  explicit routes(context_ptr ctx) : ctx_(std::move(ctx)) {}
+
+  /// Body, token and restaurant checks shared by every API route; answers
+  /// the request itself and returns nullopt when one fails.
+  std::optional<checked> check(const request_handle& req, bool post, bool need_restaurant) {
+    ++ctx_->in_flight;
+    if (ctx_->stopping) {
+      respond(ctx_, req, fail(503, "shutting_down", "the gateway is stopping"));
+      return std::nullopt;
+    }
+    checked c;
+    if (req->body().size() > ctx_->dir->cfg.server.max_body) {
+      respond(ctx_, req, fail(413, "too_large", "body over the limit of " +
+                                                  std::to_string(ctx_->dir->cfg.server.max_body) + " bytes"));
+      return std::nullopt;
+    }
+    if (post) {
+      c.body = json::parse(req->body(), nullptr, false);
+      if (c.body.is_discarded() || !c.body.is_object()) {
+        respond(ctx_, req, fail(400, "bad_json", "body is not a JSON object"));
+        return std::nullopt;
+      }
+    }
+    std::string token = req->header().get_field_or("token", "");
+    if (token.empty())
+      token = query_value(req, "token");
+    if (token.empty() && post && c.body.contains("token") && c.body["token"].is_string())
+      token = c.body["token"].get<std::string>();
+    bool found = false;
+    for (const auto& s : ctx_->dir->cfg.sources)
+      if (same_secret(s.token, token) && !found) { // no early exit: every token is compared
+        c.who.source = &s;
+        found = true;
+      }
+    if (!c.who.source) {
+      respond(ctx_, req, fail(401, "unauthorized", "missing or unknown token"));
+      return std::nullopt;
+    }
+    c.who.source_actor = ctx_->dir->sources.at(c.who.source->name);
+    if (!need_restaurant)
+      return c;
+    std::string rest = query_value(req, "restaurant");
+    if (rest.empty() && post && c.body.contains("restaurant")) {
+      if (!c.body["restaurant"].is_string()) {
+        respond(ctx_, req, fail(400, "bad_request", "restaurant must be a string", {{"field", "restaurant"}}));
+        return std::nullopt;
+      }
+      rest = c.body["restaurant"].get<std::string>();
+    }
+    if (rest.empty()) {
+      std::vector<std::string> allowed;
+      for (const auto& [id, r] : ctx_->dir->restaurants)
+        if (c.who.source->allows(id))
+          allowed.push_back(id);
+      if (allowed.size() != 1) {
+        respond(ctx_, req, fail(400, "bad_request", "name the restaurant (this token has several)",
+                                {{"field", "restaurant"}}));
+        return std::nullopt;
+      }
+      rest = allowed.front();
+    }
+    auto it = ctx_->dir->restaurants.find(rest);
+    if (it == ctx_->dir->restaurants.end()) {
+      respond(ctx_, req, fail(404, "unknown_restaurant", "no restaurant " + rest));
+      return std::nullopt;
+    }
+    if (!c.who.source->allows(rest)) {
+      respond(ctx_, req, fail(403, "forbidden", "this token is not allowed restaurant " + rest));
+      return std::nullopt;
+    }
+    c.who.restaurant = it->second;
+    return c;
+  }
+
+  restinio::request_handling_status_t ping(const request_handle& req) {
+    auto c = check(req, false, true);
+    if (c)
+      bridge_ping(ctx_, req, c->who);
+    return restinio::request_accepted();
+  }
+
+  restinio::request_handling_status_t restaurants(const request_handle& req) {
+    auto c = check(req, false, false);
+    if (c)
+      bridge_restaurants(ctx_, req, c->who);
+    return restinio::request_accepted();
+  }
+
+  restinio::request_handling_status_t getmenu(const request_handle& req) {
+    auto c = check(req, false, true);
+    if (!c)
+      return restinio::request_accepted();
+    std::int64_t category = 0;
+    auto text = query_value(req, "order_category");
+    if (!text.empty()) {
+      try {
+        std::size_t used = 0;
+        category = std::stoll(text, &used);
+        if (used != text.size() || category <= 0)
+          throw std::invalid_argument("order_category");
+      } catch (const std::exception&) {
+        respond(ctx_, req, fail(400, "bad_request", "order_category must be a positive integer code",
+                                {{"field", "order_category"}}));
+        return restinio::request_accepted();
+      }
+    }
+    bridge_getmenu(ctx_, req, c->who, category, req->header().get_field_or("If-None-Match", ""));
+    return restinio::request_accepted();
+  }
+
+  /// validate and postorder share the body parsing.
+  std::optional<std::pair<checked, actors::cart>> order_body(const request_handle& req, bool post_order) {
+    auto c = check(req, true, true);
+    if (!c)
+      return std::nullopt;
+    auto parsed = actors::parse_order_body(c->body, post_order);
+    if (auto* err = std::get_if<actors::body_error>(&parsed)) {
+      respond(ctx_, req, fail(400, err->code.c_str(), err->message, {{"field", err->path}}));
+      return std::nullopt;
+    }
+    return std::make_pair(std::move(*c), std::get<actors::cart>(std::move(parsed)));
+  }
+
+  restinio::request_handling_status_t validate(const request_handle& req) {
+    if (auto c = order_body(req, false))
+      bridge_validate(ctx_, req, c->first.who, std::move(c->second));
+    return restinio::request_accepted();
+  }
+
+  restinio::request_handling_status_t postorder(const request_handle& req) {
+    auto c = order_body(req, true);
+    if (!c)
+      return restinio::request_accepted();
+    actors::order_request order;
+    order.restaurant = c->first.who.restaurant->cfg.id;
+    order.hash = actors::body_hash(c->first.body);
+    auto stored = c->first.body;
+    stored.erase("token");
+    order.body_json = stored.dump();
+    order.body = std::move(c->second);
+    bridge_postorder(ctx_, req, c->first.who, std::move(order));
+    return restinio::request_accepted();
+  }
+
+  restinio::request_handling_status_t getorders(const request_handle& req) {
+    auto c = check(req, false, false);
+    if (!c)
+      return restinio::request_accepted();
+    auto rest = query_value(req, "restaurant");
+    if (!rest.empty() && !c->who.source->allows(rest)) {
+      respond(ctx_, req, fail(403, "forbidden", "this token is not allowed restaurant " + rest));
+      return restinio::request_accepted();
+    }
+    bridge_getorders(ctx_, req, c->who, rest);
+    return restinio::request_accepted();
+  }
+
+  restinio::request_handling_status_t findorders(const request_handle& req) {
+    auto c = check(req, true, false);
+    if (!c)
+      return restinio::request_accepted();
+    actors::guid_list list;
+    auto it = c->body.find("guids");
+    if (it == c->body.end() || !it->is_array()) {
+      respond(ctx_, req, fail(400, "bad_request", "guids must be an array of order GUIDs", {{"field", "guids"}}));
+      return restinio::request_accepted();
+    }
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      const auto& g = (*it)[i];
+      auto norm = g.is_string() ? normalize_guid(g.get<std::string>()) : std::nullopt;
+      if (!norm) {
+        auto field = "guids[" + std::to_string(i) + "]";
+        respond(ctx_, req, fail(400, "bad_request", field + " is not a GUID", {{"field", field}}));
+        return restinio::request_accepted();
+      }
+      list.guids.push_back(*norm);
+    }
+    bridge_findorders(ctx_, req, c->who, std::move(list));
+    return restinio::request_accepted();
+  }
+
+  restinio::request_handling_status_t close(const request_handle& req) {
+    auto c = check(req, true, false);
+    if (!c)
+      return restinio::request_accepted();
+    auto it = c->body.find("guid");
+    auto norm = it != c->body.end() && it->is_string() ? normalize_guid(it->get<std::string>()) : std::nullopt;
+    if (!norm) {
+      respond(ctx_, req, fail(400, "bad_request", "guid must be an order GUID", {{"field", "guid"}}));
+      return restinio::request_accepted();
+    }
+    bridge_close(ctx_, req, c->who, *norm);
+    return restinio::request_accepted();
+  }
+
+  restinio::request_handling_status_t print_info(const request_handle& req) {
+    ++ctx_->in_flight;
+    auto addr = req->remote_endpoint().address().to_string();
+    bool allowed = false;
+    for (const auto& range : ctx_->dir->cfg.server.internal_allow)
+      allowed = allowed || range.contains(addr);
+    if (!allowed) {
+      respond(ctx_, req, fail(403, "forbidden", "internal routes are not allowed from " + addr));
+      return restinio::request_accepted();
+    }
+    auto guid = query_value(req, "guid");
+    std::int64_t visit = 0, ident = 0;
+    try {
+      auto v = query_value(req, "visit");
+      auto o = query_value(req, "order_ident");
+      visit = v.empty() ? 0 : std::stoll(v);
+      ident = o.empty() ? 0 : std::stoll(o);
+    } catch (const std::exception&) {
+      visit = ident = 0;
+    }
+    auto norm = normalize_guid(guid);
+    if (!norm && (visit == 0 || ident == 0)) {
+      respond(ctx_, req, fail(400, "bad_request", "give guid, or visit and order_ident", {{"field", "guid"}}));
+      return restinio::request_accepted();
+    }
+    bridge_print_info(ctx_, req, norm.value_or(""), visit, ident);
+    return restinio::request_accepted();
+  }
+
+  restinio::request_handling_status_t healthz(const request_handle& req) {
+    ++ctx_->in_flight;
+    respond(ctx_, req, api_reply::success(200, json{{"status", "ok"}}.dump()));
+    return restinio::request_accepted();
+  }
+
+  restinio::request_handling_status_t swagger_json(const request_handle& req) {
+    ++ctx_->in_flight;
+    req->create_response()
+      .append_header(restinio::http_field::content_type, "application/json; charset=utf-8")
+      .set_body(openapi_json())
+      .done();
+    --ctx_->in_flight;
+    return restinio::request_accepted();
+  }
+
+  restinio::request_handling_status_t swagger_page(const request_handle& req) {
+    static const std::string page = R"(<!doctype html>
+<html><head><meta charset="utf-8"><title>rkgate API</title>
+<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}pre{background:#f4f4f4;padding:1em;overflow:auto}</style>
+</head><body><h1>rkgate API</h1>
+<p>The OpenAPI 3 document: <a href="/swagger/openapi.json">/swagger/openapi.json</a> (also <code>GET /swagger</code> with <code>Accept: application/json</code>).</p>
+<div id="paths"></div>
+<script>
+fetch('/swagger/openapi.json').then(r=>r.json()).then(doc=>{
+  const root=document.getElementById('paths');
+  for (const [path, ops] of Object.entries(doc.paths)) for (const [method, op] of Object.entries(ops)) {
+    const h=document.createElement('h3'); h.textContent=method.toUpperCase()+' '+path; root.appendChild(h);
+    const p=document.createElement('p'); p.textContent=op.summary||''; root.appendChild(p);
+    if (op.description){const d=document.createElement('pre'); d.textContent=op.description; root.appendChild(d);}
+  }
+});
+</script></body></html>)";
+    auto accept = req->header().get_field_or("Accept", "");
+    if (accept.find("application/json") != std::string::npos && accept.find("text/html") == std::string::npos)
+      return swagger_json(req);
+    ++ctx_->in_flight;
+    req->create_response()
+      .append_header(restinio::http_field::content_type, "text/html; charset=utf-8")
+      .set_body(page)
+      .done();
+    --ctx_->in_flight;
+    return restinio::request_accepted();
+  }
+
+private:
+  context_ptr ctx_;
+};
+
+} // namespace
+
+void respond(const context_ptr& ctx, const request_handle& req, const api_reply& reply) {
+  auto resp = req->create_response(restinio::http_status_line_t{
+    restinio::http_status_code_t{static_cast<std::uint16_t>(reply.status)}, reason(reply.status)});
+  if (reply.status == 304) {
+    resp.append_header(restinio::http_field::etag, "\"" + reply.etag + "\"");
+    resp.done();
+  } else if (reply.plain) {
+    resp.append_header(restinio::http_field::content_type, "text/plain; charset=utf-8");
+    resp.set_body(reply.data);
+    resp.done();
+  } else {
+    json body;
+    if (reply.ok()) {
+      body = {{"result", true}, {"data", reply.data.empty() ? json::object() : json::parse(reply.data)}};
+    } else {
+      json err = {{"code", reply.code}, {"message", reply.message}};
+      if (!reply.details.empty())
+        err["details"] = json::parse(reply.details, nullptr, false);
+      body = {{"result", false}, {"msg", reply.message}, {"error", err}};
+    }
+    resp.append_header(restinio::http_field::content_type, "application/json; charset=utf-8");
+    if (!reply.etag.empty())
+      resp.append_header(restinio::http_field::etag, "\"" + reply.etag + "\"");
+    if (reply.status == 429)
+      resp.append_header(restinio::http_field::retry_after, "1");
+    resp.set_body(body.dump());
+    resp.done();
+  }
+  --ctx->in_flight;
+}
+
+struct api_server::impl {
+  context_ptr ctx;
+  std::uint16_t port = 0;
+  restinio::running_server_handle_t<traits_t> server;
+};
+
+api_server::api_server(caf::actor_system& sys, std::shared_ptr<const actors::directory> dir)
+  : impl_(std::make_unique<impl>()) {
+  impl_->ctx = std::make_shared<server_context>();
+  impl_->ctx->sys = &sys;
+  impl_->ctx->dir = dir;
+  auto r = std::make_shared<routes>(impl_->ctx);
+  auto router = std::make_unique<router_t>();
+  using std::placeholders::_1;
+  auto bind = [r](auto method) {
+    return [r, method](const request_handle& req, auto) { return ((*r).*method)(req); };
+  };
+  router->http_get("/api/v3/ping", bind(&routes::ping));
+  router->http_get("/api/v3/restaurants", bind(&routes::restaurants));
+  router->http_get("/api/v3/getmenu", bind(&routes::getmenu));
+  router->http_post("/api/v3/validate", bind(&routes::validate));
+  router->http_post("/api/v3/postorder", bind(&routes::postorder));
+  router->http_get("/api/v3/getorders", bind(&routes::getorders));
+  router->http_post("/api/v3/getorders", bind(&routes::findorders));
+  router->http_post("/api/v3/close", bind(&routes::close));
+  router->http_get("/api/v3/internal/print_info", bind(&routes::print_info));
+  router->http_get("/healthz", bind(&routes::healthz));
+  router->http_get("/swagger", bind(&routes::swagger_page));
+  router->http_get("/swagger/openapi.json", bind(&routes::swagger_json));
+  auto ctx = impl_->ctx;
+  router->non_matched_request_handler([ctx](const request_handle& req) {
+    ++ctx->in_flight;
+    respond(ctx, req, api_reply::failure(404, "not_found", "no such route"));
+    return restinio::request_accepted();
+  });
+
+  const auto& server = dir->cfg.server;
+  std::atomic<std::uint16_t> bound{0};
+  auto limits = restinio::incoming_http_msg_limits_t{}.max_body_size(
+    std::max<std::uint64_t>(server.max_body * 4, 4 * 1024 * 1024));
+  impl_->server = restinio::run_async<traits_t>(
+    restinio::own_io_context(),
+    restinio::server_settings_t<traits_t>{}
+      .address(server.listen_host)
+      .port(server.listen_port)
+      .request_handler(std::move(router))
+      .incoming_http_msg_limits(limits)
+      .handle_request_timeout(server.request_timeout + std::chrono::seconds(30))
+      .acceptor_post_bind_hook([&bound](asio::ip::tcp::acceptor& a) { bound = a.local_endpoint().port(); }),
+    2);
+  impl_->port = bound;
+}
+
+api_server::~api_server() {
+  if (impl_ && impl_->server) {
+    impl_->server->stop();
+    impl_->server->wait();
+  }
+}
+
+std::uint16_t api_server::port() const {
+  return impl_->port;
+}
+
+void api_server::stop(std::chrono::milliseconds grace) {
+  impl_->ctx->stopping = true;
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  while (impl_->ctx->in_flight > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  impl_->server->stop();
+  impl_->server->wait();
+  impl_->server.reset();
+}
+
+} // namespace rkgate::http
