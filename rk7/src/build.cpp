@@ -141,6 +141,8 @@ std::string build(const get_ref_data& r) {
   if (r.with_child_items != 0)
     set_int(q.cmd, "WithChildItems", r.with_child_items);
   set_bool(q.cmd, "OnlyActive", r.only_active);
+  if (r.with_macro_prop)
+    set_bool(q.cmd, "WithMacroProp", true);
   return q.str();
 }
 

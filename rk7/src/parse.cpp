@@ -54,18 +54,29 @@ ref_item read_ref_item(pugi::xml_node node) {
       for (pugi::xml_node c : child.children())
         if (is_named(c, "Item"))
           item.children.push_back(read_ref_item(c));
+    } else if (is_named(child, "ComboComponents") || is_named(child, "ComboGroup")
+               || is_named(child, "Component")) {
+      // A combo's component groups (rk7sim's shape; tag kept in ref_item::tag).
+      item.children.push_back(read_ref_item(child));
     }
   }
   return item;
 }
 
-/// Items of a reference: under Items (7.5 docs) or directly (7.6 docs).
+/// Items of a reference: under Items (7.5 docs) or directly (7.6 docs), and
+/// the collection-level RIChildItems section that WithChildItems fills
+/// (children tagged with their class name, e.g. TRK7MenuItem).
 void read_items(pugi::xml_node parent, std::vector<ref_item>& out) {
   for (pugi::xml_node child : parent.children()) {
-    if (is_named(child, "Item"))
+    if (is_named(child, "Item")) {
       out.push_back(read_ref_item(child));
-    else if (is_named(child, "Items"))
+    } else if (is_named(child, "Items")) {
       read_items(child, out);
+    } else if (is_named(child, "RIChildItems")) {
+      for (pugi::xml_node c : child.children())
+        if (c.type() == pugi::node_element)
+          out.push_back(read_ref_item(c));
+    }
   }
 }
 

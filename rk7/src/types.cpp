@@ -3,6 +3,8 @@
 
 #include "xml_read.hpp"
 
+#include <cstdlib>
+#include <limits>
 #include <strings.h>
 
 namespace rk7 {
@@ -31,6 +33,38 @@ std::optional<std::int64_t> ref_item::get_int(const std::string& name) const {
   if (!v)
     return std::nullopt;
   return detail::parse_int(*v);
+}
+
+std::int64_t ref_item::ident() const {
+  for (const char* name : {"Ident", "ItemIdent", "id"})
+    if (auto v = get_int(name))
+      return *v;
+  return 0;
+}
+
+std::optional<kopecks> ref_item::price(std::int64_t price_type) const {
+  auto text = get("PRICETYPES-" + std::to_string(price_type));
+  if (!text)
+    return std::nullopt;
+  if (auto whole = detail::parse_int(*text)) {
+    if (*whole == std::numeric_limits<std::int64_t>::max())
+      return std::nullopt;
+    return static_cast<kopecks>(*whole);
+  }
+  // "250.00" / "250,5": roubles with up to two decimals.
+  std::string t = *text;
+  auto sep = t.find_first_of(".,");
+  if (sep == std::string::npos)
+    return std::nullopt;
+  std::string frac = t.substr(sep + 1);
+  auto units = detail::parse_int(t.substr(0, sep));
+  if (!units || frac.empty() || frac.size() > 2 || frac.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  if (frac.size() == 1)
+    frac += '0';
+  std::int64_t cents = std::strtoll(frac.c_str(), nullptr, 10);
+  bool negative = !t.empty() && t.find('-') < sep;
+  return static_cast<kopecks>(*units * 100 + (negative ? -cents : cents));
 }
 
 } // namespace rk7

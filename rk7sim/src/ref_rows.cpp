@@ -95,6 +95,9 @@ bool build_ref(const dataset& d, const std::string& n, ref_book& out) {
       add(r, "CookMins", m.cook_mins);
       add(r, "Comment", m.comment);
       add(r, "Instruct", m.recipe);
+      // Generated (user-defined) property, written only for WithMacroProp="1";
+      // real menus keep the guest-facing description here (G-kw).
+      add(r, "genDescription0419", m.comment);
       add(r, "LargeImagePath", "");
       add(r, "TaxDishType", 0);
       add_prices(d, r, m);
@@ -131,7 +134,8 @@ bool build_ref(const dataset& d, const std::string& n, ref_book& out) {
             group = g.id;
       auto r = base_row(m, "TModifier", group);
       add(r, "ModiGroup", group);
-      add_bool(r, "OpenModifier", m.open);
+      // InputName: the till asks for the modifier's name (a free-text modifier).
+      add_bool(r, "InputName", m.open);
       add_prices(d, r, m);
       out.rows.push_back(std::move(r));
     }
@@ -139,22 +143,35 @@ bool build_ref(const dataset& d, const std::string& n, ref_book& out) {
     out.class_name = "TModiGroups";
     for (const auto& g : d.modi_groups) {
       auto r = base_row(g, "TModiGroup", 0);
+      add(r, "ModiGroupType", "mgtModifier");
       r.childs = g.modifiers;
       out.rows.push_back(std::move(r));
     }
   } else if (n == "MODISCHEMES") {
     out.class_name = "TModiSchemes";
-    for (const auto& s : d.modi_schemes)
-      out.rows.push_back(base_row(s, "TModiScheme", 0));
+    for (const auto& s : d.modi_schemes) {
+      auto r = base_row(s, "TModiScheme", 0);
+      add(r, "ModiSchemeType", "mstModifier");
+      out.rows.push_back(std::move(r));
+    }
   } else if (n == "MODISCHEMEDETAILS") {
     out.class_name = "TModiSchemeDetails";
     for (const auto& x : d.modi_scheme_details) {
       auto r = base_row(x, "TModiSchemeDetail", x.scheme);
       add(r, "ModiScheme", x.scheme);
       add(r, "ModiGroup", x.group);
-      add(r, "DownLimit", x.down_limit);
+      // Property names and order as real servers send them (G-kw model).
+      add(r, "Flags", 0);
       add(r, "UpLimit", x.up_limit);
+      add(r, "DownLimit", x.down_limit);
+      add(r, "SortNum", 0);
+      add(r, "DefaultModifier", 0);
       add(r, "FreeCount", x.free_count);
+      add_bool(r, "AddUntilUpperLimit", false);
+      add_bool(r, "ReplaceDefModifier", false);
+      add_bool(r, "ChangesPrice", true);
+      add_bool(r, "UseUpLimit", true);
+      add_bool(r, "UseDownLimit", x.down_limit > 0);
       out.rows.push_back(std::move(r));
     }
   } else if (n == "UNCHANGEABLEORDERTYPES") {

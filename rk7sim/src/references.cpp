@@ -208,6 +208,9 @@ void cash_server::impl::get_ref_data(const pugi::xml_node& q, pugi::xml_node out
   build_ref(data, "MENUITEMS", menu);
   prop_mask mask = parse_mask(q.attribute("PropMask").value());
   bool only_active = q.attribute("OnlyActive").as_bool(false);
+  // Generated gen* properties are written only on request, as on real servers.
+  if (!q.attribute("WithMacroProp").as_bool(false))
+    mask.exclude.push_back("GEN*");
   int with_children = q.attribute("WithChildItems").as_int(0);
   if (mask.child_items && with_children == 0)
     with_children = 1;

@@ -329,6 +329,29 @@ TEST_CASE("GetRefData: PropMask, RefItemIdent, WithChildItems, prices and classi
   CHECK(det.attribute("ModiScheme"));
   CHECK(det.attribute("UpLimit"));
   CHECK(det.attribute("DownLimit"));
+  // The switches real servers send beside the limits (docs/rk7-interop.md).
+  CHECK(std::string(det.attribute("UseUpLimit").value()) == "True");
+  CHECK(det.attribute("UseDownLimit"));
+  CHECK(det.attribute("FreeCount"));
+  CHECK(det.attribute("DefaultModifier"));
+  CHECK(std::string(groups.root().child("RK7Reference").child("Items").child("Item").attribute("ModiGroupType").value())
+        == "mgtModifier");
+
+  // gen* (generated) properties only with WithMacroProp="1", as on real servers.
+  CHECK_FALSE(pizza.attribute("genDescription0419"));
+  auto macro = run(s, "GetRefData",
+                   query("GetRefData", "", "RefName=\"MenuItems\" RefItemIdent=\"1000021\" WithMacroProp=\"1\""));
+  auto pizza_gen = macro.root().child("RK7Reference").child("Items").child("Item");
+  CHECK(std::string(pizza_gen.attribute("genDescription0419").value()) == pizza.attribute("Comment").value());
+
+  // Free-text modifiers are flagged with the real property InputName.
+  auto modis = run(s, "GetRefData", query("GetRefData", "", "RefName=\"Modifiers\""));
+  int open_modis = 0;
+  for (auto m : modis.root().child("RK7Reference").child("Items").children("Item")) {
+    CHECK_FALSE(m.attribute("OpenModifier"));
+    open_modis += std::string(m.attribute("InputName").value()) == "True";
+  }
+  CHECK(open_modis >= 1);
 
   auto ext = run(s, "GetRefData", query("GetRefData", "", "RefName=\"ClassificatorGroups\" RefItemIdent=\"2001\" WithChildItems=\"3\""));
   int dishes = 0;

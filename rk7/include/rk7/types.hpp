@@ -91,6 +91,9 @@ struct get_ref_data {
   bool only_active = true;
   std::optional<std::int64_t> ref_item_ident;
   int with_child_items = 0; ///< 0..3, see §4.2
+  /// WithMacroProp="1": also the generated `gen<Name>` properties (e.g. the
+  /// dish description `genDescription0419`, see docs/rk7-interop.md).
+  bool with_macro_prop = false;
 };
 
 /// One reference-book item: every attribute as text (servers differ in which
@@ -105,6 +108,13 @@ struct ref_item {
   std::optional<std::string> get(const std::string& name) const;
   /// Integer attribute; nullopt when absent or not an integer.
   std::optional<std::int64_t> get_int(const std::string& name) const;
+  /// The item's ident: `Ident`, else `ItemIdent` (RIChildItems children such
+  /// as TSelectorDetail carry only ItemIdent), else `id`; 0 when none.
+  std::int64_t ident() const;
+  /// The `PRICETYPES-<price_type>` price in kopecks. Servers write integer
+  /// kopecks; a decimal value ("250.00") is read as roubles. nullopt when
+  /// absent, unparsable or the "not set" value 9223372036854775807.
+  std::optional<kopecks> price(std::int64_t price_type) const;
 };
 
 struct reference {
