@@ -149,8 +149,8 @@ void pay(self_ptr self, F done) {
   req.target = rk7::order_ref::by_guid(st.rec.guid);
   req.station = rk7::ref::by_id(st.ctx.rest->cfg.refs.station_id);
   req.cashier = rk7::ref::by_code(st.ctx.rest->cfg.refs.cashier_code.value_or(st.ctx.rest->cfg.refs.waiter_code));
-  for (const auto& p : st.body.payments)
-    req.payments.push_back(rk7::payment_request{rk7::ref::by_code(p.currency_code), p.sum});
+  // Fully prepaid: the prepayments settle the order, so no further Payment
+  // lines are sent (r_keeper wants payments equal to what is still unpaid).
   self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, req)
     .then(
       [self, done](rk7_result<rk7::ack>& r) mutable {

@@ -92,11 +92,12 @@ order_totals totals_of(const rk7::order& o) {
       for (const auto& m : d.modis)
         t.pricelist += modi_sum(m);
     }
+    // r_keeper reports discounts negative and markups positive (like discountSum).
     for (const auto& d : s.discounts) {
-      if (d.amount >= 0)
-        t.discounts += d.amount;
+      if (d.amount <= 0)
+        t.discounts -= d.amount;
       else
-        t.markups -= d.amount;
+        t.markups += d.amount;
     }
     for (const auto& p : s.prepays)
       t.prepaid += p.amount;

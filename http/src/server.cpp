@@ -51,7 +51,7 @@ bool same_secret(const std::string& a, const std::string& b) {
 
 std::string query_value(const request_handle& req, const char* name) {
   try {
-    auto q = restinio::parse_query(req->header().query());
+    auto q = restinio::parse_query<restinio::parse_query_traits::relaxed>(req->header().query());
     if (q.has(name))
       return std::string(q[name]);
   } catch (const std::exception&) {

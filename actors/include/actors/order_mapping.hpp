@@ -23,7 +23,8 @@ struct order_settings {
 /// and the item comment as open modifier), combos, discounts, prepayments.
 rk7::session_request to_session(const cart& c, const order_settings& s);
 
-/// Sums of an order, all in kopecks.
+/// Sums of an order, all in kopecks. Discount lines are negative and
+/// markups positive, as r_keeper reports them (like `discountSum`).
 struct order_totals {
   kopecks pricelist = 0; ///< dishes and modifiers at list price
   kopecks discounts = 0;
