@@ -7,7 +7,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <regex>
 #include <set>
 
 using namespace rkgate::events;
@@ -39,10 +38,14 @@ std::vector<std::int64_t> tables(const page& p) {
 TEST_CASE("hashes are 0x and 8 lowercase hex digits, and unique", "[events]") {
   feed log(nullptr, 5min, 12345);
   std::set<std::string> seen;
-  const std::regex shape("0x[0-9a-f]{8}");
+  // std::regex would do, but trips GCC 12's maybe-uninitialized under the sanitizers.
+  auto well_formed = [](const std::string& h) {
+    return h.size() == 10 && h.compare(0, 2, "0x") == 0 &&
+           h.find_first_not_of("0123456789abcdef", 2) == std::string::npos;
+  };
   for (int i = 0; i < 1000; ++i) {
     const std::string hash = log.append(call("msk-01", i), t0).hash;
-    CHECK(std::regex_match(hash, shape));
+    CHECK(well_formed(hash));
     seen.insert(hash);
   }
   CHECK(seen.size() == 1000);
