@@ -305,6 +305,9 @@ restaurant read_restaurant(const YAML::Node& node, const std::string& path,
   }
   read(map.optional("table_orders_merge"), map.path_of("table_orders_merge"), problems,
        out.table_orders_merge);
+  if (read_duration(map.optional("status_poll"), map.path_of("status_poll"), problems, out.status_poll)
+      && out.status_poll < milliseconds(100))
+    problems.add(map.path_of("status_poll"), map.optional("status_poll"), "must be at least 100ms");
   read_cash_server(map.required("cash_server"), map.path_of("cash_server"), problems,
                    out.cash_server);
   read_license(map.optional("license"), map.path_of("license"), problems, out.license);

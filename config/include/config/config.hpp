@@ -114,6 +114,9 @@ struct restaurant {
   std::string name;
   enum class acceptance_t { automatic, manual } acceptance = acceptance_t::automatic;
   bool table_orders_merge = false; ///< QR menu: add to the table's open order
+  /// STATUS POLLER period (GetOrderList) while the gateway has open orders
+  /// here; five times longer while it has none.
+  milliseconds status_poll{2000};
   cash_server_section cash_server;
   license_section license;
   menu_section menu;
