@@ -15,14 +15,14 @@ NLOHMANN_JSON_SERIALIZE_ENUM(discount_kind, {{discount_kind::percent, "percent"}
 #define RK7SIM_REF_FIELDS id, code, name, guid, active
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(category, RK7SIM_REF_FIELDS, parent)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(classificator_group, RK7SIM_REF_FIELDS, parent)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(combo_group, name, dishes, default_dish, count)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(menu_item, RK7SIM_REF_FIELDS, category, groups, prices,
-                                                modi_scheme, combo_scheme, combo, comment, recipe, cook_mins)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(modifier, RK7SIM_REF_FIELDS, prices, open)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(modi_group, RK7SIM_REF_FIELDS, modifiers)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(modi_scheme, RK7SIM_REF_FIELDS)
+                                                modi_scheme, combo_scheme, comment, recipe, cook_mins)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(modifier, RK7SIM_REF_FIELDS, prices, open, dish)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(modi_group, RK7SIM_REF_FIELDS, modifiers, combo)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(modi_scheme, RK7SIM_REF_FIELDS, combo)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(modi_scheme_detail, RK7SIM_REF_FIELDS, scheme, group,
-                                                down_limit, up_limit, free_count)
+                                                down_limit, up_limit, use_up_limit, free_count,
+                                                default_modifier)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(order_category, RK7SIM_REF_FIELDS, price_type)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(order_type, RK7SIM_REF_FIELDS)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(discount, RK7SIM_REF_FIELDS, kind, percent, auto_order_category)

@@ -96,7 +96,8 @@ dataset demo_dataset(int index) {
     d.modi_scheme_details.push_back(x);
   };
   detail(1007001, 1006001, 1005001, 0, 2, 1);
-  detail(1007002, 1006001, 1005003, 0, 2);
+  detail(1007002, 1006001, 1005003, 0, 0);
+  d.modi_scheme_details.back().use_up_limit = false; // wishes: no upper limit
   detail(1007003, 1006001, 1005004, 0, 1);
   detail(1007004, 1006002, 1005002, 1, 1);
   detail(1007005, 1006002, 1005001, 0, 1);
@@ -175,17 +176,51 @@ dataset demo_dataset(int index) {
     bar_price += 5000;
     ++next_dish;
   }
-  // A combo: soup + main + drink.
+  // A combo: soup + main + drink, described as real servers do (D-combo):
+  // ComboScheme -> MODISCHEMES (mstCombo) -> MODISCHEMEDETAILS -> MODIGROUPS
+  // (mgtCombo) -> MODIFIERS whose Dish is the component dish.
+  auto element = [&](ident id, ident dish, kopecks surcharge) {
+    const menu_item* m = nullptr;
+    for (const auto& x : d.menu_items)
+      if (x.id == dish)
+        m = &x;
+    auto e = make<modifier>("MODIFIERS", id, id - 1004000, m ? m->name : "?");
+    e.dish = dish;
+    e.prices[hall_prices] = surcharge;
+    e.prices[delivery_prices] = surcharge;
+    d.modifiers.push_back(e);
+  };
+  element(1004101, 1000007, 0);    // Борщ
+  element(1004102, 1000010, 0);    // Куриный суп с лапшой
+  element(1004103, 1000014, 0);    // Бефстроганов
+  element(1004104, 1000016, 5000); // Паста карбонара, +50 ₽
+  element(1004105, 1000027, 0);    // Морс клюквенный
+  element(1004106, 1000029, 0);    // Кола
+  group(1005101, "Суп", {1004101, 1004102});
+  group(1005102, "Горячее", {1004103, 1004104});
+  group(1005103, "Напиток", {1004105, 1004106});
+  for (auto& g : d.modi_groups)
+    g.combo = g.id > 1005100;
+  auto lunch = make<modi_scheme>("MODISCHEMES", 1006101, 101, "Комбо обед");
+  lunch.combo = true;
+  d.modi_schemes.push_back(lunch);
+  detail(1007101, 1006101, 1005101, 1, 1);
+  detail(1007102, 1006101, 1005102, 1, 1);
+  detail(1007103, 1006101, 1005103, 1, 1);
+  d.modi_scheme_details[d.modi_scheme_details.size() - 3].default_modifier = 1004101;
+  d.modi_scheme_details[d.modi_scheme_details.size() - 2].default_modifier = 1004103;
+  d.modi_scheme_details[d.modi_scheme_details.size() - 1].default_modifier = 1004105;
+  for (auto& x : d.modi_scheme_details)
+    if (x.name.empty())
+      x.name = "Строка комбо " + std::to_string(x.code);
+
   auto combo = make<menu_item>("MENUITEMS", 1000100, 100, "Комбо обед");
   combo.category = 108;
   combo.groups = {2001};
   combo.prices[hall_prices] = 69000;
   combo.prices[delivery_prices] = 75000;
-  combo.combo_scheme = 1;
+  combo.combo_scheme = 1006101;
   combo.comment = "Суп, горячее и напиток";
-  combo.combo = {combo_group{"Суп", {1000007, 1000010}, 1000007, 1},
-                 combo_group{"Горячее", {1000014, 1000016}, 1000014, 1},
-                 combo_group{"Напиток", {1000027, 1000029}, 1000027, 1}};
   d.menu_items.push_back(combo);
 
   // Order categories (different price types) and order types.

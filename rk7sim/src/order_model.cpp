@@ -63,6 +63,22 @@ void write_employee(pugi::xml_node parent, const char* name, const employee* e, 
   }
 }
 
+/// The combo element (a MODIFIERS item of an mgtCombo group on one of the
+/// combo scheme's lines) whose Dish is `dish`; nullptr when there is none.
+const modifier* combo_element(const dataset& data, ident combo_scheme, ident dish) {
+  for (const auto& det : data.modi_scheme_details) {
+    if (det.scheme != combo_scheme)
+      continue;
+    const modi_group* g = by_id(data.modi_groups, det.group);
+    if (!g || !g->combo)
+      continue;
+    for (ident e : g->modifiers)
+      if (const modifier* el = by_id(data.modifiers, e); el && el->dish == dish)
+        return el;
+  }
+  return nullptr;
+}
+
 } // namespace
 
 std::string cash_server::impl::new_line_guid() const { return new_guid(); }
@@ -188,7 +204,7 @@ void cash_server::impl::apply_session(order& o, const pugi::xml_node& req, std::
         errors.push_back({err_unknown_item, "Количество блюда \"" + m->name + "\" должно быть больше нуля", n});
         continue;
       }
-      if (d.combo != !m->combo.empty()) {
+      if (d.combo != (m->combo_scheme != 0)) {
         errors.push_back({err_bad_combo,
                           d.combo ? "\"" + m->name + "\" не является комбо-блюдом"
                                   : "Комбо-блюдо \"" + m->name + "\" передаётся элементом Combo",
@@ -236,19 +252,20 @@ void cash_server::impl::apply_session(order& o, const pugi::xml_node& req, std::
         } else if (ctag == "Discount") {
           read_discount(c, d.discounts);
         } else if (ctag == "Component" && d.combo) {
-          component_line cl;
+          // Component names the dish (MENUITEMS); it must be the Dish of an
+          // element of one of the combo scheme's mgtCombo groups.
           const menu_item* cm = find_ref(data.menu_items, c);
-          const combo_group* in = nullptr;
-          for (const auto& g : m->combo)
-            if (cm && std::count(g.dishes.begin(), g.dishes.end(), cm->id))
-              in = &g;
-          if (!in) {
+          const modifier* el = cm ? combo_element(data, m->combo_scheme, cm->id) : nullptr;
+          if (!el) {
             errors.push_back({err_bad_combo, "Компонент " + key_of(c) + " не входит в комбо \"" + m->name + "\"", c});
             ok = false;
             continue;
           }
+          component_line cl;
           cl.id = cm->id;
+          cl.element = el->id;
           cl.count = c.attribute("count").as_llong(1);
+          cl.price = price_in(*el, pt).value_or(0);
           cl.uni = o.next_uni++;
           cl.line_guid = new_line_guid();
           d.components.push_back(cl);
@@ -257,18 +274,31 @@ void cash_server::impl::apply_session(order& o, const pugi::xml_node& req, std::
       if (!ok)
         continue;
       if (d.combo) {
-        // Each group gets its count: missing choices take the group's default dish.
-        for (const auto& g : m->combo) {
+        // Each line of the combo scheme within its limits; a missing choice
+        // takes the line's default element (DefaultModifier) when it has one.
+        for (const auto& det : data.modi_scheme_details) {
+          if (det.scheme != m->combo_scheme)
+            continue;
+          const modi_group* g = by_id(data.modi_groups, det.group);
+          std::string gname = g ? g->name : std::to_string(det.group);
           std::int64_t chosen = 0;
           for (const auto& cl : d.components)
-            if (std::count(g.dishes.begin(), g.dishes.end(), cl.id))
+            if (g && std::count(g->modifiers.begin(), g->modifiers.end(), cl.element))
               chosen += cl.count;
-          if (chosen > g.count) {
-            errors.push_back({err_bad_combo, "Слишком много компонентов группы \"" + g.name + "\"", n});
+          const modifier* def = by_id(data.modifiers, det.default_modifier);
+          if (chosen < det.down_limit && def && def->dish != 0) {
+            d.components.push_back({def->dish, def->id, det.down_limit - chosen, price_in(*def, pt).value_or(0),
+                                    o.next_uni++, new_line_guid()});
+            chosen = det.down_limit;
+          }
+          if ((det.use_up_limit && chosen > det.up_limit) || chosen < det.down_limit) {
+            errors.push_back({err_bad_combo,
+                              "Группа комбо \"" + gname + "\": нужно от " + std::to_string(det.down_limit) + " до " +
+                                  (det.use_up_limit ? std::to_string(det.up_limit) : std::string("∞")) +
+                                  ", выбрано " + std::to_string(chosen),
+                              n});
             ok = false;
           }
-          if (chosen < g.count && g.default_dish)
-            d.components.push_back({g.default_dish, g.count - chosen, o.next_uni++, new_line_guid()});
         }
       } else {
         for (const auto& det : data.modi_scheme_details) {
@@ -277,10 +307,11 @@ void cash_server::impl::apply_session(order& o, const pugi::xml_node& req, std::
           int got = per_group[det.group];
           const modi_group* g = by_id(data.modi_groups, det.group);
           std::string gname = g ? g->name : std::to_string(det.group);
-          if (got > det.up_limit || got < det.down_limit) {
+          if ((det.use_up_limit && got > det.up_limit) || got < det.down_limit) {
             errors.push_back({err_bad_modifier,
                               "Группа модификаторов \"" + gname + "\": нужно от " + std::to_string(det.down_limit) +
-                                  " до " + std::to_string(det.up_limit) + ", выбрано " + std::to_string(got),
+                                  " до " + (det.use_up_limit ? std::to_string(det.up_limit) : std::string("∞")) +
+                                  ", выбрано " + std::to_string(got),
                               n});
             ok = false;
           }
@@ -332,6 +363,8 @@ void cash_server::impl::recompute(order& o) const {
       d.amount = line_sum(d.price, d.quantity);
       for (const auto& m : d.modis)
         d.amount += line_sum(m.price * m.count, d.quantity);
+      for (const auto& c : d.components) // combo surcharges
+        d.amount += line_sum(c.price * c.count, d.quantity);
       t.dish_sum += d.amount;
       t.total_pieces += d.quantity;
       if (const menu_item* mi = by_id(data.menu_items, d.id))
@@ -495,7 +528,7 @@ void cash_server::impl::write_order(pugi::xml_node parent, const order& o, bool 
         auto cn = write_ref(dn, "Component", by_id(data.menu_items, cl.id));
         cn.append_attribute("uni") = cl.uni;
         cn.append_attribute("line_guid") = cl.line_guid.c_str();
-        cn.append_attribute("price") = 0;
+        cn.append_attribute("price") = static_cast<long long>(cl.price);
         cn.append_attribute("count") = static_cast<long long>(cl.count);
       }
     }

@@ -86,7 +86,7 @@ bool build_ref(const dataset& d, const std::string& n, ref_book& out) {
   if (n == "MENUITEMS") {
     out.class_name = "TRK7MenuItems";
     for (const auto& m : d.menu_items) {
-      auto r = base_row(m, m.combo.empty() ? "TRK7MenuItem" : "TRK7MenuItemCombo", m.category);
+      auto r = base_row(m, m.combo_scheme == 0 ? "TRK7MenuItem" : "TRK7MenuItemCombo", m.category);
       add(r, "Parent", m.category);
       add(r, "CategPath", categ_path(d, m.category));
       add(r, "ExtCode", 0);
@@ -103,7 +103,6 @@ bool build_ref(const dataset& d, const std::string& n, ref_book& out) {
       add_prices(d, r, m);
       for (ident g : m.groups)
         r.props.emplace_back("CLASSIFICATORGROUPS-" + std::to_string(classification_root(d, g)), std::to_string(g));
-      r.combo = m.combo;
       out.rows.push_back(std::move(r));
     }
   } else if (n == "CATEGLIST") {
@@ -136,6 +135,8 @@ bool build_ref(const dataset& d, const std::string& n, ref_book& out) {
       add(r, "ModiGroup", group);
       // InputName: the till asks for the modifier's name (a free-text modifier).
       add_bool(r, "InputName", m.open);
+      // Combo elements name the dish they stand for (real servers: D-combo, G-kw).
+      add(r, "Dish", m.dish);
       add_prices(d, r, m);
       out.rows.push_back(std::move(r));
     }
@@ -143,7 +144,7 @@ bool build_ref(const dataset& d, const std::string& n, ref_book& out) {
     out.class_name = "TModiGroups";
     for (const auto& g : d.modi_groups) {
       auto r = base_row(g, "TModiGroup", 0);
-      add(r, "ModiGroupType", "mgtModifier");
+      add(r, "ModiGroupType", g.combo ? "mgtCombo" : "mgtModifier");
       r.childs = g.modifiers;
       out.rows.push_back(std::move(r));
     }
@@ -151,7 +152,7 @@ bool build_ref(const dataset& d, const std::string& n, ref_book& out) {
     out.class_name = "TModiSchemes";
     for (const auto& s : d.modi_schemes) {
       auto r = base_row(s, "TModiScheme", 0);
-      add(r, "ModiSchemeType", "mstModifier");
+      add(r, "ModiSchemeType", s.combo ? "mstCombo" : "mstModifier");
       out.rows.push_back(std::move(r));
     }
   } else if (n == "MODISCHEMEDETAILS") {
@@ -162,15 +163,15 @@ bool build_ref(const dataset& d, const std::string& n, ref_book& out) {
       add(r, "ModiGroup", x.group);
       // Property names and order as real servers send them (G-kw model).
       add(r, "Flags", 0);
-      add(r, "UpLimit", x.up_limit);
+      add(r, "UpLimit", x.use_up_limit ? x.up_limit : 0);
       add(r, "DownLimit", x.down_limit);
       add(r, "SortNum", 0);
-      add(r, "DefaultModifier", 0);
+      add(r, "DefaultModifier", x.default_modifier);
       add(r, "FreeCount", x.free_count);
       add_bool(r, "AddUntilUpperLimit", false);
       add_bool(r, "ReplaceDefModifier", false);
       add_bool(r, "ChangesPrice", true);
-      add_bool(r, "UseUpLimit", true);
+      add_bool(r, "UseUpLimit", x.use_up_limit);
       add_bool(r, "UseDownLimit", x.down_limit > 0);
       out.rows.push_back(std::move(r));
     }

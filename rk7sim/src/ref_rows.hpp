@@ -20,7 +20,6 @@ struct ref_row {
   std::vector<std::pair<std::string, std::string>> props;
   std::vector<ident> childs;   ///< MODIGROUPS: modifiers as <Childs><Child ChildIdent/>
   std::vector<ident> members;  ///< CLASSIFICATORGROUPS: dishes (children from MENUITEMS)
-  std::vector<combo_group> combo; ///< MENUITEMS combos: <ComboComponents>
 };
 
 /// A reference book as GetRefData serves it.

@@ -120,17 +120,6 @@ void write_row(pugi::xml_node parent, const char* element, const ref_row& r, con
     for (ident c : r.childs)
       childs.append_child("Child").append_attribute("ChildIdent") = static_cast<long long>(c);
   }
-  if (!r.combo.empty() && mask.wants("ComboComponents")) {
-    auto comps = item.append_child("ComboComponents");
-    for (const auto& g : r.combo) {
-      auto gn = comps.append_child("ComboGroup");
-      gn.append_attribute("Name") = g.name.c_str();
-      gn.append_attribute("Count") = g.count;
-      gn.append_attribute("DefaultDish") = static_cast<long long>(g.default_dish);
-      for (ident dish : g.dishes)
-        gn.append_child("Component").append_attribute("Dish") = static_cast<long long>(dish);
-    }
-  }
   if (with_children == 0)
     return;
   pugi::xml_node kids;

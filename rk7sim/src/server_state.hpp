@@ -86,8 +86,10 @@ struct discount_line {
 };
 
 struct component_line {
-  ident id = 0;
+  ident id = 0;      ///< the component dish (MENUITEMS)
+  ident element = 0; ///< the combo element (MODIFIERS) it was chosen through
   std::int64_t count = 1;
+  kopecks price = 0; ///< the element's surcharge per piece
   int uni = 0;
   std::string line_guid;
 };

@@ -34,48 +34,50 @@ struct classificator_group : ref_base {
   ident parent = 0;
 };
 
-/// One choice group of a combo: pick `count` of `dishes`.
-struct combo_group {
-  std::string name;
-  std::vector<ident> dishes;
-  ident default_dish = 0;
-  int count = 1;
-};
-
-/// MENUITEMS: a dish, or a combo when `combo` is not empty.
+/// MENUITEMS: a dish, or a combo when `combo_scheme` is set.
 struct menu_item : ref_base {
   ident category = 0;                ///< CATEGLIST parent
   std::vector<ident> groups;         ///< CLASSIFICATORGROUPS it belongs to
   std::map<ident, kopecks> prices;   ///< price type -> price
   ident modi_scheme = 0;
-  ident combo_scheme = 0;            ///< non-zero for a combo
-  std::vector<combo_group> combo;    ///< the combo's component groups
+  /// Non-zero for a combo: a MODISCHEMES item of type mstCombo (as on real
+  /// servers; its detail lines name mgtCombo groups of combo elements).
+  ident combo_scheme = 0;
   std::string comment;               ///< short description
   std::string recipe;                ///< composition text
   int cook_mins = 0;
 };
 
-/// MODIFIERS: a modifier; `open` ones take a free-text openName.
+/// MODIFIERS: a modifier; `open` ones take a free-text openName (InputName).
+/// A combo element (member of an mgtCombo group) names its dish; its prices
+/// are the surcharge for choosing that dish.
 struct modifier : ref_base {
   std::map<ident, kopecks> prices;
   bool open = false;
+  ident dish = 0; ///< combo elements: the MENUITEMS dish (`Dish`)
 };
 
-/// MODIGROUPS: a group of modifiers.
+/// MODIGROUPS: a group of modifiers, or of combo elements (mgtCombo).
 struct modi_group : ref_base {
   std::vector<ident> modifiers;
+  bool combo = false; ///< ModiGroupType mgtCombo
 };
 
-/// MODISCHEMES: a modifier scheme assigned to dishes.
-struct modi_scheme : ref_base {};
+/// MODISCHEMES: a modifier scheme assigned to dishes, or a combo scheme
+/// (mstCombo) assigned to combos through MENUITEMS `ComboScheme`.
+struct modi_scheme : ref_base {
+  bool combo = false; ///< ModiSchemeType mstCombo
+};
 
 /// MODISCHEMEDETAILS: one group of a scheme with its selection limits.
 struct modi_scheme_detail : ref_base {
   ident scheme = 0;
   ident group = 0;
-  int down_limit = 0; ///< minimum number of modifiers from the group
-  int up_limit = 1;   ///< maximum number of modifiers from the group
+  int down_limit = 0; ///< minimum number of modifiers from the group (UseDownLimit = down_limit > 0)
+  int up_limit = 1;   ///< maximum number of modifiers from the group, when use_up_limit
+  bool use_up_limit = true; ///< false: no upper limit (real servers then send UpLimit="0")
   int free_count = 0; ///< how many are free of charge
+  ident default_modifier = 0; ///< combos: the element a missing choice takes
 };
 
 /// UNCHANGEABLEORDERTYPES: an order category with its price type.
