@@ -7,7 +7,7 @@ ratios measured within the same run, since these machines are shared and noisy.
 
     python3 bench/run.py [--build build] [--out bench/results] [SCENARIO ...]
 
-Scenarios: ping, getmenu, postorder, mixed, freshness, startup (default: all).
+Scenarios: ping, getmenu, postorder, mixed, freshness (default: all).
 Results: <out>/<scenario>.json, <out>/summary.json and <out>/report.html.
 """
 
@@ -198,6 +198,160 @@ def scenario_getmenu(b):
     }
 
 
+# Commands a cash server runs for the gateway's own upkeep, not for an order.
+BACKGROUND = {"GetSystemInfo", "GetRefList", "GetRefData", "GetOrderMenu", "GetDishRests",
+              "GetOrderList", "GetOrderList2"}
+
+
+def sim_state(sim_port, i):
+    status, _, body = http("GET", f"http://127.0.0.1:{sim_port}/r{i}/sim/state", timeout=120)
+    return json.loads(body)
+
+
+def service_time(sim_port, restaurants):
+    """r_keeper busy time by command, summed over restaurants (from rk7sim's service log)."""
+    busy, counts = {}, {}
+    for i in range(1, restaurants + 1):
+        for entry in sim_state(sim_port, i)["service_log"]:
+            cmd = entry["command"]
+            busy[cmd] = busy.get(cmd, 0) + entry["end_ms"] - entry["start_ms"]
+            counts[cmd] = counts.get(cmd, 0) + 1
+    return busy, counts
+
+
+def warm_menus(port, restaurants, token="demo-token"):
+    """Loads every restaurant's menu (a cold cache waits for the first load)."""
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(16) as pool:
+        statuses = list(pool.map(lambda i: http(
+            "GET", f"http://127.0.0.1:{port}/api/v3/getmenu?restaurant=r{i}",
+            headers={"token": token}, timeout=300)[0], range(1, restaurants + 1)))
+    return statuses.count(200)
+
+
+ORDER_BODY = {"restaurant": "r{mod:%d}", "external_id": "bench-{seq}",
+              "items": [{"id": 1000001, "quantity": 1}, {"id": 1000003, "quantity": 2}]}
+
+
+def order_request(restaurants, sources):
+    body = dict(ORDER_BODY, restaurant=ORDER_BODY["restaurant"] % restaurants)
+    return {"name": "postorder", "method": "POST", "path": "/api/v3/postorder",
+            "headers": {"token": "bench-token-{mod:%d}" % sources}, "body": body}
+
+
+def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
+    """Orders spread over 100 simulated cash servers that take 20 ms per XML call
+    and serve one call at a time, as r_keeper does."""
+    sim = b.sim(restaurants=restaurants, latency=latency_ms)
+    gw = b.gateway(sim.port, restaurants=restaurants, sources=sources)
+    warmed = warm_menus(gw.port, restaurants)
+    req = order_request(restaurants, sources)
+    sat = b.load("postorder-saturate", gw.port, {
+        "connections": 8 * restaurants, "duration_s": 20, "warmup_s": 5, "requests": [req]})
+    busy, counts = service_time(sim.port, restaurants)
+    created = counts.get("CreateOrder", 0)
+    order_ms = sum(v for k, v in busy.items() if k not in BACKGROUND) / max(created, 1)
+    ceiling = restaurants / (order_ms / 1000) if order_ms else 0
+    ok = sat["routes"]["postorder"]["statuses"].get("201", 0)
+    achieved = ok / sat["measured_seconds"]
+    low = b.load("postorder-overhead", gw.port, {
+        "connections": 64, "rate": max(1.0, round(0.1 * ceiling)), "duration_s": 15, "warmup_s": 3,
+        "requests": [req]})
+    b.stop_all()
+    overhead = low["routes"]["postorder"].get("overhead_us")
+    ratio = achieved / ceiling if ceiling else 0
+    return {
+        "restaurants": restaurants, "latency_ms": latency_ms, "menus_warmed": warmed,
+        "rk7_ms_per_order": round(order_ms, 2), "rk7_busy_ms_by_command": busy,
+        "rk7_calls_by_command": counts,
+        "ceiling_orders_per_s": round(ceiling, 1), "achieved_orders_per_s": round(achieved, 1),
+        "ratio": round(ratio, 3), "saturate_statuses": sat["routes"]["postorder"]["statuses"],
+        "saturate_latency": pick(lat(sat)),
+        "overhead_us": pick(overhead) if overhead else None,
+        "overhead_statuses": low["routes"]["postorder"]["statuses"],
+        "target": "ratio >= 0.95, overhead p99 <= 1 ms",
+        "met": bool(ratio >= 0.95 and overhead and overhead["p99"] <= 1000),
+    }
+
+
+def scenario_freshness(b, rounds=5):
+    """Time from a stop-list change on the cash server to the dish leaving getmenu."""
+    sim = b.sim()
+    gw = b.gateway(sim.port)
+    url = f"http://127.0.0.1:{gw.port}/api/v3/getmenu"
+    _, _, body = http("GET", url, headers=TOKEN, timeout=120)
+    dishes = [it["id"] for it in json.loads(body)["data"]["items"] if not it["combo"]][:rounds]
+    delays = []
+    for dish in dishes:
+        http("POST", f"http://127.0.0.1:{sim.port}/r1/sim/stoplist", {"dish": dish, "on": True})
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < 60:
+            _, _, body = http("GET", url, headers=TOKEN)
+            if dish not in [it["id"] for it in json.loads(body)["data"]["items"]]:
+                break
+            time.sleep(0.05)
+        delays.append(round(time.monotonic() - t0, 3))
+    b.stop_all()
+    return {"delays_s": delays, "max_s": max(delays), "target": "<= 5 s", "met": max(delays) <= 5}
+
+
+def scenario_mixed(b, restaurants=10, latency_ms=20, rate=400):
+    """getmenu 60 %, validate 25 %, postorder 10 %, getorders 5 %, with the automatic
+    cashier changing order statuses and callbacks going to a local receiver."""
+    import http.server
+    import threading
+    lags = []
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            try:
+                at = json.loads(body).get("at")
+                if at:
+                    from datetime import datetime
+                    lags.append(time.time() - datetime.fromisoformat(at).timestamp())
+            except ValueError:
+                pass
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    os.environ["SIM_CALLBACK_URL"] = f"http://127.0.0.1:{receiver.server_address[1]}/callback"
+    try:
+        sim = b.sim(restaurants=restaurants, latency=latency_ms, cashier="auto")
+        gw = b.gateway(sim.port, restaurants=restaurants, sources=4)
+    finally:
+        del os.environ["SIM_CALLBACK_URL"]
+    warm_menus(gw.port, restaurants)
+    token = {"token": "bench-token-{mod:4}"}
+    rest = "r{mod:%d}" % restaurants
+    cart = {"restaurant": rest, "items": [{"id": 1000001, "quantity": 1}, {"id": 1000003, "quantity": 2}]}
+    mix = [
+        {"name": "getmenu", "weight": 60, "path": f"/api/v3/getmenu?restaurant={rest}", "headers": token},
+        {"name": "validate", "weight": 25, "method": "POST", "path": "/api/v3/validate",
+         "headers": token, "body": cart},
+        dict(order_request(restaurants, 4), weight=10),
+        {"name": "getorders", "weight": 5, "path": f"/api/v3/getorders?restaurant={rest}", "headers": token},
+    ]
+    res = b.load("mixed", gw.port, {"connections": 128, "rate": rate, "duration_s": 30, "warmup_s": 5,
+                                    "requests": mix})
+    b.stop_all()
+    receiver.shutdown()
+    lags.sort()
+    routes = {name: {"rps": round(r["rps"], 1), "statuses": r["statuses"], **pick(r["latency_us"])}
+              for name, r in res["routes"].items()}
+    return {
+        "rate": rate, "routes": routes, "callbacks": len(lags),
+        "callback_lag_ms": {"p50": round(1000 * lags[len(lags) // 2], 1),
+                            "p99": round(1000 * lags[int(len(lags) * 0.99)], 1),
+                            "max": round(1000 * lags[-1], 1)} if lags else None,
+    }
+
+
 def pick(latency):
     return {k: latency[k] for k in ("p50", "p90", "p99", "p999", "max")}
 
@@ -205,6 +359,9 @@ def pick(latency):
 SCENARIOS = {
     "ping": scenario_ping,
     "getmenu": scenario_getmenu,
+    "postorder": scenario_postorder,
+    "mixed": scenario_mixed,
+    "freshness": scenario_freshness,
 }
 
 

@@ -7,6 +7,8 @@
 # Restaurant i is `r<i>` at rk7sim's /r<i>/ path. Source `demo` (token
 # `demo-token`) may use every restaurant; sources bench-<k> (tokens
 # `bench-token-<k>`) too. Operator `operator` has token `demo-operator`.
+# SIM_CALLBACK_URL, when set, is every source's default callback URL;
+# SIM_MENU_REFRESH the menu refresh period (default 30s).
 set -euo pipefail
 port=${1:?rk7sim port}
 restaurants=${2:-1}
@@ -28,6 +30,7 @@ sources:
     secret: demo-secret
     restaurants: [all]
 YAML
+if [ -n "${SIM_CALLBACK_URL:-}" ]; then echo "    callback_url: $SIM_CALLBACK_URL"; fi
 for ((k = 1; k <= sources; k++)); do
   cat <<YAML
   - name: bench-$k
@@ -35,6 +38,7 @@ for ((k = 1; k <= sources; k++)); do
     secret: bench-secret-$k
     restaurants: [all]
 YAML
+  if [ -n "${SIM_CALLBACK_URL:-}" ]; then echo "    callback_url: $SIM_CALLBACK_URL"; fi
 done
 cat <<YAML
 operators:
@@ -54,7 +58,7 @@ for ((i = 1; i <= restaurants; i++)); do
       verify_tls: false
       timeout: 30s
     menu:
-      refresh: 30s
+      refresh: ${SIM_MENU_REFRESH:-30s}
     r_keeper_references:
       station_id: 15004
       waiter_code: 1

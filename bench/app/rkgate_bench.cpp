@@ -46,6 +46,8 @@ json to_json(const load_result& r, const load_options& o) {
                     {"rps", r.measured_seconds > 0 ? s.responses / r.measured_seconds : 0},
                     {"statuses", statuses},
                     {"latency_us", latency_json(s.latency)}};
+    if (s.overhead.count())
+      routes[name]["overhead_us"] = latency_json(s.overhead);
   }
   return {{"connections", o.connections},
           {"mode", o.rate > 0 ? "open" : "closed"},

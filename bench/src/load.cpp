@@ -56,6 +56,7 @@ std::string expand(const std::string& text, std::uint64_t seq) {
 struct parsed_response {
   int status = 0;
   bool close = false;
+  double upstream_ms = -1; ///< Server-Timing dur, when present
 };
 
 std::size_t parse_response(const std::string& in, parsed_response& out) {
@@ -69,6 +70,7 @@ std::size_t parse_response(const std::string& in, parsed_response& out) {
   std::size_t content_length = 0;
   bool chunked = false;
   out.close = false;
+  out.upstream_ms = -1;
   std::size_t pos = in.find("\r\n") + 2;
   while (pos < head_end) {
     auto eol = in.find("\r\n", pos);
@@ -86,6 +88,9 @@ std::size_t parse_response(const std::string& in, parsed_response& out) {
         chunked = strcasestr(value.c_str(), "chunked") != nullptr;
       else if (is("connection"))
         out.close = strcasestr(value.c_str(), "close") != nullptr;
+      else if (is("server-timing"))
+        if (auto dur = value.find("dur="); dur != std::string::npos)
+          out.upstream_ms = std::atof(value.c_str() + dur + 4);
     }
     pos = eol + 2;
   }
@@ -327,6 +332,10 @@ private:
       auto& s = result_.routes[opt_.mix[c.route].name];
       auto lat = nanos_between(c.intended, now);
       s.latency.record(lat);
+      if (r.upstream_ms >= 0) {
+        auto upstream = static_cast<std::uint64_t>(r.upstream_ms * 1e6);
+        s.overhead.record(lat > upstream ? lat - upstream : 0);
+      }
       result_.all.record(lat);
       ++s.responses;
       ++s.statuses[r.status];

@@ -40,6 +40,10 @@ struct load_options {
 
 struct route_stats {
   histogram latency;
+  /// End-to-end latency minus the upstream time the server reported in
+  /// `Server-Timing: <name>;dur=<ms>` (rkgate reports its r_keeper time so);
+  /// only responses that carried the header.
+  histogram overhead;
   std::uint64_t responses = 0;
   std::uint64_t failures = 0; ///< no response: connection error or closed
   std::map<int, std::uint64_t> statuses;
