@@ -139,6 +139,13 @@ def http(method, url, body=None, headers=None, timeout=30):
         return e.code, dict(e.headers), e.read()
 
 
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 TOKEN = {"token": "demo-token"}
 
 
@@ -153,7 +160,7 @@ def lat(result, route=None):
 def scenario_ping(b):
     """rkgate /api/v3/ping against a bare RESTinio hello-world, same load."""
     load = {"connections": 64, "duration_s": 10, "warmup_s": 2}
-    hello = b.start("bench-hello", [b.binary("bench-hello"), "0"])
+    hello = b.start("bench-hello", [b.binary("bench-hello"), str(free_port())])
     bare = b.load("ping-bare", hello.port, {**load, "requests": [{"name": "hello", "path": "/"}]})
     hello.stop()
     sim = b.sim()
