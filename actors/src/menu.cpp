@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <utility>
 #include <strings.h>
 
 namespace rkgate::actors {
@@ -28,8 +29,35 @@ std::string first_text(const rk7::ref_item& item, std::initializer_list<const ch
   return {};
 }
 
-std::int64_t ident_of(const rk7::ref_item& item) {
-  return first_int(item, {"Ident", "ItemIdent", "id"}).value_or(0);
+std::int64_t ident_of(const rk7::ref_item& item) { return item.ident(); }
+
+/// A `True`/`False` property; nullopt when absent.
+std::optional<bool> flag(const rk7::ref_item& item, const char* name) {
+  auto v = item.get(name);
+  if (!v)
+    return std::nullopt;
+  return strcasecmp(v->c_str(), "True") == 0 || *v == "1";
+}
+
+/// Selection limits of a MODISCHEMEDETAILS line. `UpLimit`/`DownLimit` count
+/// only when `UseUpLimit`/`UseDownLimit` are True (real servers send
+/// `UpLimit="0" UseUpLimit="False"` for "no upper limit"). Without the
+/// switches the limits are taken as given, an UpLimit of 0 meaning none.
+std::pair<int, std::optional<int>> limits_of(const rk7::ref_item& line) {
+  auto down = line.get_int("DownLimit").value_or(0);
+  auto up = line.get_int("UpLimit").value_or(0);
+  int min = flag(line, "UseDownLimit").value_or(true) ? static_cast<int>(std::max<std::int64_t>(0, down)) : 0;
+  std::optional<int> max;
+  if (flag(line, "UseUpLimit").value_or(up > 0))
+    max = static_cast<int>(std::max<std::int64_t>(0, up));
+  return {min, max};
+}
+
+/// Orders MODISCHEMEDETAILS lines by `SortNum`, keeping the reply's order otherwise.
+void by_sort_num(std::vector<rk7::ref_item>& lines) {
+  std::stable_sort(lines.begin(), lines.end(), [](const rk7::ref_item& a, const rk7::ref_item& b) {
+    return a.get_int("SortNum").value_or(0) < b.get_int("SortNum").value_or(0);
+  });
 }
 
 std::int64_t parent_of(const rk7::ref_item& item) {
@@ -74,32 +102,17 @@ const rk7::reference* find_ref(const menu_sources& src, const char* name) {
   return it == src.refs.end() ? nullptr : &it->second;
 }
 
-/// The classification groups a dish belongs to: `CLASSIFICATORGROUPS-<n>`
-/// attributes, or a comma-separated `ClassificatorGroups` list.
-std::vector<std::int64_t> dish_groups(const rk7::ref_item& item) {
-  std::vector<std::int64_t> out;
-  static const std::string prefix = "CLASSIFICATORGROUPS";
-  for (const auto& [key, value] : item.attrs) {
-    if (key.size() < prefix.size() || strncasecmp(key.c_str(), prefix.c_str(), prefix.size()) != 0)
-      continue;
-    std::size_t pos = 0;
-    while (pos < value.size()) {
-      auto end = value.find_first_of(",; ", pos);
-      if (end == std::string::npos)
-        end = value.size();
-      try {
-        auto v = std::stoll(value.substr(pos, end - pos));
-        if (v != 0)
-          out.push_back(v);
-      } catch (...) {
-      }
-      pos = end + 1;
-    }
-  }
-  return out;
+/// The group of `classification` a dish is in: `CLASSIFICATORGROUPS-<classification>`
+/// (value = group Ident; 0 or absent: not classified there).
+std::int64_t dish_group(const rk7::ref_item& dish, std::int64_t classification) {
+  return dish.get_int("CLASSIFICATORGROUPS-" + std::to_string(classification)).value_or(0);
 }
 
 json opt_int(const std::optional<std::int64_t>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+json opt_count(const std::optional<int>& v) {
   return v ? json(*v) : json(nullptr);
 }
 
@@ -149,7 +162,7 @@ json content_of(const menu& m) {
                         {"name", mod.name},
                         {"price", to_number(mod.price)},
                         {"remains", opt_portions(mod.remains)}});
-      groups.push_back({{"id", g.id}, {"name", g.name}, {"min", g.min}, {"max", g.max}, {"modifiers", mods}});
+      groups.push_back({{"id", g.id}, {"name", g.name}, {"min", g.min}, {"max", opt_count(g.max)}, {"modifiers", mods}});
     }
     schemes.push_back({{"id", s.id}, {"name", s.name}, {"groups", groups}});
   }
@@ -162,7 +175,7 @@ json content_of(const menu& m) {
       comps.push_back({{"id", comp.id},
                        {"name", comp.name},
                        {"min", comp.min},
-                       {"max", comp.max},
+                       {"max", opt_count(comp.max)},
                        {"default_item_id", opt_int(comp.default_item_id)},
                        {"items", comp.items}});
     combos.push_back({{"item_id", c.item_id}, {"components", comps}});
@@ -197,10 +210,12 @@ menu build_menu(const menu_sources& src) {
   menu m;
   m.order_category_code = src.order_category_code;
 
+  std::optional<std::int64_t> price_type; // the order category's PriceType, when the server names it
   for (const auto& oc : flatten(find_ref(src, "UNCHANGEABLEORDERTYPES")))
     if (first_int(oc, {"Code"}).value_or(-1) == src.order_category_code) {
       m.order_category_name = first_text(oc, {"Name"});
       m.order_category_id = ident_of(oc);
+      price_type = oc.get_int("PriceType");
     }
   for (const auto& d : flatten(find_ref(src, "DISCOUNTS")))
     if (active(d))
@@ -211,14 +226,25 @@ menu build_menu(const menu_sources& src) {
       if (auto code = first_int(c, {"Code"}))
         m.currency_codes.insert(*code);
 
-  // -- categories: the classification's subtree -----------------------------------
+  // -- the classification and its groups ----------------------------------------------
+  // Dishes name their group per classification: CLASSIFICATORGROUPS-<classification>
+  // = group. The configured Ident is the classification itself or a group inside one;
+  // either way the attribute to read is the one of the tree's root.
   auto groups = flatten(find_ref(src, "CLASSIFICATORGROUPS"));
   std::map<std::int64_t, std::int64_t> parent;
   for (const auto& g : groups)
     parent[ident_of(g)] = parent_of(g);
+  const std::int64_t selected = src.classification;
+  std::int64_t root = selected;
+  for (int depth = 0; depth < 64; ++depth) {
+    auto it = parent.find(root);
+    if (it == parent.end() || it->second == 0)
+      break;
+    root = it->second;
+  }
   auto in_subtree = [&](std::int64_t id) {
     for (int depth = 0; id != 0 && depth < 64; ++depth) {
-      if (id == src.classification)
+      if (id == selected)
         return true;
       auto it = parent.find(id);
       if (it == parent.end())
@@ -227,33 +253,21 @@ menu build_menu(const menu_sources& src) {
     }
     return false;
   };
-  auto depth_of = [&](std::int64_t id) {
-    int d = 0;
-    while (id != src.classification && d < 64) {
-      auto it = parent.find(id);
-      if (it == parent.end())
-        break;
-      id = it->second;
-      ++d;
-    }
-    return d;
-  };
-  std::set<std::int64_t> category_ids;
+  std::map<std::int64_t, menu_category> categories; // the selected subtree, without itself
   int position = 0;
   for (const auto& g : groups) {
     auto id = ident_of(g);
     ++position;
-    if (id == src.classification || !in_subtree(id) || !active(g))
+    if (id == selected || !in_subtree(id) || !active(g))
       continue;
     menu_category c;
     c.id = id;
     c.name = first_text(g, {"Name"});
     auto p = parent_of(g);
-    if (p != 0 && p != src.classification)
+    if (p != 0 && p != selected)
       c.parent_id = p;
     c.sort = sort_of(g, position);
-    m.categories.push_back(c);
-    category_ids.insert(id);
+    categories[id] = c;
   }
 
   // -- prices, stop list and remains ------------------------------------------------
@@ -268,34 +282,54 @@ menu build_menu(const menu_sources& src) {
     modifier_prices[p.ident] = p.price;
 
   // -- dishes ---------------------------------------------------------------------
-  // A dish is sold externally when it belongs to the classification or one of
-  // its groups. Categories are the classification's groups when dishes sit in
-  // them; when dishes sit in the classification group itself, the dish
-  // category tree (CATEGLIST) gives the categories instead.
+  // A dish is sold externally when its group in the classification is the
+  // selected Ident or lies below it. When the classification (a root) names
+  // a group the reference book does not list, the dish's own RIChildItems
+  // TClassificatorGroup names it.
   std::set<std::int64_t> used_schemes;
   std::vector<std::pair<rk7::ref_item, std::int64_t>> sold; // dish, group
   bool by_classification = false;
   static const std::vector<rk7::ref_item> none;
   const auto* dishes = find_ref(src, "MENUITEMS");
+  std::map<std::int64_t, const rk7::ref_item*> dish_by_id;
   for (const auto& d : dishes ? dishes->items : none) {
     if (ident_of(d) == 0 || !active(d))
       continue;
-    std::int64_t category = 0;
-    int best = -1;
-    for (auto g : dish_groups(d))
-      if (g == src.classification || category_ids.count(g)) {
-        int depth = g == src.classification ? 0 : depth_of(g);
-        if (depth > best) {
-          best = depth;
-          category = g;
-        }
-      }
-    if (best < 0)
+    dish_by_id[ident_of(d)] = &d;
+    auto group = dish_group(d, root);
+    if (group == 0)
+      continue;
+    bool known = parent.count(group) != 0;
+    if (!(group == selected || in_subtree(group) || (!known && root == selected)))
       continue; // not sold through external sources
-    by_classification = by_classification || best > 0;
-    sold.emplace_back(d, category);
+    if (group != selected && !categories.count(group)) {
+      if (known && !in_subtree(group))
+        continue;
+      menu_category c{group, "", std::nullopt, static_cast<int>(categories.size()) + 1};
+      for (const auto& child : d.children)
+        if (child.ident() == group)
+          c.name = first_text(child, {"Name"});
+      categories[group] = c;
+    }
+    by_classification = by_classification || group != selected;
+    sold.emplace_back(d, group);
   }
+  bool direct = std::any_of(sold.begin(), sold.end(), [&](const auto& x) { return x.second == selected; });
+  if (by_classification && direct) {
+    // Some dishes sit in the selected group itself, others below it: the
+    // selected group is then a category too, the top of the others.
+    for (auto& [id, c] : categories)
+      if (!c.parent_id && parent[id] == selected)
+        c.parent_id = selected;
+    for (const auto& g : groups)
+      if (ident_of(g) == selected)
+        categories[selected] = menu_category{selected, first_text(g, {"Name"}), std::nullopt, 0};
+  }
+  for (const auto& [id, c] : categories)
+    m.categories.push_back(c);
   if (!by_classification) {
+    // Every dish sits in the selected group itself: the dish category tree
+    // (CATEGLIST, a dish's Parent) gives the categories instead.
     m.categories.clear();
     std::map<std::int64_t, rk7::ref_item> categ;
     for (const auto& c : flatten(find_ref(src, "CATEGLIST")))
@@ -326,16 +360,16 @@ menu build_menu(const menu_sources& src) {
     item.id = id;
     item.code = first_int(d, {"Code"}).value_or(0);
     item.name = first_text(d, {"Name"});
-    item.description = first_text(d, {"Comment", "Description"});
-    if (item.description.empty())
-      item.description = first_text(d, {"Recipe", "Instruct", "RecipeText", "Composition"});
+    // genDescription0419 (a generated property, asked for with WithMacroProp),
+    // else Comment, else Instruct (the recipe-like field rk7sim serves).
+    item.description = first_text(d, {"genDescription0419", "Comment", "Instruct"});
     item.category_id = category;
-    auto scheme = first_int(d, {"ModiScheme", "ModiSchemeIdent"}).value_or(0);
+    auto scheme = first_int(d, {"ModiScheme"}).value_or(0);
     if (scheme != 0) {
       item.modifier_scheme_id = scheme;
       used_schemes.insert(scheme);
     }
-    item.combo = first_int(d, {"ComboScheme"}).value_or(0) != 0 || !d.children.empty();
+    item.combo = first_int(d, {"ComboScheme"}).value_or(0) != 0;
     item.sort = sort_of(d, position);
 
     auto price = prices.find(id);
@@ -358,41 +392,7 @@ menu build_menu(const menu_sources& src) {
     m.items.push_back(item);
   }
 
-  // -- combos: component groups of a combo dish (RIChildItems) -------------------------
-  for (const auto& d : dishes ? dishes->items : none) {
-    auto id = ident_of(d);
-    if (!m.item_by_id.count(id) || !m.items[m.item_by_id[id]].combo)
-      continue;
-    menu_combo combo;
-    combo.item_id = id;
-    std::int64_t n = 0;
-    // Groups sit directly under the dish or inside a ComboComponents element.
-    std::vector<rk7::ref_item> combo_groups;
-    for (const auto& g : d.children) {
-      if (strcasecmp(g.tag.c_str(), "ComboComponents") == 0)
-        combo_groups.insert(combo_groups.end(), g.children.begin(), g.children.end());
-      else
-        combo_groups.push_back(g);
-    }
-    for (const auto& g : combo_groups) {
-      menu_combo_component comp;
-      comp.id = first_int(g, {"Ident", "id"}).value_or(++n);
-      comp.name = first_text(g, {"Name"});
-      auto count = static_cast<int>(first_int(g, {"Count", "UpLimit", "Max"}).value_or(1));
-      comp.min = static_cast<int>(first_int(g, {"DownLimit", "Min"}).value_or(count));
-      comp.max = count;
-      if (auto def = first_int(g, {"DefaultDish", "Default", "DefaultItem"}); def && *def != 0)
-        comp.default_item_id = def;
-      comp.items = g.child_idents;
-      for (const auto& c : g.children)
-        if (auto cid = first_int(c, {"Dish", "Ident", "id"}))
-          comp.items.push_back(*cid);
-      combo.components.push_back(comp);
-    }
-    m.combos.push_back(combo);
-  }
-
-  // -- modifier schemes ---------------------------------------------------------------
+  // -- modifiers, their groups and scheme lines ---------------------------------------
   std::map<std::int64_t, rk7::ref_item> modifiers;
   std::map<std::int64_t, std::vector<std::int64_t>> group_members;
   for (const auto& mod : flatten(find_ref(src, "MODIFIERS"))) {
@@ -400,8 +400,6 @@ menu build_menu(const menu_sources& src) {
       continue;
     auto id = ident_of(mod);
     modifiers[id] = mod;
-    if (auto code = first_int(mod, {"Code"}))
-      m.modifier_id_by_code[*code] = id;
     if (auto p = first_int(mod, {"ModiGroup"}).value_or(parent_of(mod)))
       group_members[p].push_back(id);
   }
@@ -413,42 +411,89 @@ menu build_menu(const menu_sources& src) {
       if (std::find(group_members[id].begin(), group_members[id].end(), child) == group_members[id].end())
         group_members[id].push_back(child);
   }
+  auto group_name = [&](std::int64_t group, const rk7::ref_item& line) {
+    auto it = modi_groups.find(group);
+    auto name = it == modi_groups.end() ? std::string() : first_text(it->second, {"Name"});
+    return name.empty() ? first_text(line, {"Name"}) : name;
+  };
   std::map<std::int64_t, std::string> scheme_names;
   for (const auto& s : flatten(find_ref(src, "MODISCHEMES")))
     scheme_names[ident_of(s)] = first_text(s, {"Name"});
-  std::map<std::int64_t, std::vector<menu_modifier_group>> scheme_groups;
-  for (const auto& det : flatten(find_ref(src, "MODISCHEMEDETAILS"))) {
-    if (!active(det))
+  std::map<std::int64_t, std::vector<rk7::ref_item>> lines_of; // by ModiScheme
+  for (const auto& det : flatten(find_ref(src, "MODISCHEMEDETAILS")))
+    if (active(det))
+      if (auto scheme = first_int(det, {"ModiScheme"}))
+        lines_of[*scheme].push_back(det);
+  for (auto& [scheme, lines] : lines_of)
+    by_sort_num(lines);
+
+  // -- combos: ComboScheme -> MODISCHEMEDETAILS -> MODIGROUPS (mgtCombo) -> MODIFIERS Dish --
+  for (const auto& item : m.items) {
+    if (!item.combo)
       continue;
-    auto scheme = first_int(det, {"ModiScheme", "Scheme"}).value_or(0);
-    auto group = first_int(det, {"ModiGroup", "Group"}).value_or(0);
-    if (!used_schemes.count(scheme) || group == 0)
-      continue;
-    menu_modifier_group g;
-    g.id = group;
-    if (auto it = modi_groups.find(group); it != modi_groups.end())
-      g.name = first_text(it->second, {"Name"});
-    g.min = static_cast<int>(first_int(det, {"DownLimit", "MinCount", "Min"}).value_or(0));
-    g.max = static_cast<int>(first_int(det, {"UpLimit", "MaxCount", "Max"}).value_or(1));
-    for (auto mid : group_members[group]) {
-      auto it = modifiers.find(mid);
-      if (it == modifiers.end())
+    const auto& d = *dish_by_id.at(item.id);
+    menu_combo combo;
+    combo.item_id = item.id;
+    for (const auto& line : lines_of[first_int(d, {"ComboScheme"}).value_or(0)]) {
+      auto group = first_int(line, {"ModiGroup"}).value_or(0);
+      if (group == 0)
         continue;
-      menu_modifier mod;
-      mod.id = mid;
-      mod.code = first_int(it->second, {"Code"}).value_or(0);
-      mod.name = first_text(it->second, {"Name"});
-      if (auto p = modifier_prices.find(mid); p != modifier_prices.end())
-        mod.price = p->second;
-      g.modifiers.push_back(mod);
+      menu_combo_component comp;
+      comp.id = group;
+      comp.name = group_name(group, line);
+      std::tie(comp.min, comp.max) = limits_of(line);
+      for (auto element : group_members[group]) {
+        auto it = modifiers.find(element);
+        auto dish = it == modifiers.end() ? 0 : it->second.get_int("Dish").value_or(0);
+        // A component dish may lie outside the classification, but not on the stop list.
+        if (dish == 0 || !dish_by_id.count(dish) || m.stopped.count(dish)
+            || (!m.item_by_id.count(dish) && rests.count(dish) && rests[dish]->prohibited))
+          continue;
+        comp.items.push_back(dish);
+        if (auto code = dish_by_id[dish]->get_int("Code"))
+          m.component_id_by_code[*code] = dish;
+        if (line.get_int("DefaultModifier").value_or(0) == element)
+          comp.default_item_id = dish;
+      }
+      combo.components.push_back(comp);
     }
-    scheme_groups[scheme].push_back(g);
+    m.combos.push_back(combo);
   }
+
+  // -- modifier schemes ---------------------------------------------------------------
+  // Modifiers with InputName="True" take a free-text name: the API carries that
+  // as `item_comment`, so they are not offered; groups left empty are dropped.
   for (auto scheme : used_schemes) {
     menu_scheme s;
     s.id = scheme;
     s.name = scheme_names[scheme];
-    s.groups = scheme_groups[scheme];
+    for (const auto& line : lines_of[scheme]) {
+      auto group = first_int(line, {"ModiGroup"}).value_or(0);
+      if (group == 0)
+        continue;
+      menu_modifier_group g;
+      g.id = group;
+      g.name = group_name(group, line);
+      std::tie(g.min, g.max) = limits_of(line);
+      for (auto mid : group_members[group]) {
+        auto it = modifiers.find(mid);
+        if (it == modifiers.end() || flag(it->second, "InputName").value_or(false))
+          continue;
+        menu_modifier mod;
+        mod.id = mid;
+        mod.code = first_int(it->second, {"Code"}).value_or(0);
+        mod.name = first_text(it->second, {"Name"});
+        if (auto p = modifier_prices.find(mid); p != modifier_prices.end())
+          mod.price = p->second;
+        else if (price_type)
+          mod.price = it->second.price(*price_type).value_or(0);
+        if (mod.code != 0)
+          m.modifier_id_by_code[mod.code] = mid;
+        g.modifiers.push_back(mod);
+      }
+      if (!g.modifiers.empty())
+        s.groups.push_back(g);
+    }
     m.schemes.push_back(s);
   }
 
@@ -469,6 +514,49 @@ std::optional<std::int64_t> resolve_item(const menu& m, const item_ref& ref) {
   }
   return std::nullopt;
 }
+
+namespace {
+
+/// The combo rules of a cart line (api.md §3.3): a combo carries components
+/// and no modifiers, each component names an item of that combo component,
+/// and each component's count is within its limits; below `min` is allowed
+/// when the component has a default (the cash server adds it). A dish that
+/// is not a combo carries no components.
+bool combo_ok(const menu& m, const menu_item& item, const cart_item& line) {
+  if (!item.combo)
+    return line.components.empty();
+  const menu_combo* combo = nullptr;
+  for (const auto& cmb : m.combos)
+    if (cmb.item_id == item.id)
+      combo = &cmb;
+  if (!combo || line.components.empty() || !line.modifiers.empty())
+    return false;
+  std::map<std::int64_t, std::int64_t> chosen; // by component id
+  for (const auto& comp : line.components) {
+    const menu_combo_component* def = nullptr;
+    for (const auto& cc : combo->components)
+      if (cc.id == comp.component_id)
+        def = &cc;
+    if (!def)
+      return false;
+    std::optional<std::int64_t> dish = comp.item.id;
+    if (!dish && comp.item.code)
+      if (auto it = m.component_id_by_code.find(*comp.item.code); it != m.component_id_by_code.end())
+        dish = it->second;
+    if (!dish || std::find(def->items.begin(), def->items.end(), *dish) == def->items.end())
+      return false;
+    // SaveOrder counts whole pieces (order_mapping: at least 1).
+    chosen[def->id] += std::max<std::int64_t>(1, comp.quantity / 1000);
+  }
+  for (const auto& cc : combo->components) {
+    auto n = chosen[cc.id];
+    if ((cc.max && n > *cc.max) || (n < cc.min && !cc.default_item_id))
+      return false;
+  }
+  return true;
+}
+
+} // namespace
 
 std::vector<cart_problem> check_cart(const menu& m, const cart& c) {
   std::vector<cart_problem> out;
@@ -529,25 +617,11 @@ std::vector<cart_problem> check_cart(const menu& m, const cart& c) {
     if (!bad && scheme)
       for (const auto& g : scheme->groups) {
         int n = per_group[g.id];
-        if (n < g.min || (g.max > 0 && n > g.max))
+        if (n < g.min || (g.max && n > *g.max))
           bad = true;
       }
-    if (!bad && item.combo) {
-      const menu_combo* combo = nullptr;
-      for (const auto& cmb : m.combos)
-        if (cmb.item_id == item.id)
-          combo = &cmb;
-      if (combo && !line.components.empty())
-        for (const auto& comp : line.components) {
-          const menu_combo_component* def = nullptr;
-          for (const auto& cc : combo->components)
-            if (cc.id == comp.component_id)
-              def = &cc;
-          auto cid = resolve_item(m, comp.item);
-          if (!def || !cid || std::find(def->items.begin(), def->items.end(), *cid) == def->items.end())
-            bad = true;
-        }
-    }
+    if (!bad)
+      bad = !combo_ok(m, item, line);
     if (bad) {
       p.problem = "modifier_rule";
       out.push_back(p);

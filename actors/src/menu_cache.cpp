@@ -136,6 +136,9 @@ void load(self_ptr self, std::int64_t category) {
           req.ref_name = name;
           req.prop_mask = "*";
           req.only_active = true;
+          // Real menus keep the guest-facing description in generated
+          // properties (genDescription0419), sent only with WithMacroProp.
+          req.with_macro_prop = name == "MENUITEMS";
           auto version = versions.count(name) ? versions[name] : 0;
           self->request(st.cash, call_timeout(st), atom::call_v, req)
             .then(

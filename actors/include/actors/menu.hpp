@@ -44,11 +44,12 @@ struct menu_modifier {
   std::optional<milli> remains;
 };
 
+/// One line of a modifier scheme (MODISCHEMEDETAILS) with its group's modifiers.
 struct menu_modifier_group {
-  std::int64_t id = 0;
+  std::int64_t id = 0; ///< the MODIGROUPS Ident
   std::string name;
   int min = 0;
-  int max = 0;
+  std::optional<int> max; ///< nullopt: no upper limit
   std::vector<menu_modifier> modifiers;
 };
 
@@ -58,13 +59,14 @@ struct menu_scheme {
   std::vector<menu_modifier_group> groups;
 };
 
+/// One line of a combo scheme: an mgtCombo group whose elements name dishes.
 struct menu_combo_component {
-  std::int64_t id = 0;
+  std::int64_t id = 0; ///< the MODIGROUPS Ident of the combo group
   std::string name;
   int min = 0;
-  int max = 1;
-  std::optional<std::int64_t> default_item_id;
-  std::vector<std::int64_t> items;
+  std::optional<int> max = 1; ///< nullopt: no upper limit
+  std::optional<std::int64_t> default_item_id; ///< the DefaultModifier element's dish
+  std::vector<std::int64_t> items; ///< MENUITEMS Idents (may lie outside the classification)
 };
 
 struct menu_combo {
@@ -87,6 +89,7 @@ struct menu {
   std::map<std::int64_t, std::int64_t> id_by_code;  ///< sellable and stopped dishes
   std::set<std::int64_t> stopped;                   ///< in the classification, not for sale now
   std::map<std::int64_t, std::int64_t> modifier_id_by_code;
+  std::map<std::int64_t, std::int64_t> component_id_by_code; ///< combo component dishes
   std::set<std::int64_t> discount_codes;
   std::set<std::int64_t> currency_codes;
 
@@ -104,7 +107,10 @@ struct menu_sources {
   std::map<std::string, rk7::reference> refs; ///< by upper-case RefName
   rk7::order_menu order_menu;
   rk7::dish_rests rests;
-  std::int64_t classification = 0;      ///< external_sales_classification (Ident)
+  /// external_sales_classification: the Ident of the classification (the
+  /// `<n>` of the dishes' `CLASSIFICATORGROUPS-<n>`), or of a group inside
+  /// one, which narrows the menu to that group's subtree.
+  std::int64_t classification = 0;
   std::int64_t order_category_code = 0; ///< prices are for this category
 };
 
