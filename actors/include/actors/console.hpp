@@ -1,0 +1,106 @@
+#pragma once
+// The operator console (docs/console.md): the CONSOLE actor that indexes the
+// manually accepted orders for operators, runs their actions (accept, cancel,
+// dispatch, archive) and keeps the persisted change counter; plus the pure
+// pieces it and postorder share (menu preview of a waiting order, its problems).
+
+#include "actors/actors.hpp"
+#include "actors/menu.hpp"
+#include "config/config.hpp"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rkgate::persistence {
+class store;
+}
+
+namespace rkgate::actors {
+
+struct restaurant_context;
+
+/// A manual order the gateway just stored (status 5, not on the cash server).
+struct console_arrival {
+  std::string guid;
+  std::string source;
+  std::string restaurant;
+  std::string record;   ///< order record JSON (api.md §3.6) with the menu preview prices
+  std::string problems; ///< JSON array: docs/console.md §4 `problems`
+  std::string body;     ///< the order body as posted (JSON text, without token)
+};
+
+/// What an operator may see: the restaurants granted to it (after a filter).
+struct console_scope {
+  std::string operator_name;
+  std::vector<std::string> restaurants;
+};
+
+/// GET /api/v3/console/orders after the HTTP layer checked the parameters.
+struct console_query {
+  console_scope scope;
+  std::string state = "all";                ///< all or a delivery_state
+  std::size_t limit = 50;
+  std::string cursor;                       ///< opaque, empty = first page
+  std::optional<std::uint64_t> since_version;
+};
+
+/// One operator action on one order (or a read when `action` is empty).
+struct console_action {
+  console_scope scope;
+  std::string guid;
+  std::string action; ///< accept, cancel, dispatch, archive; empty = get
+  std::string reason; ///< cancel only, already trimmed and checked
+};
+
+/// The CONSOLE actor: one per gateway.
+using console_actor = caf::typed_actor<
+  // A manual order was stored by its SOURCE: index it (persisted, synced).
+  caf::replies_to<atom::create, console_arrival>::with<bool>,
+  // The list or the changes since a version (`data` of docs/console.md §3.2).
+  caf::replies_to<atom::list, console_query>::with<api_reply>,
+  // One order (action empty) or an action on it.
+  caf::replies_to<atom::run, console_action>::with<api_reply>>;
+
+/// The console's durable state, read at start-up: entries (JSON by guid) and
+/// the change counter. Kept in the store's `meta` table.
+struct console_restore {
+  std::map<std::string, std::string> entries;
+  std::uint64_t version = 0;
+};
+
+/// Reads the console's records from `db` (before any actor runs).
+console_restore read_console(persistence::store& db);
+
+/// The CONSOLE. `sources` route accepts and cancels to the orders' SOURCEs.
+console_actor spawn_console(caf::actor_system& sys,
+                            std::map<std::string, std::shared_ptr<const restaurant_context>> restaurants,
+                            std::map<std::string, source_actor> sources, store_actor store,
+                            console_restore restored);
+
+// -- pure pieces -----------------------------------------------------------------------
+
+/// The menu-priced view of a cart before it reaches the cash server, in the
+/// shape of priced_order_json (items with names, prices, sums, modifiers;
+/// discounts; total, prepaid, to_pay), plus its total sums in kopecks.
+struct menu_preview {
+  std::string priced; ///< JSON text
+  kopecks total = 0;
+  kopecks prepaid = 0;
+  kopecks to_pay = 0;
+};
+menu_preview preview_from_menu(const menu& m, const cart& c);
+
+/// The validate-style problems of a cart against a menu (docs/console.md §4):
+/// check_cart's problems (`blocking: true`) and `price_changed` (not blocking).
+/// JSON array text.
+std::string console_problems(const menu& m, const cart& c);
+
+} // namespace rkgate::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::console_arrival)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::console_query)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::console_action)

@@ -1,0 +1,545 @@
+// The CONSOLE actor (docs/console.md): the operators' index of manually
+// accepted orders with a persisted, never decreasing change counter, the
+// delivery-state machine and its actions. Accept and cancel go to the order's
+// ORDER actor (through its SOURCE); dispatch and archive are gateway-side.
+
+#include "actors/console.hpp"
+
+#include "actors/gateway.hpp"
+#include "actors/order_record.hpp"
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <set>
+
+namespace rkgate::actors {
+
+using nlohmann::json;
+
+namespace {
+
+/// One console order: the order record plus the console's own fields.
+struct console_entry {
+  std::string guid;
+  std::string source;
+  std::string restaurant;
+  std::string created_at;
+  std::string state = "waiting"; ///< delivery_state
+  json record = json::object();  ///< api.md §3.6 record (preview prices until accepted)
+  std::string body;              ///< the order body as posted (checked again at accept)
+  json problems = json::array();
+  json history = json::array();
+  json last_error = nullptr;
+  std::uint64_t version = 0;
+  std::string in_progress; ///< running action; not persisted (an accept does not survive a restart)
+};
+
+const std::string version_key = "console\x1fversion";
+const std::string entry_prefix = "console\x1forder\x1f";
+
+json to_json(const console_entry& e) {
+  return {{"guid", e.guid},         {"source", e.source},   {"restaurant", e.restaurant},
+          {"created_at", e.created_at}, {"state", e.state}, {"record", e.record}, {"body", e.body},
+          {"problems", e.problems}, {"history", e.history}, {"last_error", e.last_error},
+          {"version", e.version}};
+}
+
+std::optional<console_entry> entry_from_json(const std::string& text) {
+  auto j = json::parse(text, nullptr, false);
+  if (!j.is_object())
+    return std::nullopt;
+  try {
+    console_entry e;
+    e.guid = j.at("guid").get<std::string>();
+    e.source = j.value("source", "");
+    e.restaurant = j.value("restaurant", "");
+    e.created_at = j.value("created_at", "");
+    e.state = j.value("state", "waiting");
+    e.record = j.value("record", json::object());
+    e.body = j.value("body", "");
+    e.problems = j.value("problems", json::array());
+    e.history = j.value("history", json::array());
+    e.last_error = j.contains("last_error") ? j["last_error"] : json(nullptr);
+    e.version = j.value("version", std::uint64_t{0});
+    return e;
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
+}
+
+struct transition {
+  std::vector<std::string> from;
+  std::string to;
+};
+
+const std::vector<std::pair<std::string, transition>>& transitions() {
+  static const std::vector<std::pair<std::string, transition>> table = {
+    {"accept", {{"waiting"}, "created"}},
+    {"cancel", {{"waiting"}, "deleted"}},
+    {"dispatch", {{"created", "accepted"}, "in_transit"}},
+    {"archive", {{"created", "accepted", "in_transit", "deleted"}, "archived"}},
+  };
+  return table;
+}
+
+const transition& rule_of(const std::string& action) {
+  for (const auto& [name, t] : transitions())
+    if (name == action)
+      return t;
+  return transitions().front().second; // actions are checked by the HTTP layer
+}
+
+bool allows(const console_entry& e, const std::string& action) {
+  const auto& from = rule_of(action).from;
+  return e.in_progress.empty() && std::find(from.begin(), from.end(), e.state) != from.end();
+}
+
+json view(const console_entry& e) {
+  json j = e.record.is_object() ? e.record : json::object();
+  json allowed = json::array();
+  for (const auto& [name, t] : transitions())
+    if (allows(e, name))
+      allowed.push_back(name);
+  j["source"] = e.source;
+  j["delivery_state"] = e.state;
+  j["allowed_actions"] = allowed;
+  j["in_progress"] = e.in_progress.empty() ? json(nullptr) : json(e.in_progress);
+  if (!j.contains("deliver_at"))
+    j["deliver_at"] = nullptr;
+  j["problems"] = e.problems;
+  j["history"] = e.history;
+  j["last_error"] = e.last_error;
+  j["version"] = e.version;
+  return j;
+}
+
+std::string hex(const std::string& s) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : s) {
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  }
+  return out;
+}
+
+std::optional<std::string> unhex(const std::string& s) {
+  if (s.size() % 2)
+    return std::nullopt;
+  auto val = [](char c) -> int {
+    if (c >= '0' && c <= '9')
+      return c - '0';
+    if (c >= 'a' && c <= 'f')
+      return c - 'a' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); i += 2) {
+    int hi = val(s[i]), lo = val(s[i + 1]);
+    if (hi < 0 || lo < 0)
+      return std::nullopt;
+    out += static_cast<char>(hi * 16 + lo);
+  }
+  return out;
+}
+
+} // namespace
+
+struct console_state {
+  restaurant_map restaurants;
+  std::map<std::string, source_actor> sources;
+  store_actor store;
+  std::map<std::string, console_entry> entries;                  ///< by guid
+  std::map<std::uint64_t, std::string> by_version;                ///< the changes index
+  std::set<std::pair<std::string, std::string>> by_created;       ///< (created_at, guid): list order
+  std::uint64_t version = 0;                                      ///< the change counter
+  static constexpr const char* name = "console";
+};
+
+namespace {
+
+using self_ptr = console_actor::stateful_pointer<console_state>;
+using promise = caf::typed_response_promise<api_reply>;
+
+bool in_scope(const console_scope& scope, const std::string& restaurant) {
+  return std::find(scope.restaurants.begin(), scope.restaurants.end(), restaurant) != scope.restaurants.end();
+}
+
+/// Hook for status changes made by the console (issue 5's callbacks and events
+/// go out here once wired: `order_status` with the record carrying delivery_state).
+void publish_status_change(const console_entry& e, int previous_status, const std::string& previous_state) {
+  spdlog::info("console: order {} {} -> {} (status {} -> {})", e.guid, previous_state, e.state, previous_status,
+               e.record.value("status", 5));
+}
+
+/// Stamps the entry with the next version of the change counter.
+void touch(console_state& st, console_entry& e) {
+  st.by_version.erase(e.version);
+  e.version = ++st.version;
+  st.by_version[e.version] = e.guid;
+  e.record["updated_at"] = now_iso8601();
+}
+
+/// Persists the entry and the counter; `next(ok)` once written.
+template <class F>
+void save(self_ptr self, const console_entry& e, F next) {
+  persistence::write_batch batch;
+  batch.put(persistence::table::meta, entry_prefix + e.guid, to_json(e).dump());
+  batch.put(persistence::table::meta, version_key, std::to_string(self->state.version));
+  self->request(self->state.store, caf::infinite, atom::put_v, std::move(batch), true)
+    .then([next](bool ok) mutable { next(ok); }, [next](caf::error&) mutable { next(false); });
+}
+
+void save(self_ptr self, const console_entry& e) {
+  save(self, e, [guid = e.guid](bool ok) {
+    if (!ok)
+      spdlog::error("console: order {} could not be stored", guid);
+  });
+}
+
+json counts(const console_state& st, const console_scope& scope) {
+  json c = {{"all", 0}, {"waiting", 0}, {"created", 0}, {"accepted", 0},
+            {"in_transit", 0}, {"archived", 0}, {"deleted", 0}};
+  for (const auto& [guid, e] : st.entries) {
+    if (!in_scope(scope, e.restaurant))
+      continue;
+    c[e.state] = c[e.state].get<int>() + 1;
+    if (e.state != "archived")
+      c["all"] = c["all"].get<int>() + 1;
+  }
+  return c;
+}
+
+api_reply bad(const char* field, std::string message) {
+  return api_reply::failure(400, "bad_request", std::move(message), json{{"field", field}}.dump());
+}
+
+/// List mode: a page of orders in `state`, newest first, from `cursor`.
+api_reply page(const console_state& st, const console_query& q) {
+  auto pos = st.by_created.end();
+  if (!q.cursor.empty()) {
+    auto decoded = unhex(q.cursor);
+    auto sep = decoded ? decoded->find('\x1f') : std::string::npos;
+    if (sep == std::string::npos)
+      return bad("cursor", "malformed cursor");
+    pos = st.by_created.lower_bound({decoded->substr(0, sep), decoded->substr(sep + 1)});
+  }
+  json orders = json::array();
+  const console_entry* last = nullptr;
+  json next = nullptr;
+  while (pos != st.by_created.begin()) {
+    --pos;
+    const auto& e = st.entries.at(pos->second);
+    bool shown = q.state == "all" ? e.state != "archived" : e.state == q.state;
+    if (!shown || !in_scope(q.scope, e.restaurant))
+      continue;
+    if (orders.size() == q.limit) {
+      next = hex(last->created_at + '\x1f' + last->guid);
+      break;
+    }
+    orders.push_back(view(e));
+    last = &e;
+  }
+  json data = {{"orders", orders}, {"next_cursor", next}, {"version", st.version}, {"counts", counts(st, q.scope)}};
+  return api_reply::success(200, data.dump());
+}
+
+api_reply changes(const console_state& st, const console_query& q) {
+  if (*q.since_version > st.version) {
+    console_query first = q;
+    first.state = "all";
+    first.cursor.clear();
+    first.since_version.reset();
+    auto r = page(st, first);
+    auto data = json::parse(r.data);
+    data["reset"] = true;
+    return api_reply::success(200, data.dump());
+  }
+  json orders = json::array();
+  bool more = false;
+  std::uint64_t seen = st.version;
+  for (auto it = st.by_version.upper_bound(*q.since_version); it != st.by_version.end(); ++it) {
+    const auto& e = st.entries.at(it->second);
+    if (!in_scope(q.scope, e.restaurant))
+      continue;
+    if (orders.size() == q.limit) {
+      more = true;
+      break;
+    }
+    orders.push_back(view(e));
+    seen = e.version;
+  }
+  if (!more)
+    seen = st.version;
+  json data = {{"orders", orders}, {"version", seen}, {"more", more}, {"counts", counts(st, q.scope)}};
+  return api_reply::success(200, data.dump());
+}
+
+/// 409 with who acted first (docs/console.md §1).
+api_reply refusal(const console_entry& e, const std::string& action) {
+  json last_ok = nullptr;
+  for (auto it = e.history.rbegin(); it != e.history.rend(); ++it)
+    if (it->value("result", "") == "ok" && it->value("action", "") != "received") {
+      last_ok = *it;
+      break;
+    }
+  json details = {{"delivery_state", e.state},
+                  {"last_action", last_ok},
+                  {"in_progress", e.in_progress.empty() ? json(nullptr) : json(e.in_progress)}};
+  if (!e.in_progress.empty())
+    return api_reply::failure(409, "conflict", "the order is busy: " + e.in_progress + " in progress",
+                              details.dump());
+  return api_reply::failure(409, "invalid_state", "cannot " + action + " an order in state " + e.state,
+                            details.dump());
+}
+
+json history_entry(const console_action& a, const std::string& at) {
+  json h = {{"action", a.action}, {"operator", a.scope.operator_name}, {"at", at}, {"result", "ok"}};
+  if (a.action == "cancel")
+    h["reason"] = a.reason;
+  return h;
+}
+
+/// Ends an action: history, last_error, new version, persisted (synced), answered.
+void conclude(self_ptr self, promise rp, const std::string& guid, json entry, const std::string& to,
+              api_reply failure) {
+  auto& st = self->state;
+  auto& e = st.entries.at(guid);
+  int previous_status = e.record.value("status", 5);
+  auto previous_state = e.state;
+  e.in_progress.clear();
+  if (failure.ok()) {
+    e.last_error = nullptr;
+    if (!to.empty())
+      e.state = to;
+  } else {
+    entry["result"] = "error";
+    entry["error"] = {{"code", failure.code}, {"message", failure.message}};
+    e.last_error = {{"code", failure.code}, {"message", failure.message}, {"at", entry["at"]}};
+  }
+  e.history.push_back(std::move(entry));
+  touch(st, e);
+  if (previous_state != e.state || previous_status != e.record.value("status", 5))
+    publish_status_change(e, previous_status, previous_state);
+  save(self, e, [self, rp, guid, failure](bool) mutable {
+    if (!failure.ok())
+      rp.deliver(failure);
+    else
+      rp.deliver(api_reply::success(200, view(self->state.entries.at(guid)).dump()));
+  });
+}
+
+/// After an accept attempt: the ORDER's current record replaces the entry's
+/// (`whole`), or only its status (a failed attempt keeps the menu preview).
+template <class F>
+void reload_record(self_ptr self, const std::string& guid, bool whole, F next) {
+  auto& e = self->state.entries.at(guid);
+  auto src = self->state.sources.find(e.source);
+  if (src == self->state.sources.end())
+    return next();
+  self->request(src->second, std::chrono::seconds(30), atom::find_v, guid_list{{guid}})
+    .then(
+      [self, guid, whole, next](const api_reply& r) mutable {
+        auto data = json::parse(r.data, nullptr, false);
+        auto& e = self->state.entries.at(guid);
+        if (data.is_object() && data.contains("orders") && data["orders"].is_array() && !data["orders"].empty()) {
+          const auto& fresh = data["orders"][0];
+          if (whole) {
+            auto deliver_at = e.record.value("deliver_at", json(nullptr));
+            e.record = fresh;
+            e.record["deliver_at"] = deliver_at;
+          } else {
+            e.record["status"] = fresh.value("status", 5);
+            e.record["status_name"] = fresh.value("status_name", "new");
+          }
+        }
+        next();
+      },
+      [next](caf::error&) mutable { next(); });
+}
+
+void set_status(console_entry& e, int status) {
+  e.record["status"] = status;
+  e.record["status_name"] = status == 3 ? "deleted" : status == 5 ? "new" : e.record.value("status_name", "");
+}
+
+void accept(self_ptr self, promise rp, const console_action& a, json entry) {
+  auto& st = self->state;
+  auto& e = st.entries.at(a.guid);
+  auto guid = a.guid;
+  auto rest = st.restaurants.find(e.restaurant);
+  auto src = st.sources.find(e.source);
+  if (rest == st.restaurants.end() || src == st.sources.end())
+    return conclude(self, rp, guid, entry, "",
+                    api_reply::failure(500, "internal_error", "the order's restaurant or source is no longer configured"));
+  auto body = json::parse(e.body, nullptr, false);
+  auto cash_wait = caf::duration{rest->second->cfg.cash_server.timeout * 2 + std::chrono::seconds(5)};
+  auto base_table = rest->second->cfg.refs.delivery_table_code;
+  auto source = src->second;
+  // The cart again, against the current menu: stop list and remains block the accept.
+  auto parsed = parse_order_body(body, true);
+  auto* c = std::get_if<cart>(&parsed);
+  if (!c)
+    return conclude(self, rp, guid, entry, "",
+                    api_reply::failure(500, "internal_error", "the stored order body cannot be read"));
+  self->request(rest->second->menu, cash_wait, atom::get_v, c->order_category.value_or(0))
+    .then(
+      [self, rp, guid, entry, source, base_table, cart = *c](const menu_reply& m) mutable {
+        if (!m.value)
+          return conclude(self, rp, guid, entry, "", m.failure);
+        auto& e = self->state.entries.at(guid);
+        e.problems = json::parse(console_problems(*m.value, cart));
+        json blocking = json::array();
+        for (const auto& p : e.problems)
+          if (p.value("blocking", false))
+            blocking.push_back(p);
+        if (!blocking.empty())
+          return conclude(self, rp, guid, entry, "",
+                          api_reply::failure(422, "cart_invalid", "the cart cannot be sold now", blocking.dump()));
+        self->request(source, caf::infinite, atom::accept_v, guid, base_table)
+          .then(
+            [self, rp, guid, entry](const api_reply& r) mutable {
+              reload_record(self, guid, r.ok(), [self, rp, guid, entry, r]() mutable {
+                auto& e = self->state.entries.at(guid);
+                if (r.ok())
+                  return conclude(self, rp, guid, entry, "created", r);
+                // A refusal after CreateOrder ends the order (status 3) on the gateway side.
+                int status = e.record.value("status", 5);
+                return conclude(self, rp, guid, entry, status == 3 ? "deleted" : "", r);
+              });
+            },
+            [self, rp, guid, entry](caf::error& err) mutable {
+              conclude(self, rp, guid, entry, "",
+                       api_reply::failure(500, "internal_error", "accept failed: " + caf::to_string(err)));
+            });
+      },
+      [self, rp, guid, entry](caf::error& err) mutable {
+        conclude(self, rp, guid, entry, "",
+                 api_reply::failure(503, "cash_server_unavailable", "menu not available: " + caf::to_string(err)));
+      });
+}
+
+void cancel(self_ptr self, promise rp, const console_action& a, json entry) {
+  auto& e = self->state.entries.at(a.guid);
+  auto src = self->state.sources.find(e.source);
+  auto guid = a.guid;
+  if (src == self->state.sources.end())
+    return conclude(self, rp, guid, entry, "",
+                    api_reply::failure(500, "internal_error", "the order's source is no longer configured"));
+  self->request(src->second, std::chrono::seconds(30), atom::cancel_v, guid, a.reason)
+    .then(
+      [self, rp, guid, entry](const api_reply& r) mutable {
+        if (r.ok())
+          set_status(self->state.entries.at(guid), 3);
+        conclude(self, rp, guid, entry, "deleted", r);
+      },
+      [self, rp, guid, entry](caf::error& err) mutable {
+        conclude(self, rp, guid, entry, "",
+                 api_reply::failure(500, "internal_error", "cancel failed: " + caf::to_string(err)));
+      });
+}
+
+caf::result<api_reply> act(self_ptr self, const console_action& a) {
+  auto& st = self->state;
+  auto it = st.entries.find(a.guid);
+  if (it == st.entries.end() || !in_scope(a.scope, it->second.restaurant))
+    return api_reply::failure(404, "not_found", "no such console order");
+  auto& e = it->second;
+  if (a.action.empty())
+    return api_reply::success(200, view(e).dump());
+  if (!allows(e, a.action))
+    return refusal(e, a.action);
+  auto rp = self->make_response_promise<api_reply>();
+  auto entry = history_entry(a, now_iso8601());
+  if (a.action == "accept" || a.action == "cancel") {
+    // Marked busy at once: a second operator now gets 409 conflict.
+    e.in_progress = a.action;
+    touch(st, e);
+    save(self, e);
+    if (a.action == "accept")
+      accept(self, rp, a, entry);
+    else
+      cancel(self, rp, a, entry);
+    return rp;
+  }
+  conclude(self, rp, a.guid, entry, rule_of(a.action).to, api_reply::success(200, ""));
+  return rp;
+}
+
+void add_to_index(console_state& st, console_entry e) {
+  st.by_version[e.version] = e.guid;
+  st.by_created.insert({e.created_at, e.guid});
+  auto guid = e.guid;
+  st.entries[guid] = std::move(e);
+}
+
+console_actor::behavior_type console(self_ptr self, restaurant_map restaurants,
+                                     std::map<std::string, source_actor> sources, store_actor store,
+                                     console_restore restored) {
+  auto& st = self->state;
+  st.restaurants = std::move(restaurants);
+  st.sources = std::move(sources);
+  st.store = store;
+  st.version = restored.version;
+  // Shutdown: the console stops with the STORE it writes to.
+  self->monitor(st.store);
+  self->set_down_handler([self](caf::down_msg&) { self->quit(); });
+  for (const auto& [guid, text] : restored.entries)
+    if (auto e = entry_from_json(text)) {
+      st.version = std::max(st.version, e->version);
+      add_to_index(st, std::move(*e));
+    }
+  return {
+    [self](atom::create, const console_arrival& a) -> caf::result<bool> {
+      auto& st = self->state;
+      if (st.entries.count(a.guid))
+        return true;
+      console_entry e;
+      e.guid = a.guid;
+      e.source = a.source;
+      e.restaurant = a.restaurant;
+      e.body = a.body;
+      e.record = json::parse(a.record, nullptr, false);
+      if (!e.record.is_object())
+        e.record = json::object();
+      e.created_at = e.record.value("created_at", now_iso8601());
+      e.problems = json::parse(a.problems, nullptr, false);
+      if (!e.problems.is_array())
+        e.problems = json::array();
+      e.history.push_back({{"action", "received"}, {"operator", nullptr}, {"at", e.created_at}, {"result", "ok"}});
+      e.version = ++st.version;
+      add_to_index(st, e);
+      auto rp = self->make_response_promise<bool>();
+      save(self, st.entries.at(a.guid), [rp](bool ok) mutable { rp.deliver(ok); });
+      return rp;
+    },
+    [self](atom::list, const console_query& q) -> caf::result<api_reply> {
+      return q.since_version ? changes(self->state, q) : page(self->state, q);
+    },
+    [self](atom::run, const console_action& a) -> caf::result<api_reply> { return act(self, a); },
+  };
+}
+
+} // namespace
+
+console_restore read_console(persistence::store& db) {
+  console_restore r;
+  db.scan(persistence::table::meta, entry_prefix, [&](std::string_view key, std::string_view value) {
+    r.entries[std::string(key.substr(entry_prefix.size()))] = std::string(value);
+    return true;
+  });
+  if (auto v = db.get(persistence::table::meta, version_key))
+    r.version = std::strtoull(v->c_str(), nullptr, 10);
+  return r;
+}
+
+console_actor spawn_console(caf::actor_system& sys, restaurant_map restaurants,
+                            std::map<std::string, source_actor> sources, store_actor store,
+                            console_restore restored) {
+  return sys.spawn(console, std::move(restaurants), std::move(sources), store, std::move(restored));
+}
+
+} // namespace rkgate::actors
