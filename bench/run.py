@@ -147,6 +147,8 @@ def free_port():
 
 
 TOKEN = {"token": "demo-token"}
+# rk7sim's control API takes the same Basic credentials as its XML endpoint.
+SIM_AUTH = {"Authorization": "Basic aHR0cDpodHRw"}  # http:http
 
 
 def lat(result, route=None):
@@ -211,7 +213,8 @@ BACKGROUND = {"GetSystemInfo", "GetRefList", "GetRefData", "GetOrderMenu", "GetD
 
 
 def sim_state(sim_port, i):
-    status, _, body = http("GET", f"http://127.0.0.1:{sim_port}/r{i}/sim/state", timeout=120)
+    status, _, body = http("GET", f"http://127.0.0.1:{sim_port}/r{i}/sim/state", headers=SIM_AUTH,
+                           timeout=120)
     return json.loads(body)
 
 
@@ -290,7 +293,8 @@ def scenario_freshness(b, rounds=5):
     dishes = [it["id"] for it in json.loads(body)["data"]["items"] if not it["combo"]][:rounds]
     delays = []
     for dish in dishes:
-        http("POST", f"http://127.0.0.1:{sim.port}/r1/sim/stoplist", {"dish": dish, "on": True})
+        http("POST", f"http://127.0.0.1:{sim.port}/r1/sim/stoplist", {"dish": dish, "on": True},
+             headers=SIM_AUTH)
         t0 = time.monotonic()
         while time.monotonic() - t0 < 60:
             _, _, body = http("GET", url, headers=TOKEN)

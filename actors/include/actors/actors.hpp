@@ -17,6 +17,7 @@
 #include <caf/type_id.hpp>
 #include <caf/typed_actor.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -46,6 +47,15 @@ CAF_BEGIN_TYPE_ID_BLOCK(rkgate_atoms, caf::first_custom_type_id)
   CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, forget, "forget")
   CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, run, "run")
   CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, loaded, "loaded")
+  // Issue 5: status tracking, callbacks, events, table-side ordering.
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, refresh, "refresh")
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, watch, "watch")
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, pay, "pay")
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, cancel, "cancel")
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, append, "append")
+  // Issue 6: manual acceptance (operator console).
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, accept, "accept")
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, flush, "flush")
 CAF_END_TYPE_ID_BLOCK(rkgate_atoms)
 
 namespace rkgate::actors {
@@ -60,17 +70,31 @@ struct cash_health {
   std::string net_name;
   std::string last_error; ///< empty when the last call succeeded
   std::int64_t latency_ms = -1;
+  bool saas = false;          ///< XML-SaaS licensing (else lifetime)
+  /// Lifetime: always. XML-SaaS: the server accepted our LicenseInfo on the
+  /// last licensed call (GetXMLLicenseInstanceSeqNumber at start, then every
+  /// SaveOrder/PayOrder); false before the first answer and after a refusal.
+  bool license_valid = true;
+  std::string license_error;  ///< why the licence was refused, empty otherwise
 };
 
 /// A finished r_keeper call, sent by the transport thread to the CASH SERVER:
 /// `deliver` answers the waiting requester and runs on the actor.
 struct rk7_completion {
-  std::uint64_t id = 0;
-  bool write = false;
   bool unreachable = false;
   std::string error;      ///< text of a failure, empty on success
   std::chrono::milliseconds latency{0};
   std::function<void()> deliver;
+};
+
+/// Milliseconds the CASH SERVER spent in r_keeper calls made on behalf of
+/// one API request (the `Server-Timing: rk7;dur=` header). The requester
+/// creates it and passes it with each call; the CASH SERVER adds each call's
+/// round trip before it answers, so the sum is complete when the reply arrives.
+struct rk7_meter {
+  std::shared_ptr<std::atomic<std::int64_t>> ms = std::make_shared<std::atomic<std::int64_t>>(0);
+  void add(std::chrono::milliseconds d) const { ms->fetch_add(d.count()); }
+  std::int64_t total() const { return ms->load(); }
 };
 
 using menu_ptr = std::shared_ptr<const menu>;
@@ -104,11 +128,17 @@ struct order_request {
   cart body;
   std::string body_json; ///< the body as received, without token
   std::string hash;
+  bool manual = false;   ///< waits for an operator's accept (docs/console.md)
 };
 
 /// A list of order GUIDs (POST getorders).
 struct guid_list {
   std::vector<std::string> guids;
+};
+
+/// Prepayments to add to an open order (POST pay).
+struct payment_list {
+  std::vector<cart_payment> payments;
 };
 
 template <class T>
@@ -121,9 +151,14 @@ using rk7_result = rk7::result<T>;
 namespace rkgate::actors {
 
 /// The STORE actor: the only user of RocksDB, detached on its own thread.
+/// Writes are group-committed: the batches that queue up while one sync is
+/// on disk go out together under the next single sync.
 using store_actor = caf::typed_actor<
-  // Applies a batch atomically; synced to disk when the flag is set.
+  // Applies a batch atomically; synced to disk when the flag is set. The
+  // reply comes once the write (and its sync) is done.
   caf::replies_to<atom::put, persistence::write_batch, bool>::with<bool>,
+  // Writes the batches collected since the last flush (sent to itself).
+  caf::reacts_to<atom::flush>,
   // Reads one record.
   caf::replies_to<atom::get, store_key>::with<store_value>,
   // Reads every record whose key starts with the given prefix.
@@ -149,6 +184,16 @@ using cash_server_actor = caf::typed_actor<
   caf::replies_to<atom::call, rk7::save_order>::with<rk7_result<rk7::saved_order>>,
   // Pays and closes an order (a write; carries the XML-SaaS seqNumber).
   caf::replies_to<atom::call, rk7::pay_order>::with<rk7_result<rk7::ack>>,
+  // Lists the orders (STATUS POLLER; `lastversion` makes an unchanged list cheap).
+  caf::replies_to<atom::call, rk7::get_order_list>::with<rk7_result<rk7::order_list>>,
+  // Deletes an open order (a write; cancel).
+  caf::replies_to<atom::call, rk7::void_order>::with<rk7_result<rk7::ack>>,
+  // The calls of validate and postorder again, metered for Server-Timing.
+  caf::replies_to<atom::call, rk7::calc_order, rk7_meter>::with<rk7_result<rk7::calculated_order>>,
+  caf::replies_to<atom::call, rk7::get_order, rk7_meter>::with<rk7_result<rk7::order>>,
+  caf::replies_to<atom::call, rk7::create_order, rk7_meter>::with<rk7_result<rk7::created_order>>,
+  caf::replies_to<atom::call, rk7::save_order, rk7_meter>::with<rk7_result<rk7::saved_order>>,
+  caf::replies_to<atom::call, rk7::pay_order, rk7_meter>::with<rk7_result<rk7::ack>>,
   // Answers the current health.
   caf::replies_to<atom::status>::with<cash_health>,
   // Internal: an r_keeper call finished on the transport thread.
@@ -185,6 +230,18 @@ using order_actor = caf::typed_actor<
   caf::replies_to<atom::get>::with<std::string>,
   // Closes a fully prepaid order with PayOrder.
   caf::replies_to<atom::close>::with<api_reply>,
+  // The STATUS POLLER saw the order change on the cash server (true: it is
+  // missing from the order list): read it back and announce what changed.
+  caf::reacts_to<atom::refresh, bool>,
+  // Adds prepayments to an open order (POST pay).
+  caf::replies_to<atom::pay, payment_list>::with<api_reply>,
+  // Cancels the order (POST cancel) with the reason given.
+  caf::replies_to<atom::cancel, std::string>::with<api_reply>,
+  // Adds the cart's items as a new session (table-side ordering).
+  caf::replies_to<atom::append, cart>::with<api_reply>,
+  // A waiting (manual) order accepted by an operator: creates it on the cash
+  // server on the given base table; a failure that created nothing leaves it waiting.
+  caf::replies_to<atom::accept, std::int64_t>::with<api_reply>,
   // Internal: run the next step of the state machine.
   caf::reacts_to<atom::run>>;
 
@@ -208,6 +265,12 @@ using source_actor = caf::typed_actor<
   caf::replies_to<atom::find, guid_list>::with<api_reply>,
   // Closes one of the source's orders.
   caf::replies_to<atom::close, std::string>::with<api_reply>,
+  // Adds prepayments to one of the source's orders.
+  caf::replies_to<atom::pay, std::string, payment_list>::with<api_reply>,
+  // Cancels one of the source's orders: guid, reason.
+  caf::replies_to<atom::cancel, std::string, std::string>::with<api_reply>,
+  // Accepts one of the source's waiting orders: guid, base table code.
+  caf::replies_to<atom::accept, std::string, std::int64_t>::with<api_reply>,
   // Drops an idempotency key whose order never reached the cash server.
   caf::reacts_to<atom::forget, std::string>>;
 
@@ -216,12 +279,18 @@ using source_actor = caf::typed_actor<
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::api_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::cash_health)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::rk7_completion)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::rk7_meter)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::menu_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::store_key)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::store_value)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::store_records)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::order_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::guid_list)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::payment_list)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::cart)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rk7::get_order_list)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rk7::void_order)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rk7::result<rk7::order_list>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::admission)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::persistence::write_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rk7::get_ref_list)
