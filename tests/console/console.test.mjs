@@ -63,6 +63,21 @@ const detail = () => page.locator('#detail');
 const actionButton = (action) => page.locator(`#detail button[data-action="${action}"]`);
 const tab = (state) => page.locator(`[role=tab][data-state="${state}"]`);
 
+/// GETs a URL that may carry user:password (rk7sim's Basic auth): fetch refuses
+/// credentials in URLs, so they move into the Authorization header.
+async function fetchWithUrlCredentials(text) {
+  const url = new URL(text);
+  const headers = {};
+  if (url.username) {
+    headers.Authorization = 'Basic ' + Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64');
+    url.username = '';
+    url.password = '';
+  }
+  const res = await fetch(url, { headers });
+  assert.equal(res.status, 200, `GET ${url} answered ${res.status}`);
+  return res.text();
+}
+
 async function expectText(locator, pattern) {
   await locator.filter({ hasText: pattern }).first().waitFor({ timeout: WAIT_MS });
 }
@@ -175,7 +190,7 @@ test('accept creates the order on the cash server on the delivery table', async 
     const till = (await api('GET', '/test/cash_server/orders')).body.data.orders;
     assert.ok(till.some((o) => o.guid === accepted && o.table === record.table.name), 'the order is on the cash server');
   } else if (env.RK7SIM_STATE_URL) {
-    const dump = await (await fetch(env.RK7SIM_STATE_URL)).text();
+    const dump = await fetchWithUrlCredentials(env.RK7SIM_STATE_URL);
     assert.ok(dump.toUpperCase().includes(accepted.slice(1, -1)), 'rk7sim holds the order');
   }
   assert.equal(await actionButton('accept').isEnabled(), false);
