@@ -5,9 +5,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${RKGATE_BUILD_DIR:-$root/build}
 jobs=${RKGATE_JOBS:-$(nproc)}
 bash "$root/scripts/setup.sh"
-# A shared cache keyed on paths relative to the checkout, so a fresh clone
-# (as in CI) reuses what an earlier build compiled.
-export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/rkgate-ccache}
+# ccache keyed on paths relative to the checkout, so a fresh clone (as in CI)
+# reuses what an earlier build on this machine compiled.
 export CCACHE_BASEDIR=$root CCACHE_NOHASHDIR=1
 export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
