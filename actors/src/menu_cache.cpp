@@ -12,11 +12,18 @@ struct menu_cache_state {
   /// Reference books shared by every order category, with the DataVersions they were read at.
   std::map<std::string, rk7::reference> refs;
   std::map<std::string, std::int64_t> ref_versions;
+  /// Bumped whenever a reference book is (re)read.
+  std::uint64_t refs_generation = 0;
 
   struct entry {
     menu_ptr current;
     bool loading = false;
     bool tick_scheduled = false;
+    bool check_scheduled = false;
+    /// What `current` was built from: the books' generation and a digest of
+    /// prices, stop list and remains, so an unchanged re-read builds nothing.
+    std::uint64_t built_generation = 0;
+    std::size_t availability_digest = 0;
     std::vector<caf::typed_response_promise<menu_reply>> waiting;
   };
   std::map<std::int64_t, entry> menus; ///< by order category code
@@ -45,6 +52,34 @@ void finish_load(self_ptr self, std::int64_t category, menu_ptr m, api_reply fai
     e.tick_scheduled = true;
     self->delayed_send(self, self->state.cfg.menu.refresh, atom::tick_v, category);
   }
+  if (!e.check_scheduled) {
+    e.check_scheduled = true;
+    self->delayed_send(self, self->state.cfg.menu.availability_refresh, atom::check_v, category);
+  }
+}
+
+/// A digest of what GetOrderMenu and GetDishRests said.
+std::size_t availability_digest(const rk7::order_menu& m, const rk7::dish_rests& r) {
+  std::string text;
+  text.reserve(32 * (m.dishes.size() + m.modifiers.size() + r.rests.size()));
+  auto add = [&](std::int64_t v) {
+    text += std::to_string(v);
+    text += ',';
+  };
+  for (const auto* list : {&m.dishes, &m.modifiers}) {
+    for (const auto& p : *list) {
+      add(p.ident);
+      add(p.price);
+      add(p.quantity.value_or(-1));
+    }
+    text += ';';
+  }
+  for (const auto& rest : r.rests) {
+    add(rest.id);
+    add(rest.quantity);
+    add(rest.prohibited);
+  }
+  return std::hash<std::string>{}(text);
 }
 
 void fail_load(self_ptr self, std::int64_t category, api_reply failure) {
@@ -60,7 +95,6 @@ api_reply actor_failure(const caf::error& err) {
 void load_prices(self_ptr self, std::int64_t category) {
   auto& st = self->state;
   auto src = std::make_shared<menu_sources>();
-  src->refs = st.refs;
   src->classification = st.cfg.refs.external_sales_classification;
   src->order_category_code = category;
   rk7::get_order_menu req;
@@ -71,9 +105,16 @@ void load_prices(self_ptr self, std::int64_t category) {
   auto done = [self, category, src, pending, failed]() {
     if (--*pending > 0 || *failed)
       return;
+    auto& st = self->state;
+    auto& e = st.menus[category];
+    auto digest = availability_digest(src->order_menu, src->rests);
+    if (e.current && e.built_generation == st.refs_generation && e.availability_digest == digest)
+      return finish_load(self, category, nullptr, api_reply{});
+    src->refs = st.refs;
     auto built = std::make_shared<menu>(build_menu(*src));
-    auto& e = self->state.menus[category];
     built->finish(now_iso8601(), e.current.get());
+    e.built_generation = st.refs_generation;
+    e.availability_digest = digest;
     finish_load(self, category, built, api_reply{});
   };
   auto fail = [self, category, failed](api_reply r) {
@@ -151,6 +192,7 @@ void load(self_ptr self, std::int64_t category) {
                 }
                 self->state.refs[name] = std::move(*r);
                 self->state.ref_versions[name] = version;
+                ++self->state.refs_generation;
                 if (--*pending == 0)
                   load_prices(self, category);
               },
@@ -186,6 +228,14 @@ menu_cache_actor::behavior_type menu_cache(menu_cache_actor::stateful_pointer<me
     [self](atom::tick, std::int64_t category) {
       self->state.menus[category].tick_scheduled = false;
       load(self, category);
+    },
+    [self](atom::check, std::int64_t category) {
+      auto& e = self->state.menus[category];
+      e.check_scheduled = false;
+      if (e.loading)
+        return; // the load under way re-reads availability too
+      e.loading = true;
+      load_prices(self, category);
     },
   };
 }

@@ -231,9 +231,11 @@ void read_license(const YAML::Node& node, const std::string& path, problem_list&
 void read_menu(const YAML::Node& node, const std::string& path, problem_list& problems,
                menu_section& out) {
   mapping map(node, path, problems);
-  if (read_duration(map.optional("refresh"), map.path_of("refresh"), problems, out.refresh)
-      && out.refresh.count() == 0)
-    problems.add(map.path_of("refresh"), map.optional("refresh"), "must be longer than 0");
+  for (auto [key, value] : {std::pair{"refresh", &out.refresh},
+                            std::pair{"availability_refresh", &out.availability_refresh}}) {
+    if (read_duration(map.optional(key), map.path_of(key), problems, *value) && value->count() == 0)
+      problems.add(map.path_of(key), map.optional(key), "must be longer than 0");
+  }
   map.finish();
 }
 

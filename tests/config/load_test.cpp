@@ -131,6 +131,7 @@ TEST_CASE("the spec's example file loads with every value", "[config][load]") {
   CHECK(msk->cash_server.timeout == milliseconds(30000));
   CHECK(msk->license.mode == license_section::mode_t::lifetime);
   CHECK(msk->menu.refresh == milliseconds(30000));
+  CHECK(msk->menu.availability_refresh == milliseconds(3000));
   CHECK(msk->refs.station_id == 15004);
   CHECK(msk->refs.waiter_code == 5);
   CHECK(msk->refs.table_code == 100);
@@ -427,4 +428,11 @@ TEST_CASE("rkgate.example.yaml at the repository root loads", "[config][load]") 
   CHECK(g.operators.at(0).token == "h");
   CHECK(g.restaurants.at(0).cash_server.password == "p");
   CHECK(g.restaurants.at(0).refs.cashier_code == 5);
+}
+
+TEST_CASE("menu periods must be positive durations", "[config][errors]") {
+  const auto problems = problems_of(restaurant_block + "    menu:\n      refresh: 1m\n"
+                                                       "      availability_refresh: 0s\n");
+  CHECK(has(problems, "restaurants[0].menu.availability_refresh", 15, "longer than 0"));
+  CHECK(problems.size() == 1);
 }

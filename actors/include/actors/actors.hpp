@@ -129,6 +129,7 @@ struct order_request {
   std::string body_json; ///< the body as received, without token
   std::string hash;
   bool manual = false;   ///< waits for an operator's accept (docs/console.md)
+  bool no_merge = false; ///< never add to the table's open order (table_orders_merge)
 };
 
 /// A list of order GUIDs (POST getorders).
@@ -206,7 +207,9 @@ using menu_cache_actor = caf::typed_actor<
   // Answers the menu of an order category (0 = default); waits for a cold load.
   caf::replies_to<atom::get, std::int64_t>::with<menu_reply>,
   // Internal: time to refresh the menu of an order category.
-  caf::reacts_to<atom::tick, std::int64_t>>;
+  caf::reacts_to<atom::tick, std::int64_t>,
+  // Internal: time to re-read the stop list, remains and prices of an order category.
+  caf::reacts_to<atom::check, std::int64_t>>;
 
 /// The TABLE POOL actor: numbers on one base table of one restaurant.
 using table_pool_actor = caf::typed_actor<

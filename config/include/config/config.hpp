@@ -90,7 +90,8 @@ struct license_section {
 };
 
 struct menu_section {
-  milliseconds refresh{30000};
+  milliseconds refresh{30000};             ///< reference books (via GetRefList DataVersion)
+  milliseconds availability_refresh{3000}; ///< stop list, remains, prices
 };
 
 struct references_section {
