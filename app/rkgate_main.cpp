@@ -6,6 +6,7 @@
 #include "config/config.hpp"
 #include "http/server.hpp"
 #include "persistence/store.hpp"
+#include "net/http_engine.hpp"
 #include "rk7/transport.hpp"
 
 #include <caf/actor_system.hpp>
@@ -117,7 +118,9 @@ int main(int argc, char** argv) {
     spdlog::critical("cannot open storage {}: {}", cfg.storage.path, error);
     return 1;
   }
-  auto net = std::make_shared<rk7::transport>();
+  // One outbound HTTP engine for r_keeper calls and push callbacks.
+  auto engine = std::make_shared<rkgate::net::http_engine>();
+  auto net = std::make_shared<rk7::transport>(engine);
 
   caf::actor_system_config caf_cfg;
   caf_cfg.set("logger.file-verbosity", caf::atom("quiet"));
@@ -126,7 +129,7 @@ int main(int argc, char** argv) {
   int code = 0;
   {
     caf::actor_system sys{caf_cfg};
-    auto dir = rkgate::actors::start_gateway(sys, cfg, db, net);
+    auto dir = rkgate::actors::start_gateway(sys, cfg, db, net, engine);
     std::unique_ptr<rkgate::http::api_server> server;
     try {
       server = std::make_unique<rkgate::http::api_server>(sys, dir);
@@ -149,12 +152,16 @@ int main(int argc, char** argv) {
     for (const auto& [id, r] : dir->restaurants) {
       caf::anon_send_exit(r->menu, caf::exit_reason::user_shutdown);
       caf::anon_send_exit(r->cash, caf::exit_reason::user_shutdown);
+      caf::anon_send_exit(r->poller, caf::exit_reason::user_shutdown);
     }
     caf::anon_send_exit(dir->gateway, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(dir->notifier, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(dir->events, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(dir->store, caf::exit_reason::user_shutdown);
     dir.reset();
   }
   net.reset();
+  engine.reset();
   db.reset();
   spdlog::info("stopped");
   return code;

@@ -1,6 +1,13 @@
+// The CASH SERVER: the only path to one r_keeper. Reads go out at once;
+// writes queue and run one at a time, and under XML-SaaS each licensed
+// write takes the next seqNumber, persisted before the request leaves, with
+// one resync-and-retry on 5305/5310 (rk7-xml.md §5.4). Health comes from a
+// periodic GetSystemInfo and from every call's outcome.
+
 #include "actors/spawn.hpp"
 
-#include "rk7/client.hpp"
+#include "rk7/codec.hpp"
+#include "rk7/license.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -11,19 +18,23 @@ namespace rkgate::actors {
 
 struct cash_server_state {
   std::string restaurant;
-  std::unique_ptr<rk7::client> client;
-  cash_health health;
+  rk7_poster post;
   cash_server_timing timing;
-  std::uint64_t next_id = 1;
+  std::optional<rk7::license_sequencer> seq; ///< XML-SaaS only
+  std::string instance_guid;
+  store_actor store;
+  cash_health health;
   std::deque<std::function<void()>> writes; ///< queued write starters
   bool write_in_flight = false;
   bool check_in_flight = false;
+  bool license_checked = false; ///< GetXMLLicenseInstanceSeqNumber answered once
   static constexpr const char* name = "cash-server";
 };
 
 namespace {
 
 using self_ptr = cash_server_actor::stateful_pointer<cash_server_state>;
+using clock = std::chrono::steady_clock;
 
 template <class Req>
 using reply_of = typename rk7::command_traits<Req>::reply;
@@ -40,25 +51,56 @@ rk7::error unavailable(const cash_server_state& st) {
   return e;
 }
 
-/// Posts `req`; the transport thread sends the completion back to the actor.
-template <class Req, class Promise>
-void start_call(self_ptr self, const Req& req, Promise rp, bool write) {
-  auto id = self->state.next_id++;
-  auto started = std::chrono::steady_clock::now();
+/// A licence refusal (as opposed to a counter out of step or any other error).
+bool license_refused(const rk7::error& e) {
+  return e.kind == rk7::error_kind::rk7_status && e.message.find("license") != std::string::npos;
+}
+
+/// Posts `req`; `then` runs on the actor with the parsed reply, after the
+/// health was updated from the outcome and the call's time added to `meter`.
+template <class Req, class F>
+void post_call(self_ptr self, const Req& req, std::optional<rk7_meter> meter, F then) {
   auto hdl = caf::actor_cast<cash_server_actor>(self);
-  self->state.client->call(req, [hdl, id, started, rp, write](rk7::result<reply_of<Req>> r) mutable {
+  auto started = clock::now();
+  self->state.post(rk7::build(req), [hdl, started, meter, then](rk7::result<std::string> body) mutable {
+    auto r = body ? rk7::parse_reply<Req>(*body) : rk7::result<reply_of<Req>>(body.error());
     rk7_completion c;
-    c.id = id;
-    c.write = write;
-    c.latency = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - started);
+    c.latency = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - started);
+    if (meter)
+      meter->add(c.latency);
     if (!r) {
       c.unreachable = r.error().unreachable();
       c.error = describe(r.error());
     }
-    c.deliver = [rp, r = std::move(r)]() mutable { rp.deliver(std::move(r)); };
+    c.deliver = [then, r]() mutable { then(std::move(r)); };
     caf::anon_send(hdl, atom::done_v, std::move(c));
   });
+}
+
+/// Updates health from one finished call.
+void note_outcome(cash_server_state& st, const rk7_completion& c) {
+  auto& h = st.health;
+  bool was = h.checked && h.reachable;
+  h.checked = true;
+  h.reachable = !c.unreachable;
+  h.last_error = c.error; // an r_keeper-level error still proves it answers
+  if (h.reachable && c.error.empty())
+    h.latency_ms = c.latency.count();
+  if (was != h.reachable)
+    spdlog::warn("cash server {}: {}{}", st.restaurant, h.reachable ? "reachable" : "unreachable: ",
+                 h.reachable ? "" : h.last_error);
+}
+
+/// Licence validity from a licensed call's outcome (unreachable says nothing).
+template <class T>
+void note_license(cash_server_state& st, const rk7::result<T>& r) {
+  if (r) {
+    st.health.license_valid = true;
+    st.health.license_error.clear();
+  } else if (license_refused(r.error())) {
+    st.health.license_valid = false;
+    st.health.license_error = r.error().message;
+  }
 }
 
 void pump_writes(self_ptr self) {
@@ -71,27 +113,131 @@ void pump_writes(self_ptr self) {
   start();
 }
 
-template <class Req>
-auto read_handler(self_ptr self) {
-  return [self](atom::call, Req& req) -> caf::result<rk7_result<reply_of<Req>>> {
-    if (known_down(self->state))
-      return rk7_result<reply_of<Req>>(unavailable(self->state));
-    auto rp = self->template make_response_promise<rk7_result<reply_of<Req>>>();
-    start_call(self, req, rp, false);
-    return rp;
-  };
+/// The running write finished: start the next one.
+void write_done(self_ptr self) {
+  self->state.write_in_flight = false;
+  pump_writes(self);
+}
+
+/// Persists the sequencer's last number (synced), then `next(ok)`.
+template <class F>
+void persist_seq(self_ptr self, F next) {
+  auto& st = self->state;
+  persistence::write_batch batch;
+  batch.put(persistence::table::licenses, st.instance_guid, std::to_string(*st.seq->last_used()));
+  self->request(st.store, caf::infinite, atom::put_v, std::move(batch), true)
+    .then([next](bool ok) mutable { next(ok); }, [next](caf::error&) mutable { next(false); });
+}
+
+/// Asks the server for its counter and resyncs; `next(ok)` after.
+template <class F>
+void resync(self_ptr self, std::optional<rk7_meter> meter, F next) {
+  post_call(self, self->state.seq->resync_request(), meter,
+            [self, next](rk7::result<rk7::license_seq> r) mutable {
+              auto& st = self->state;
+              note_license(st, r);
+              if (!r) {
+                spdlog::warn("cash server {}: licence resync failed: {}", st.restaurant, describe(r.error()));
+                return next(false);
+              }
+              spdlog::info("cash server {}: licence seqNumber resynced to {}", st.restaurant, r->seq_number);
+              st.seq->resync(r->seq_number);
+              next(true);
+            });
+}
+
+/// One attempt of a licensed write: next seqNumber, persisted, then the call;
+/// on 5305/5310 (first attempt only) resync and try once more.
+template <class Req, class Promise>
+void licensed_attempt(self_ptr self, Req req, std::optional<rk7_meter> meter, Promise rp, bool retried) {
+  auto& st = self->state;
+  req.license = st.seq->next();
+  persist_seq(self, [self, req, meter, rp, retried](bool stored) mutable {
+    if (!stored) {
+      rk7::error e;
+      e.kind = rk7::error_kind::network; // nothing was sent
+      e.message = "the licence seqNumber could not be stored";
+      rp.deliver(rk7_result<reply_of<Req>>(e));
+      return write_done(self);
+    }
+    post_call(self, req, meter, [self, req, meter, rp, retried](rk7_result<reply_of<Req>> r) mutable {
+      if (!r && r.error().seq_out_of_step() && !retried) {
+        spdlog::warn("cash server {}: seqNumber {} out of step ({})", self->state.restaurant,
+                     req.license->seq_number, describe(r.error()));
+        return resync(self, meter, [self, req, meter, rp, r](bool ok) mutable {
+          if (!ok) {
+            rp.deliver(std::move(r));
+            return write_done(self);
+          }
+          licensed_attempt(self, std::move(req), meter, rp, true);
+        });
+      }
+      note_license(self->state, r);
+      rp.deliver(std::move(r));
+      write_done(self);
+    });
+  });
+}
+
+/// Starts a queued write.
+template <class Req, class Promise>
+void start_write(self_ptr self, Req req, std::optional<rk7_meter> meter, Promise rp) {
+  constexpr bool licensed = std::is_same<Req, rk7::save_order>::value || std::is_same<Req, rk7::pay_order>::value;
+  if constexpr (licensed) {
+    if (self->state.seq)
+      return licensed_attempt(self, std::move(req), meter, rp, false);
+  }
+  post_call(self, req, meter, [self, rp](rk7_result<reply_of<Req>> r) mutable {
+    rp.deliver(std::move(r));
+    write_done(self);
+  });
 }
 
 template <class Req>
+caf::result<rk7_result<reply_of<Req>>> read(self_ptr self, const Req& req, std::optional<rk7_meter> meter) {
+  if (known_down(self->state))
+    return rk7_result<reply_of<Req>>(unavailable(self->state));
+  auto rp = self->template make_response_promise<rk7_result<reply_of<Req>>>();
+  post_call(self, req, meter, [rp](rk7_result<reply_of<Req>> r) mutable { rp.deliver(std::move(r)); });
+  return rp;
+}
+
+template <class Req>
+caf::result<rk7_result<reply_of<Req>>> write(self_ptr self, Req req, std::optional<rk7_meter> meter) {
+  if (known_down(self->state))
+    return rk7_result<reply_of<Req>>(unavailable(self->state));
+  auto rp = self->template make_response_promise<rk7_result<reply_of<Req>>>();
+  self->state.writes.push_back([self, req = std::move(req), meter, rp]() { start_write(self, req, meter, rp); });
+  pump_writes(self);
+  return rp;
+}
+
+template <class Req>
+auto read_handler(self_ptr self) {
+  return [self](atom::call, Req& req) { return read(self, req, std::nullopt); };
+}
+template <class Req>
+auto metered_read_handler(self_ptr self) {
+  return [self](atom::call, Req& req, rk7_meter& m) { return read(self, req, m); };
+}
+template <class Req>
 auto write_handler(self_ptr self) {
-  return [self](atom::call, Req& req) -> caf::result<rk7_result<reply_of<Req>>> {
-    if (known_down(self->state))
-      return rk7_result<reply_of<Req>>(unavailable(self->state));
-    auto rp = self->template make_response_promise<rk7_result<reply_of<Req>>>();
-    self->state.writes.push_back([self, req = std::move(req), rp]() { start_call(self, req, rp, true); });
-    pump_writes(self);
-    return rp;
-  };
+  return [self](atom::call, Req& req) { return write(self, std::move(req), std::nullopt); };
+}
+template <class Req>
+auto metered_write_handler(self_ptr self) {
+  return [self](atom::call, Req& req, rk7_meter& m) { return write(self, std::move(req), m); };
+}
+
+/// XML-SaaS: once the server answers, ask for the counter to learn whether
+/// the licence is accepted (the numbering itself resyncs only on 5305/5310).
+void check_license(self_ptr self) {
+  post_call(self, self->state.seq->resync_request(), std::nullopt, [self](rk7::result<rk7::license_seq> r) {
+    auto& st = self->state;
+    note_license(st, r);
+    if (r || !r.error().unreachable())
+      st.license_checked = true;
+  });
 }
 
 void check_health(self_ptr self) {
@@ -99,42 +245,31 @@ void check_health(self_ptr self) {
   if (st.check_in_flight)
     return;
   st.check_in_flight = true;
-  auto hdl = caf::actor_cast<cash_server_actor>(self);
-  auto started = std::chrono::steady_clock::now();
-  st.client->call(rk7::get_system_info{}, [hdl, self, started](rk7::result<rk7::system_info> r) {
-    rk7_completion c;
-    c.latency = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - started);
-    if (!r) {
-      c.unreachable = r.error().unreachable();
-      c.error = describe(r.error());
+  post_call(self, rk7::get_system_info{}, std::nullopt, [self](rk7::result<rk7::system_info> r) {
+    auto& st = self->state;
+    st.check_in_flight = false;
+    if (r) {
+      st.health.version = r->server_version;
+      st.health.net_name = r->net_name;
+      if (st.seq && !st.license_checked)
+        check_license(self);
     }
-    // Runs on the actor (the message proves it is alive).
-    c.deliver = [self, r, latency = c.latency]() {
-      auto& st = self->state;
-      st.check_in_flight = false;
-      if (r) {
-        st.health.version = r->server_version;
-        st.health.net_name = r->net_name;
-        st.health.latency_ms = latency.count();
-      }
-      self->delayed_send(self, st.health.reachable ? st.timing.healthy : st.timing.down, atom::tick_v);
-    };
-    caf::anon_send(hdl, atom::done_v, std::move(c));
+    self->delayed_send(self, st.health.reachable ? st.timing.healthy : st.timing.down, atom::tick_v);
   });
 }
 
-} // namespace
-
-namespace {
-
-cash_server_actor::behavior_type
-cash_server(cash_server_actor::stateful_pointer<cash_server_state> self, std::string restaurant,
-            std::shared_ptr<rk7::transport> net, rk7::endpoint ep, cash_server_timing timing) {
+cash_server_actor::behavior_type cash_server(self_ptr self, cash_server_setup setup) {
   auto& st = self->state;
-  st.restaurant = std::move(restaurant);
-  st.client = std::make_unique<rk7::client>(std::move(net), std::move(ep));
-  st.timing = timing;
+  st.restaurant = std::move(setup.restaurant);
+  st.post = std::move(setup.post);
+  st.timing = setup.timing;
+  st.store = setup.store;
+  if (setup.license) {
+    st.instance_guid = setup.license->instance_guid;
+    st.seq.emplace(*setup.license, setup.last_seq);
+    st.health.saas = true;
+    st.health.license_valid = false; // until the server has accepted it
+  }
   check_health(self);
   return {
     read_handler<rk7::get_ref_list>(self),
@@ -146,30 +281,18 @@ cash_server(cash_server_actor::stateful_pointer<cash_server_state> self, std::st
     write_handler<rk7::create_order>(self),
     write_handler<rk7::save_order>(self),
     write_handler<rk7::pay_order>(self),
+    read_handler<rk7::get_order_list>(self),
+    write_handler<rk7::void_order>(self),
+    metered_read_handler<rk7::calc_order>(self),
+    metered_read_handler<rk7::get_order>(self),
+    metered_write_handler<rk7::create_order>(self),
+    metered_write_handler<rk7::save_order>(self),
+    metered_write_handler<rk7::pay_order>(self),
     [self](atom::status) { return self->state.health; },
     [self](atom::done, rk7_completion& c) {
-      auto& st = self->state;
-      auto& h = st.health;
-      bool was = h.checked && h.reachable;
-      h.checked = true;
-      if (c.unreachable) {
-        h.reachable = false;
-        h.last_error = c.error;
-      } else {
-        h.reachable = true;
-        h.last_error = c.error; // an r_keeper-level error still proves it answers
-        if (c.error.empty())
-          h.latency_ms = c.latency.count();
-      }
-      if (was != h.reachable)
-        spdlog::warn("cash server {}: {}{}", st.restaurant, h.reachable ? "reachable" : "unreachable: ",
-                     h.reachable ? "" : h.last_error);
+      note_outcome(self->state, c);
       if (c.deliver)
         c.deliver();
-      if (c.write) {
-        st.write_in_flight = false;
-        pump_writes(self);
-      }
     },
     [self](atom::tick) { check_health(self); },
   };
@@ -177,10 +300,14 @@ cash_server(cash_server_actor::stateful_pointer<cash_server_state> self, std::st
 
 } // namespace
 
-cash_server_actor spawn_cash_server(caf::actor_system& sys, std::string restaurant,
-                                    std::shared_ptr<rk7::transport> net, rk7::endpoint ep,
-                                    cash_server_timing timing) {
-  return sys.spawn(cash_server, std::move(restaurant), std::move(net), std::move(ep), timing);
+rk7_poster transport_poster(std::shared_ptr<rk7::transport> net, rk7::endpoint ep) {
+  return [net = std::move(net), ep = std::move(ep)](std::string xml, rk7::body_callback done) {
+    net->post(ep, std::move(xml), std::move(done));
+  };
+}
+
+cash_server_actor spawn_cash_server(caf::actor_system& sys, cash_server_setup setup) {
+  return sys.spawn(cash_server, std::move(setup));
 }
 
 std::string describe(const rk7::error& e) {

@@ -1,5 +1,6 @@
 #include "actors/spawn.hpp"
 
+#include "net/http_engine.hpp"
 #include "rk7/transport.hpp"
 
 #include <caf/all.hpp>
@@ -34,11 +35,28 @@ rk7::endpoint endpoint_of(const config::cash_server_section& cs) {
   return ep;
 }
 
+/// The CASH SERVER of `r`, with its XML-SaaS licence and persisted seqNumber.
+cash_server_setup cash_setup(const config::restaurant& r, std::shared_ptr<rk7::transport> net,
+                             persistence::store& db, store_actor store) {
+  cash_server_setup setup;
+  setup.restaurant = r.id;
+  setup.post = transport_poster(std::move(net), endpoint_of(r.cash_server));
+  setup.store = store;
+  if (r.license.mode == config::license_section::mode_t::saas && r.license.saas) {
+    const auto& saas = *r.license.saas;
+    setup.license = rk7::license_info{saas.anchor, saas.license_token, saas.instance_guid, 0};
+    if (auto last = db.get(persistence::table::licenses, saas.instance_guid))
+      setup.last_seq = std::stoull(*last);
+  }
+  return setup;
+}
+
 } // namespace
 
 std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const config::gateway& cfg,
                                                std::shared_ptr<persistence::store> db,
-                                               std::shared_ptr<rk7::transport> net) {
+                                               std::shared_ptr<rk7::transport> net,
+                                               std::shared_ptr<net::http_engine> callbacks) {
   auto dir = std::make_shared<directory>();
   dir->cfg = cfg;
   dir->started = std::chrono::steady_clock::now();
@@ -68,14 +86,22 @@ std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const con
     return true;
   });
   spdlog::info("restored {} active orders", active);
+  auto console_restored = read_console(*db);
 
   dir->store = spawn_store(sys, db);
   dir->gateway = spawn_gateway(sys, std::move(tables), dir->store);
+  if (!callbacks)
+    callbacks = std::make_shared<net::http_engine>();
+  dir->notifier = spawn_notifier(sys, cfg.sources, db, std::move(callbacks));
+  dir->events = spawn_events_log(sys, db, cfg.events.retention);
   for (const auto& r : cfg.restaurants) {
     auto ctx = std::make_shared<restaurant_context>();
     ctx->cfg = r;
-    ctx->cash = spawn_cash_server(sys, r.id, net, endpoint_of(r.cash_server), cash_server_timing{});
+    ctx->cash = spawn_cash_server(sys, cash_setup(r, net, *db, dir->store));
     ctx->menu = spawn_menu_cache(sys, r, ctx->cash);
+    ctx->poller = spawn_status_poller(sys, r.id, ctx->cash, poll_timing{r.status_poll, r.status_poll * 5});
+    ctx->notifier = dir->notifier;
+    ctx->events = dir->events;
     dir->restaurants[r.id] = ctx;
   }
   for (const auto& s : cfg.sources) {
@@ -87,6 +113,7 @@ std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const con
     dir->sources[s.name] = spawn_source(sys, s, std::move(allowed), dir->gateway, dir->store,
                                      std::move(restored[s.name]));
   }
+  dir->console = spawn_console(sys, dir->restaurants, dir->sources, dir->store, std::move(console_restored));
   return dir;
 }
 

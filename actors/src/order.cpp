@@ -1,3 +1,4 @@
+#include "actors/announce.hpp"
 #include "actors/order_mapping.hpp"
 #include "actors/spawn.hpp"
 #include "actors/tables.hpp"
@@ -21,6 +22,7 @@ struct order_state {
   bool running = false;      ///< a step is in flight
   int retries = 0;
   std::chrono::steady_clock::time_point refreshed;
+  rk7_meter meter; ///< r_keeper time of creation (Server-Timing of postorder)
   static constexpr const char* name = "order";
 };
 
@@ -62,9 +64,10 @@ void persist(self_ptr self, F next) {
   persist(self, true, persistence::write_batch{}, std::move(next));
 }
 
-void answer(self_ptr self, const api_reply& r) {
+void answer(self_ptr self, api_reply r) {
   auto waiting = std::move(self->state.waiting);
   self->state.waiting.clear();
+  r.rk7_ms = self->state.meter.total();
   for (auto& rp : waiting)
     rp.deliver(r);
 }
@@ -84,13 +87,19 @@ void release_table(self_ptr self) {
 /// The order is over (closed, deleted or failed): free its table and stop.
 void finish(self_ptr self) {
   release_table(self);
+  if (self->state.ctx.rest->poller)
+    self->send(self->state.ctx.rest->poller, atom::forget_v, self->state.rec.guid);
   self->quit();
 }
+
+void back_to_waiting(self_ptr self, api_reply why);
 
 /// Creation failed before anything reached the cash server: forget the
 /// order and its idempotency key so a retry starts afresh.
 void abandon(self_ptr self, api_reply why) {
   auto& st = self->state;
+  if (st.rec.manual)
+    return back_to_waiting(self, std::move(why));
   persistence::write_batch batch;
   batch.erase(persistence::table::orders, st.rec.guid);
   batch.erase(persistence::table::idempotency, idempotency_key(st.rec.source, st.rec.external_id));
@@ -98,6 +107,19 @@ void abandon(self_ptr self, api_reply why) {
   answer(self, why);
   self->request(st.ctx.store, caf::infinite, atom::put_v, std::move(batch), true)
     .then([self](bool) { finish(self); }, [self](caf::error&) { finish(self); });
+}
+
+/// A manual order's accept created nothing: free the table, keep the order
+/// waiting for the next attempt (docs/console.md §1) and answer the accept.
+void back_to_waiting(self_ptr self, api_reply why) {
+  auto& st = self->state;
+  release_table(self);
+  st.rec.table_slot = -1;
+  st.rec.table_name.clear();
+  st.rec.step = order_step::waiting;
+  st.rec.status = 5;
+  st.running = false;
+  persist(self, [self, why](bool) { answer(self, why); });
 }
 
 /// Creation failed after CreateOrder: keep the record with the error.
@@ -109,7 +131,10 @@ void fail(self_ptr self, api_reply why) {
   st.rec.reply_code = why.code;
   st.rec.reply_message = why.message;
   answer(self, why);
-  persist(self, [self](bool) { finish(self); });
+  persist(self, [self](bool) {
+    announce_status(*self->state.ctx.rest, self->state.rec, 5);
+    finish(self);
+  });
 }
 
 void apply(order_state& st, const rk7::order& o) {
@@ -151,15 +176,17 @@ void pay(self_ptr self, F done) {
   req.cashier = rk7::ref::by_code(st.ctx.rest->cfg.refs.cashier_code.value_or(st.ctx.rest->cfg.refs.waiter_code));
   // Fully prepaid: the prepayments settle the order, so no further Payment
   // lines are sent (r_keeper wants payments equal to what is still unpaid).
-  self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, req)
+  self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, req, st.meter)
     .then(
       [self, done](rk7_result<rk7::ack>& r) mutable {
         if (!r)
           return done(cash_failure(r.error()));
         auto& st = self->state;
+        auto before = st.rec.status;
         st.rec.status = 1;
         st.rec.to_pay = 0;
-        persist(self, [self, done](bool) mutable {
+        persist(self, [self, done, before](bool) mutable {
+          announce_status(*self->state.ctx.rest, self->state.rec, before);
           done(api_reply::success(200, order_api_json(self->state.rec)));
           finish(self);
         });
@@ -167,6 +194,13 @@ void pay(self_ptr self, F done) {
       [done](caf::error& err) mutable {
         done(api_reply::failure(503, "cash_server_unavailable", "cash server did not answer: " + caf::to_string(err)));
       });
+}
+
+/// Asks the restaurant's STATUS POLLER to follow this order on the cash server.
+void follow(self_ptr self) {
+  if (self->state.ctx.rest->poller)
+    self->send(self->state.ctx.rest->poller, atom::watch_v, self->state.rec.guid,
+               caf::actor_cast<order_actor>(self));
 }
 
 /// Creation is complete: answer the callers, close a paid order if configured.
@@ -177,6 +211,9 @@ void created(self_ptr self) {
   persist(self, [self](bool) {
     auto& st = self->state;
     answer(self, api_reply::success(201, postorder_data_json(st.rec)));
+    announce_event(*st.ctx.rest, events::code::save_order, st.rec, session_invoice(st.rec, 0, 1));
+    announce_status(*st.ctx.rest, st.rec, 5);
+    follow(self);
     if (st.ctx.rest->cfg.refs.close_paid_order && fully_prepaid(st.rec))
       pay(self, [](const api_reply& r) {
         if (!r.ok())
@@ -188,7 +225,8 @@ void created(self_ptr self) {
 /// GetOrder after SaveOrder: the priced result as the cash server holds it.
 void read_back(self_ptr self) {
   auto& st = self->state;
-  self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, rk7::get_order{rk7::order_ref::by_guid(st.rec.guid)})
+  self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, rk7::get_order{rk7::order_ref::by_guid(st.rec.guid)},
+                st.meter)
     .then(
       [self](rk7_result<rk7::order>& r) {
         if (r)
@@ -203,7 +241,7 @@ void save(self_ptr self) {
   rk7::save_order req;
   req.target = rk7::order_ref::by_guid(st.rec.guid);
   req.sessions.push_back(to_session(st.body, st.settings));
-  self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, req)
+  self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, req, st.meter)
     .then(
       [self](rk7_result<rk7::saved_order>& r) {
         auto& st = self->state;
@@ -236,7 +274,7 @@ void create(self_ptr self) {
   req.external_props["table"] = st.rec.table_name;
   req.external_props["source"] = st.rec.source;
   req.external_props["external_id"] = st.rec.external_id;
-  self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, req)
+  self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, req, st.meter)
     .then(
       [self](rk7_result<rk7::created_order>& r) {
         auto& st = self->state;
@@ -270,7 +308,7 @@ void allocate_then_create(self_ptr self) {
       [self](int slot) {
         auto& st = self->state;
         st.rec.table_slot = slot;
-        st.rec.table_name = table_name(st.rec.table_code, slot);
+        st.rec.table_name = st.rec.manual ? delivery_table_name(slot) : table_name(st.rec.table_code, slot);
         persist(self, [self](bool) { create(self); });
       },
       [self](caf::error& err) {
@@ -282,7 +320,8 @@ void allocate_then_create(self_ptr self) {
 /// order exists and how far it got, then continue from there.
 void reconcile(self_ptr self) {
   auto& st = self->state;
-  self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, rk7::get_order{rk7::order_ref::by_guid(st.rec.guid)})
+  self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, rk7::get_order{rk7::order_ref::by_guid(st.rec.guid)},
+                st.meter)
     .then(
       [self](rk7_result<rk7::order>& r) {
         auto& st = self->state;
@@ -305,6 +344,12 @@ void reconcile(self_ptr self) {
         persist(self, [self](bool) { save(self); });
       },
       [self](caf::error&) { retry_later(self); });
+}
+
+/// A manual order whose first write failed: forgotten like an auto order.
+void abandon_waiting(self_ptr self) {
+  self->state.rec.manual = false;
+  abandon(self, api_reply::failure(500, "internal_error", "order could not be stored"));
 }
 
 void run(self_ptr self) {
@@ -330,12 +375,37 @@ void run(self_ptr self) {
       return reconcile(self);
     case order_step::saved:
       st.running = false;
-      return;
+      return follow(self);
     case order_step::failed:
       st.running = false;
       return self->quit();
+    case order_step::waiting:
+      // Manual acceptance: stored (with the idempotency key) and idle until accepted.
+      if (st.first_write) {
+        persistence::write_batch batch;
+        batch.put(persistence::table::idempotency, st.first_write->first, st.first_write->second);
+        st.first_write.reset();
+        // Stored with its postorder answer (201, status 5); in memory the answer
+        // counts only once the write is on disk, so `wait` cannot run ahead of it.
+        st.rec.reply_status = 201;
+        persist(self, true, std::move(batch), [self](bool ok) {
+          auto& st = self->state;
+          st.running = false;
+          if (!ok)
+            return abandon_waiting(self);
+          st.rec.reply_status = 201;
+          answer(self, stored_reply(st.rec));
+          announce_status(*st.ctx.rest, st.rec, std::nullopt); // received, waiting for an operator
+        });
+        st.rec.reply_status = 0;
+        return;
+      }
+      st.running = false;
+      return;
   }
 }
+
+void reread(self_ptr self, const rk7::order& o);
 
 /// getorders: refresh an open order from the cash server (at most once a second).
 template <class Promise>
@@ -354,16 +424,214 @@ void refresh(self_ptr self, Promise rp) {
           rp.deliver(order_api_json(st.rec));
           return;
         }
-        auto before = st.rec.status;
-        apply(st, *r);
+        reread(self, *r);
         rp.deliver(order_api_json(st.rec));
-        if (before != st.rec.status)
-          persist(self, [self](bool) {
-            if (self->state.rec.final())
-              finish(self);
-          });
       },
       [self, rp](caf::error&) mutable { rp.deliver(order_api_json(self->state.rec)); });
+}
+
+// -- following the order after creation (issue 5) ---------------------------------
+
+std::size_t item_count(const order_record& rec) {
+  auto priced = nlohmann::json::parse(rec.priced.empty() ? "null" : rec.priced, nullptr, false);
+  return priced.is_object() && priced["items"].is_array() ? priced["items"].size() : 0;
+}
+
+/// A read-back from the cash server: store what changed and announce it
+/// (dishes added on the till, a new status); close a now fully prepaid order
+/// when configured; stop once the order is over.
+void reread(self_ptr self, const rk7::order& o) {
+  auto& st = self->state;
+  auto before = st.rec;
+  apply(st, o);
+  if (before.status == st.rec.status && before.priced == st.rec.priced && before.sum == st.rec.sum
+      && before.paid == st.rec.paid)
+    return;
+  auto items_before = item_count(before);
+  auto sessions = static_cast<std::int64_t>(o.sessions.size());
+  persist(self, [self, previous = before.status, items_before, sessions](bool) {
+    auto& st = self->state;
+    if (item_count(st.rec) > items_before)
+      announce_event(*st.ctx.rest, events::code::additional_order, st.rec,
+                     session_invoice(st.rec, items_before, sessions));
+    if (previous != st.rec.status)
+      announce_status(*st.ctx.rest, st.rec, previous);
+    if (st.rec.final())
+      return finish(self);
+    if (st.ctx.rest->cfg.refs.close_paid_order && fully_prepaid(st.rec))
+      pay(self, [](const api_reply& r) {
+        if (!r.ok())
+          spdlog::warn("closing a paid order failed: {}", r.message);
+      });
+  });
+}
+
+/// The order became final on the cash server or by the gateway's own action.
+template <class F>
+void ended(self_ptr self, int status, F then) {
+  auto& st = self->state;
+  auto previous = st.rec.status;
+  st.rec.status = status;
+  persist(self, [self, previous, then](bool) mutable {
+    announce_status(*self->state.ctx.rest, self->state.rec, previous);
+    then();
+    finish(self);
+  });
+}
+
+/// The STATUS POLLER saw a change: GetOrder; an order missing from the list
+/// that GetOrder no longer finds was voided on the till.
+void refresh_from_poller(self_ptr self, bool absent) {
+  auto& st = self->state;
+  if (st.rec.step != order_step::saved || st.rec.final())
+    return;
+  self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, rk7::get_order{rk7::order_ref::by_guid(st.rec.guid)})
+    .then(
+      [self, absent](rk7_result<rk7::order>& r) {
+        auto& st = self->state;
+        if (st.rec.final())
+          return;
+        if (r)
+          return reread(self, *r);
+        if (absent && !r.error().unreachable())
+          ended(self, 3, [] {});
+      },
+      [](caf::error&) {}); // the next poll asks again
+}
+
+caf::result<api_reply> conflict(const char* message) {
+  return api_reply::failure(409, "invalid_state", message);
+}
+
+/// POST cancel (api.md §3.9): an order not yet on the cash server is simply
+/// deleted (a CreateOrder that timed out and may have happened is voided
+/// too); an open order without payments is voided.
+caf::result<api_reply> cancel(self_ptr self) {
+  auto& st = self->state;
+  if (st.rec.final())
+    return conflict("order is already closed or deleted");
+  const auto& refs = st.ctx.rest->cfg.refs;
+  rk7::void_order req;
+  req.target = rk7::order_ref::by_guid(st.rec.guid);
+  req.station = rk7::ref::by_id(refs.station_id);
+  req.manager = rk7::ref::by_code(refs.cashier_code.value_or(refs.waiter_code));
+  req.reason = rk7::ref::by_id(refs.void_reason.value_or(0));
+  if (st.rec.status == 5) {
+    if (st.running)
+      return conflict("the order is being created on the cash server; cancel it once it is created");
+    auto rp = self->make_response_promise<api_reply>();
+    bool maybe_created = st.rec.step == order_step::created || st.retries > 0;
+    st.rec.step = order_step::failed;
+    ended(self, 3, [self, rp, req, maybe_created]() mutable {
+      if (maybe_created && self->state.ctx.rest->cfg.refs.void_reason)
+        caf::anon_send(self->state.ctx.rest->cash, atom::call_v, req);
+      rp.deliver(api_reply::success(200, order_api_json(self->state.rec)));
+    });
+    return rp;
+  }
+  if (st.rec.step != order_step::saved)
+    return conflict("the order cannot be cancelled in its state");
+  if (st.rec.paid > 0)
+    return conflict("the order has payments; it cannot be cancelled");
+  if (!refs.void_reason)
+    return conflict("the restaurant has no void_reason configured");
+  auto rp = self->make_response_promise<api_reply>();
+  self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, req)
+    .then(
+      [self, rp](rk7_result<rk7::ack>& r) mutable {
+        if (!r) {
+          rp.deliver(cash_failure(r.error()));
+          return;
+        }
+        ended(self, 3, [self, rp]() mutable { rp.deliver(api_reply::success(200, order_api_json(self->state.rec))); });
+      },
+      [rp](caf::error& err) mutable {
+        rp.deliver(api_reply::failure(503, "cash_server_unavailable", "cash server did not answer: " + caf::to_string(err)));
+      });
+  return rp;
+}
+
+/// Writes one more session to the open order; `done(saved order)` on success.
+template <class F>
+void save_session(self_ptr self, const cart& lines, caf::typed_response_promise<api_reply> rp, F done) {
+  auto& st = self->state;
+  rk7::save_order req;
+  req.target = rk7::order_ref::by_guid(st.rec.guid);
+  req.sessions.push_back(to_session(lines, st.settings));
+  self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, req)
+    .then(
+      [self, rp, done](rk7_result<rk7::saved_order>& r) mutable {
+        if (!r) {
+          rp.deliver(cash_failure(r.error()));
+          return;
+        }
+        auto items_before = item_count(self->state.rec);
+        apply(self->state, r->record);
+        done(items_before, static_cast<std::int64_t>(r->record.sessions.size()));
+      },
+      [rp](caf::error& err) mutable {
+        rp.deliver(api_reply::failure(503, "cash_server_unavailable", "cash server did not answer: " + caf::to_string(err)));
+      });
+}
+
+/// POST pay (api.md §3.8): prepayments in a new session, then `online_payment`.
+caf::result<api_reply> add_payments(self_ptr self, const payment_list& list) {
+  auto& st = self->state;
+  if (st.rec.step != order_step::saved || (st.rec.status != 0 && st.rec.status != 2))
+    return conflict("only open orders can be paid");
+  kopecks paying = 0;
+  for (const auto& p : list.payments)
+    paying += p.sum;
+  if (paying > st.rec.to_pay)
+    return api_reply::failure(422, "cart_invalid", "the payments exceed what is left to pay",
+                              nlohmann::json::array({{{"field", "payments"},
+                                                      {"index", list.payments.size() - 1},
+                                                      {"problem", "overpaid"}}})
+                                .dump());
+  cart lines;
+  lines.payments = list.payments;
+  auto rp = self->make_response_promise<api_reply>();
+  save_session(self, lines, rp, [self, rp, list](std::size_t, std::int64_t) mutable {
+    auto& st = self->state;
+    // The record's `payments` lists every prepayment, also the later ones.
+    auto body = nlohmann::json::parse(st.rec.body, nullptr, false);
+    if (body.is_object()) {
+      if (!body["payments"].is_array())
+        body["payments"] = nlohmann::json::array();
+      for (const auto& p : list.payments)
+        body["payments"].push_back({{"currency_code", p.currency_code}, {"sum", to_number(p.sum)}});
+      st.rec.body = body.dump();
+    }
+    persist(self, [self, rp](bool) mutable {
+      auto& st = self->state;
+      announce_event(*st.ctx.rest, events::code::online_payment, st.rec, nullptr);
+      rp.deliver(api_reply::success(200, order_api_json(st.rec)));
+      if (st.ctx.rest->cfg.refs.close_paid_order && fully_prepaid(st.rec))
+        pay(self, [](const api_reply& r) {
+          if (!r.ok())
+            spdlog::warn("closing a paid order failed: {}", r.message);
+        });
+    });
+  });
+  return rp;
+}
+
+/// Table-side ordering: another postorder for this table becomes a new
+/// session of this order (`additional_order`).
+caf::result<api_reply> add_session(self_ptr self, const cart& lines) {
+  auto& st = self->state;
+  if (st.rec.step != order_step::saved || st.rec.status != 0)
+    return conflict("the table's order is not open");
+  auto rp = self->make_response_promise<api_reply>();
+  save_session(self, lines, rp, [self, rp](std::size_t items_before, std::int64_t sessions) mutable {
+    persist(self, [self, rp, items_before, sessions](bool) mutable {
+      auto& st = self->state;
+      announce_event(*st.ctx.rest, events::code::additional_order, st.rec,
+                     session_invoice(st.rec, items_before, sessions));
+      rp.deliver(api_reply::success(201, postorder_data_json(st.rec)));
+    });
+  });
+  return rp;
 }
 
 order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self, order_record rec,
@@ -386,8 +654,11 @@ order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self
   return {
     [self](atom::wait) -> caf::result<api_reply> {
       auto& st = self->state;
-      if (st.rec.reply_status != 0 || st.rec.step == order_step::saved)
-        return stored_reply(st.rec);
+      if (st.rec.reply_status != 0 || st.rec.step == order_step::saved) {
+        auto r = stored_reply(st.rec);
+        r.rk7_ms = st.meter.total();
+        return r;
+      }
       auto rp = self->make_response_promise<api_reply>();
       st.waiting.push_back(rp);
       return rp;
@@ -405,6 +676,40 @@ order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self
                                                     : "order cannot be closed in its state");
       auto rp = self->make_response_promise<api_reply>();
       pay(self, [rp](const api_reply& r) mutable { rp.deliver(r); });
+      return rp;
+    },
+    [self](atom::cancel, const std::string&) -> caf::result<api_reply> {
+      auto& st = self->state;
+      if (st.rec.step == order_step::waiting && !st.rec.final() && !st.running) {
+        // Never sent to the cash server: status 3 and nothing else (docs/console.md §1).
+        auto rp = self->make_response_promise<api_reply>();
+        st.rec.status = 3;
+        persist(self, [self, rp](bool ok) mutable {
+          if (!ok) {
+            rp.deliver(api_reply::failure(500, "internal_error", "the cancellation could not be stored"));
+            return;
+          }
+          rp.deliver(api_reply::success(200, order_api_json(self->state.rec)));
+          announce_status(*self->state.ctx.rest, self->state.rec, 5);
+          finish(self);
+        });
+        return rp;
+      }
+      return cancel(self);
+    },
+    [self](atom::refresh, bool absent) { refresh_from_poller(self, absent); },
+    [self](atom::pay, const payment_list& list) -> caf::result<api_reply> { return add_payments(self, list); },
+    [self](atom::append, const cart& items) -> caf::result<api_reply> { return add_session(self, items); },
+    [self](atom::accept, std::int64_t base_table) -> caf::result<api_reply> {
+      auto& st = self->state;
+      if (st.rec.step != order_step::waiting || st.rec.final() || st.running)
+        return api_reply::failure(409, "invalid_state", "the order is not waiting for acceptance");
+      st.rec.step = order_step::creating;
+      st.rec.table_code = base_table;
+      st.running = true;
+      auto rp = self->make_response_promise<api_reply>();
+      st.waiting.push_back(rp);
+      allocate_then_create(self);
       return rp;
     },
     [self](atom::run) {

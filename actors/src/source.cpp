@@ -22,6 +22,7 @@ struct source_state {
     std::string external_id;
     std::string restaurant;
     order_actor actor; ///< null once the order is over
+    std::int64_t table_code = 0; ///< the base table the body named (0: the default)
   };
   std::map<std::string, order_entry> orders; ///< guid -> order
   static constexpr const char* name = "source";
@@ -111,6 +112,55 @@ void collect_stored(self_ptr self, std::shared_ptr<collector> c, const std::stri
           [c](caf::error&) { c->one_done(); });
 }
 
+/// Table-side ordering: the source's active order on the hall table this
+/// postorder names, when the restaurant merges a table's orders.
+std::optional<std::pair<std::string, order_actor>> merge_target(const source_state& st, const order_request& req) {
+  auto rest = st.restaurants.find(req.restaurant);
+  if (req.no_merge || req.manual || !req.body.table_code || rest == st.restaurants.end()
+      || !rest->second->cfg.table_orders_merge)
+    return std::nullopt;
+  for (const auto& [guid, e] : st.orders)
+    if (e.actor && e.restaurant == req.restaurant && e.table_code == *req.body.table_code)
+      return std::make_pair(guid, e.actor);
+  return std::nullopt;
+}
+
+/// Adds the postorder to the table's open order as a new session (its ORDER
+/// announces `additional_order`) and keeps the external_id pointing at it;
+/// when that order is no longer open, a new order is created after all.
+caf::result<admission> merge_into(self_ptr self, order_request req, std::pair<std::string, order_actor> target) {
+  auto rp = self->make_response_promise<admission>();
+  auto me = caf::actor_cast<source_actor>(self);
+  self->request(target.second, std::chrono::seconds(30), atom::append_v, req.body)
+    .then(
+      [self, rp, req, target, me](const api_reply& r) mutable {
+        auto& st = self->state;
+        if (!r.ok() || st.keys.count(req.body.external_id)) {
+          req.no_merge = true;
+          self->request(me, caf::infinite, atom::create_v, req)
+            .then([rp](const admission& a) mutable { rp.deliver(a); },
+                  [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+          return;
+        }
+        st.keys[req.body.external_id] = source_state::key_entry{target.first, req.hash};
+        persistence::write_batch batch;
+        batch.put(persistence::table::idempotency, idempotency_key(st.cfg.name, req.body.external_id),
+                  json{{"guid", target.first}, {"hash", req.hash}}.dump());
+        admission a;
+        a.guid = target.first;
+        a.order = target.second;
+        self->request(st.db, caf::infinite, atom::put_v, std::move(batch), true)
+          .then([rp, a](bool) mutable { rp.deliver(a); }, [rp, a](caf::error&) mutable { rp.deliver(a); });
+      },
+      [self, rp, req, me](caf::error&) mutable {
+        req.no_merge = true;
+        self->request(me, caf::infinite, atom::create_v, req)
+          .then([rp](const admission& a) mutable { rp.deliver(a); },
+                [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      });
+  return rp;
+}
+
 source_actor::behavior_type source(source_actor::stateful_pointer<source_state> self,
                                    config::source cfg, restaurant_map restaurants, gateway_actor gw,
                                    store_actor db, source_restore restored) {
@@ -123,7 +173,7 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
     st.keys[ext] = source_state::key_entry{value.first, value.second};
   for (auto& rec : restored.orders) {
     auto guid = rec.guid;
-    source_state::order_entry e{rec.external_id, rec.restaurant, {}};
+    source_state::order_entry e{rec.external_id, rec.restaurant, {}, rec.table_code};
     if (!rec.final())
       e.actor = start_order(self, std::move(rec), std::nullopt);
     st.orders[guid] = e;
@@ -151,6 +201,8 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
       auto& st = self->state;
       if (st.keys.count(req.body.external_id))
         return known(self, req.body.external_id, req.hash);
+      if (auto target = merge_target(st, req))
+        return merge_into(self, std::move(req), *target);
       order_record rec;
       rec.guid = new_guid();
       rec.source = st.cfg.name;
@@ -158,6 +210,10 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
       rec.restaurant = req.restaurant;
       rec.body_hash = req.hash;
       rec.body = req.body_json;
+      if (req.manual) {
+        rec.manual = true;
+        rec.step = order_step::waiting;
+      }
       rec.created_at = rec.updated_at = now_iso8601();
       st.keys[rec.external_id] = source_state::key_entry{rec.guid, req.hash};
       json key_value = {{"guid", rec.guid}, {"hash", req.hash}};
@@ -166,7 +222,7 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
       a.kind = admission::absent;
       a.guid = rec.guid;
       auto guid = rec.guid;
-      source_state::order_entry e{rec.external_id, rec.restaurant, {}};
+      source_state::order_entry e{rec.external_id, rec.restaurant, {}, req.body.table_code.value_or(0)};
       e.actor = start_order(self, std::move(rec), first);
       a.order = e.actor;
       st.orders[guid] = e;
@@ -215,6 +271,30 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
       if (!it->second.actor)
         return api_reply::failure(409, "invalid_state", "order is already closed or deleted");
       return self->delegate(it->second.actor, atom::close_v);
+    },
+    [self](atom::cancel, const std::string& guid, const std::string& reason) -> caf::result<api_reply> {
+      auto it = self->state.orders.find(guid);
+      if (it == self->state.orders.end())
+        return api_reply::failure(404, "not_found", "no such order for this source");
+      if (!it->second.actor)
+        return api_reply::failure(409, "invalid_state", "order is already closed or deleted");
+      return self->delegate(it->second.actor, atom::cancel_v, reason);
+    },
+    [self](atom::pay, const std::string& guid, payment_list& list) -> caf::result<api_reply> {
+      auto it = self->state.orders.find(guid);
+      if (it == self->state.orders.end())
+        return api_reply::failure(404, "not_found", "no such order for this source");
+      if (!it->second.actor)
+        return api_reply::failure(409, "invalid_state", "order is already closed or deleted");
+      return self->delegate(it->second.actor, atom::pay_v, std::move(list));
+    },
+    [self](atom::accept, const std::string& guid, std::int64_t base_table) -> caf::result<api_reply> {
+      auto it = self->state.orders.find(guid);
+      if (it == self->state.orders.end())
+        return api_reply::failure(404, "not_found", "no such order for this source");
+      if (!it->second.actor)
+        return api_reply::failure(409, "invalid_state", "the order is not waiting for acceptance");
+      return self->delegate(it->second.actor, atom::accept_v, base_table);
     },
     [self](atom::forget, const std::string& external_id) {
       auto& st = self->state;

@@ -4,6 +4,7 @@
 #include "actors/gateway.hpp"
 
 #include <caf/all.hpp>
+#include <nlohmann/json.hpp>
 #include <restinio/all.hpp>
 
 #include <atomic>
@@ -41,7 +42,23 @@ void bridge_postorder(const context_ptr& ctx, request_handle req, caller who, ac
 void bridge_getorders(const context_ptr& ctx, request_handle req, caller who, std::string restaurant);
 void bridge_findorders(const context_ptr& ctx, request_handle req, caller who, actors::guid_list guids);
 void bridge_close(const context_ptr& ctx, request_handle req, caller who, std::string guid);
+// Manual acceptance (docs/console.md): postorder stores the order waiting for an operator.
+void bridge_postorder_manual(const context_ptr& ctx, request_handle req, caller who, actors::order_request order);
+
+/// The console API (/api/v3/console/...) and its web files (/console/).
+void register_console_routes(restinio::router::express_router_t<>& router, const context_ptr& ctx);
+void register_console_files(restinio::router::express_router_t<>& router, const context_ptr& ctx);
+
 void bridge_print_info(const context_ptr& ctx, request_handle req, std::string guid, std::int64_t visit,
                        std::int64_t order_ident);
+
+/// The checks every source-token route makes (body limit, JSON body when
+/// `post`, token, restaurant when `need_restaurant`); answers the request
+/// itself and returns nullopt when one fails. The JSON body is null for GET.
+std::optional<std::pair<nlohmann::json, caller>> check_request(const context_ptr& ctx, const request_handle& req,
+                                                               bool post, bool need_restaurant);
+
+/// pay, cancel, tablecall (api.md §3.8-3.10) and the events feed (§6).
+void register_tracking_routes(restinio::router::express_router_t<>& router, const context_ptr& ctx);
 
 } // namespace rkgate::http

@@ -364,6 +364,14 @@ std::string envelope(const api_reply& reply) {
 
 } // namespace
 
+std::optional<std::pair<json, caller>> check_request(const context_ptr& ctx, const request_handle& req, bool post,
+                                                     bool need_restaurant) {
+  auto c = routes(ctx).check(req, post, need_restaurant);
+  if (!c)
+    return std::nullopt;
+  return std::make_pair(std::move(c->body), std::move(c->who));
+}
+
 void respond(const context_ptr& ctx, const request_handle& req, const api_reply& reply) {
   auto resp = req->create_response(restinio::http_status_line_t{
     restinio::http_status_code_t{static_cast<std::uint16_t>(reply.status)}, reason(reply.status)});
@@ -413,6 +421,7 @@ api_server::api_server(caf::actor_system& sys, std::shared_ptr<const actors::dir
   router->http_get("/api/v3/getorders", bind(&routes::getorders));
   router->http_post("/api/v3/getorders", bind(&routes::findorders));
   router->http_post("/api/v3/close", bind(&routes::close));
+  register_tracking_routes(*router, impl_->ctx);
   router->http_get("/api/v3/internal/print_info", bind(&routes::print_info));
   router->http_get("/healthz", bind(&routes::healthz));
   router->http_get("/swagger", bind(&routes::swagger_page));

@@ -5,6 +5,8 @@
 // returns the handles the HTTP layer routes to.
 
 #include "actors/actors.hpp"
+#include "actors/console.hpp"
+#include "actors/tracking.hpp"
 #include "config/config.hpp"
 
 #include <chrono>
@@ -18,6 +20,9 @@ class actor_system;
 namespace rk7 {
 class transport;
 }
+namespace rkgate::net {
+class http_engine;
+}
 
 namespace rkgate::actors {
 
@@ -26,6 +31,9 @@ struct restaurant_context {
   config::restaurant cfg;
   cash_server_actor cash;
   menu_cache_actor menu;
+  status_poller_actor poller; ///< follows its gateway orders on the cash server
+  notifier_actor notifier;    ///< the gateway's one NOTIFIER
+  events_log_actor events;    ///< the gateway's one EVENTS LOG
 };
 
 using restaurant_map = std::map<std::string, std::shared_ptr<const restaurant_context>>;
@@ -37,14 +45,19 @@ struct directory {
   store_actor store;
   restaurant_map restaurants;
   std::map<std::string, source_actor> sources; ///< by source name
+  notifier_actor notifier;
+  events_log_actor events;
+  console_actor console; ///< the operator console's index and actions (docs/console.md)
   std::chrono::steady_clock::time_point started;
 };
 
 /// Spawns every actor for `cfg`, restoring orders, idempotency keys and
-/// table allocations from `db`.
+/// table allocations from `db`. Push callbacks go out through `callbacks`
+/// (the engine `net` runs on; one of its own when null).
 std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const config::gateway& cfg,
                                                std::shared_ptr<persistence::store> db,
-                                               std::shared_ptr<rk7::transport> net);
+                                               std::shared_ptr<rk7::transport> net,
+                                               std::shared_ptr<net::http_engine> callbacks = nullptr);
 
 /// Maps an r_keeper failure to the API: 503 cash_server_unavailable when the
 /// server could not be asked, else 502 cash_server_error with its text.

@@ -1,0 +1,28 @@
+#pragma once
+// What an ORDER tells the outside world when it changes: a push callback to
+// the NOTIFIER (api.md §4) and an event to the EVENTS LOG (api.md §6). Sends
+// only (anon_send); callable from any actor.
+
+#include "actors/gateway.hpp"
+#include "events/feed.hpp"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <optional>
+
+namespace rkgate::actors {
+
+/// The order's status changed from `previous` (nullopt: its first status) to
+/// `rec.status`: a signed callback, and an `order_status` event.
+void announce_status(const restaurant_context& rest, const order_record& rec, std::optional<int> previous);
+
+/// An event about the order (save_order, additional_order, online_payment,
+/// bill_request, order_status) with an optional invoice.
+void announce_event(const restaurant_context& rest, events::code what, const order_record& rec,
+                    const nlohmann::json& invoice);
+
+/// The QR-menu invoice of the order's `session`-th session (1-based) from the
+/// record's priced items: `first_item` is the index of the session's first item.
+nlohmann::json session_invoice(const order_record& rec, std::size_t first_item, std::int64_t session);
+
+} // namespace rkgate::actors

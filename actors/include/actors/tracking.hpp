@@ -1,0 +1,95 @@
+#pragma once
+// Following orders after creation (issue 5, api.md §4 and §6): the STATUS
+// POLLER (one per cash server), the NOTIFIER (push callbacks) and the EVENTS
+// LOG (the /api/v4/events feed), and what the ORDER actors tell them.
+
+#include "actors/actors.hpp"
+#include "config/config.hpp"
+#include "events/feed.hpp"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace rkgate::net {
+class http_engine;
+}
+
+namespace rkgate::actors {
+
+/// One status change to push to a source's callback endpoint.
+struct callback_job {
+  std::string source;      ///< source name: its secret signs, its default URL applies
+  std::string order_guid;
+  std::string url;         ///< the order's callback_url; empty = the source's default
+  std::string body;        ///< notify::callback_body(...), the exact bytes to send
+};
+
+/// A finished callback attempt, sent by the HTTP engine's thread to the NOTIFIER.
+struct callback_done {
+  std::string order_guid;
+  std::uint64_t sequence = 0;
+  long http_status = 0;
+  int error = 0;           ///< net::error_kind as int
+  std::string error_message;
+};
+
+/// A read of the events feed.
+struct events_query {
+  std::string hash;                     ///< "none", or the hash of the last event seen
+  std::vector<std::string> restaurants; ///< the reader may see these restaurants
+};
+
+/// The STATUS POLLER of one cash server.
+using status_poller_actor = caf::typed_actor<
+  // An ORDER that is on the cash server asks to be followed: guid, the ORDER.
+  caf::reacts_to<atom::watch, std::string, order_actor>,
+  // The ORDER is over (closed or deleted): stop following it.
+  caf::reacts_to<atom::forget, std::string>,
+  // Internal: time for the next GetOrderList (only the latest tick counts).
+  caf::reacts_to<atom::tick, std::uint64_t>>;
+
+/// The NOTIFIER: the durable callback outbox and its delivery (detached).
+using notifier_actor = caf::typed_actor<
+  // Stores a callback (synced) and delivers it, in order per order.
+  caf::reacts_to<atom::put, callback_job>,
+  // Internal: an attempt finished.
+  caf::reacts_to<atom::done, callback_done>,
+  // Internal: a delivery falls due.
+  caf::reacts_to<atom::tick>>;
+
+/// The EVENTS LOG: the events feed with retention and persistence (detached).
+using events_log_actor = caf::typed_actor<
+  // Appends an event.
+  caf::reacts_to<atom::put, events::new_event>,
+  // Reads the feed: the `data` object of the answer as JSON text.
+  caf::replies_to<atom::get, events_query>::with<std::string>>;
+
+/// Timing of the STATUS POLLER.
+struct poll_timing {
+  std::chrono::milliseconds active{2000}; ///< while gateway orders are open
+  std::chrono::milliseconds idle{10000};  ///< while none is
+};
+
+/// The STATUS POLLER of one restaurant.
+status_poller_actor spawn_status_poller(caf::actor_system& sys, std::string restaurant,
+                                        cash_server_actor cash, poll_timing timing);
+
+/// The NOTIFIER over `db` (the outbox table) and `engine`. Loads the pending
+/// deliveries before it handles anything.
+notifier_actor spawn_notifier(caf::actor_system& sys, std::vector<config::source> sources,
+                              std::shared_ptr<persistence::store> db,
+                              std::shared_ptr<net::http_engine> engine);
+
+/// The EVENTS LOG over `db` (the events table) with a retention window.
+events_log_actor spawn_events_log(caf::actor_system& sys, std::shared_ptr<persistence::store> db,
+                                  std::chrono::milliseconds retention);
+
+} // namespace rkgate::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::callback_job)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::callback_done)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::events_query)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::events::new_event)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::order_actor)

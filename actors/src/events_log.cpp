@@ -1,0 +1,65 @@
+// The EVENTS LOG: owns the events feed of /api/v4/events (api.md §6) with its
+// retention window, persisted in the store's `events` table so hashes and
+// events survive restarts. Detached: appends and prunes do disk I/O.
+
+#include "actors/spawn.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <random>
+
+namespace rkgate::actors {
+
+struct events_log_state {
+  std::shared_ptr<persistence::store> db;
+  std::unique_ptr<events::feed> feed;
+  static constexpr const char* name = "events-log";
+};
+
+namespace {
+
+using self_ptr = events_log_actor::stateful_pointer<events_log_state>;
+
+events_log_actor::behavior_type events_log(self_ptr self, std::shared_ptr<persistence::store> db,
+                                           std::chrono::milliseconds retention) {
+  auto& st = self->state;
+  st.db = std::move(db);
+  st.feed = std::make_unique<events::feed>(st.db.get(), retention, std::random_device{}());
+  try {
+    if (auto bad = st.feed->load(events::clock::now()))
+      spdlog::warn("events log: {} unreadable events dropped", bad);
+  } catch (const std::exception& e) {
+    spdlog::error("events log: not loaded: {}", e.what());
+  }
+  return {
+    [self](atom::put, events::new_event& e) {
+      try {
+        self->state.feed->append(std::move(e), events::clock::now());
+      } catch (const std::exception& ex) {
+        spdlog::error("events log: event not stored: {}", ex.what());
+      }
+    },
+    [self](atom::get, const events_query& q) -> std::string {
+      auto visible = [&q](const std::string& restaurant) {
+        return std::find(q.restaurants.begin(), q.restaurants.end(), restaurant) != q.restaurants.end();
+      };
+      try {
+        return events::to_json(self->state.feed->since(q.hash, visible, events::clock::now())).dump();
+      } catch (const std::exception& e) {
+        spdlog::error("events log: read failed: {}", e.what());
+        return events::to_json(events::page{{}, true}).dump();
+      }
+    },
+  };
+}
+
+} // namespace
+
+events_log_actor spawn_events_log(caf::actor_system& sys, std::shared_ptr<persistence::store> db,
+                                  std::chrono::milliseconds retention) {
+  return sys.spawn<caf::detached>(events_log, std::move(db), retention);
+}
+
+} // namespace rkgate::actors

@@ -1,0 +1,120 @@
+// The STATUS POLLER of one cash server: GetOrderList with `lastversion`
+// (an unchanged server answers "No changes"), then a refresh for each
+// followed order whose version changed or that left the list (voided orders
+// are absent from it). The ORDER actors read themselves back and announce.
+
+#include "actors/spawn.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include <map>
+
+namespace rkgate::actors {
+
+struct status_poller_state {
+  std::string restaurant;
+  cash_server_actor cash;
+  poll_timing timing;
+  std::optional<std::int64_t> last_version;
+  struct followed {
+    order_actor order;
+    std::int64_t version = -1; ///< the order's version at the last poll; -1 = not seen yet
+  };
+  std::map<std::string, followed> orders; ///< by guid
+  bool in_flight = false;
+  std::uint64_t tick = 0; ///< only the latest scheduled tick polls
+  static constexpr const char* name = "status-poller";
+};
+
+namespace {
+
+using self_ptr = status_poller_actor::stateful_pointer<status_poller_state>;
+
+void schedule(self_ptr self) {
+  auto& st = self->state;
+  self->delayed_send(self, st.orders.empty() ? st.timing.idle : st.timing.active, atom::tick_v, ++st.tick);
+}
+
+void compare(self_ptr self, const rk7::order_list& list) {
+  auto& st = self->state;
+  std::map<std::string, std::int64_t> seen;
+  for (const auto& o : list.orders)
+    seen[o.guid] = o.version;
+  for (auto& [guid, f] : st.orders) {
+    auto it = seen.find(guid);
+    if (it == seen.end()) {
+      self->send(f.order, atom::refresh_v, true);
+      continue;
+    }
+    if (it->second != f.version) {
+      // The first sighting also refreshes: a change may have happened before.
+      f.version = it->second;
+      self->send(f.order, atom::refresh_v, false);
+    }
+  }
+}
+
+void poll(self_ptr self) {
+  auto& st = self->state;
+  if (st.in_flight)
+    return;
+  st.in_flight = true;
+  rk7::get_order_list req;
+  // Without followed orders there is nothing to compare: keep the version only.
+  req.last_version = st.last_version;
+  self->request(st.cash, caf::infinite, atom::call_v, req)
+    .then(
+      [self](rk7_result<rk7::order_list>& r) {
+        auto& st = self->state;
+        st.in_flight = false;
+        if (!r) {
+          spdlog::debug("status poller {}: {}", st.restaurant, describe(r.error()));
+          return schedule(self);
+        }
+        if (!r->no_changes) {
+          compare(self, *r);
+          st.last_version = r->last_version;
+        }
+        schedule(self);
+      },
+      [self](caf::error& err) {
+        self->state.in_flight = false;
+        spdlog::warn("status poller {}: {}", self->state.restaurant, caf::to_string(err));
+        schedule(self);
+      });
+}
+
+status_poller_actor::behavior_type status_poller(self_ptr self, std::string restaurant,
+                                                 cash_server_actor cash, poll_timing timing) {
+  auto& st = self->state;
+  st.restaurant = std::move(restaurant);
+  st.cash = std::move(cash);
+  st.timing = timing;
+  schedule(self);
+  return {
+    [self](atom::watch, const std::string& guid, order_actor& order) {
+      auto& st = self->state;
+      bool was_idle = st.orders.empty();
+      st.orders[guid] = status_poller_state::followed{std::move(order), -1};
+      // A full list next time, so the new order's version is learned.
+      st.last_version.reset();
+      if (was_idle)
+        poll(self);
+    },
+    [self](atom::forget, const std::string& guid) { self->state.orders.erase(guid); },
+    [self](atom::tick, std::uint64_t n) {
+      if (n == self->state.tick)
+        poll(self);
+    },
+  };
+}
+
+} // namespace
+
+status_poller_actor spawn_status_poller(caf::actor_system& sys, std::string restaurant,
+                                        cash_server_actor cash, poll_timing timing) {
+  return sys.spawn(status_poller, std::move(restaurant), std::move(cash), timing);
+}
+
+} // namespace rkgate::actors
