@@ -80,24 +80,59 @@ bool live(const rk7::dish_line& d) {
   return d.state != 7;
 }
 
+/// Which sign r_keeper gave the discount lines of `o`. rk7sim reports a
+/// discount negative and a markup positive (docs/rk7sim.md, "discountSum is
+/// signed"); other samples (tests/fixtures/rk7/save_order.xml) show a discount
+/// as a positive amount with orderSum = dishes - amount. rk7-xml.md and the
+/// XSD (xs:integer, no sign rule) do not settle it, so the order's own
+/// orderSum decides; when both readings or neither fit (e.g. no discounts, or
+/// orderSum absent), the signed reading holds.
+bool discounts_reported_positive(const rk7::order& o, kopecks pricelist) {
+  kopecks raw = 0;
+  bool any = false;
+  for (const auto& s : o.sessions)
+    for (const auto& d : s.discounts) {
+      raw += d.amount;
+      any = true;
+    }
+  if (!any || raw == 0)
+    return false;
+  bool signed_fits = pricelist + raw == o.order_sum;
+  bool positive_fits = pricelist - raw == o.order_sum;
+  return positive_fits && !signed_fits;
+}
+
+/// A discount line's effect on the total: negative for a discount, positive for a markup.
+kopecks effect_of(const rk7::discount_line& d, bool reported_positive) {
+  return reported_positive ? -d.amount : d.amount;
+}
+
+kopecks pricelist_of(const rk7::order& o) {
+  kopecks sum = 0;
+  for (const auto& s : o.sessions)
+    for (const auto& d : s.dishes) {
+      if (!live(d))
+        continue;
+      sum += line_sum(d);
+      for (const auto& m : d.modis)
+        sum += modi_sum(m);
+    }
+  return sum;
+}
+
 } // namespace
 
 order_totals totals_of(const rk7::order& o) {
   order_totals t;
+  t.pricelist = pricelist_of(o);
+  bool positive = discounts_reported_positive(o, t.pricelist);
   for (const auto& s : o.sessions) {
-    for (const auto& d : s.dishes) {
-      if (!live(d))
-        continue;
-      t.pricelist += line_sum(d);
-      for (const auto& m : d.modis)
-        t.pricelist += modi_sum(m);
-    }
-    // r_keeper reports discounts negative and markups positive (like discountSum).
     for (const auto& d : s.discounts) {
-      if (d.amount <= 0)
-        t.discounts -= d.amount;
+      auto effect = effect_of(d, positive);
+      if (effect < 0)
+        t.discounts -= effect;
       else
-        t.markups += d.amount;
+        t.markups += effect;
     }
     for (const auto& p : s.prepays)
       t.prepaid += p.amount;

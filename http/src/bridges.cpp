@@ -112,6 +112,8 @@ void wait_order(caf::event_based_actor* self, const context_ptr& ctx, const requ
       [ctx, req, repeat](api_reply r) {
         if (repeat && r.status == 201)
           r.status = 200;
+        if (repeat)
+          r.rk7_ms = 0; // this request made no r_keeper call
         respond(ctx, req, r);
       },
       [ctx, req, guid](caf::error& err) {
@@ -149,12 +151,14 @@ void bridge_ping(const context_ptr& ctx, request_handle req, caller who) {
         [ctx, req, who](const cash_health& h) {
           const auto& r = who.restaurant->cfg;
           auto uptime = std::chrono::duration_cast<std::chrono::seconds>(clock::now() - ctx->dir->started);
-          bool saas = r.license.mode == config::license_section::mode_t::saas;
+          json license = {{"mode", h.saas ? "saas" : "lifetime"}, {"valid", h.license_valid}};
+          if (!h.license_error.empty())
+            license["error"] = h.license_error;
           json data = {{"gateway", {{"name", "rkgate"}, {"version", RKGATE_VERSION}, {"uptime_s", uptime.count()}}},
                        {"source", {{"name", who.source->name}}},
                        {"restaurant", {{"id", r.id}, {"name", r.name}}},
                        {"cash_server", health_json(h)},
-                       {"license", {{"mode", saas ? "saas" : "lifetime"}, {"valid", saas ? r.license.saas.has_value() : true}}}};
+                       {"license", license}};
           respond(ctx, req, api_reply::success(200, data.dump()));
         },
         [ctx, req](caf::error& err) { respond(ctx, req, no_answer(err, "status")); });
@@ -211,9 +215,14 @@ void bridge_validate(const context_ptr& ctx, request_handle req, caller who, car
       auto problems = check_cart(*m, body);
       if (!problems.empty())
         return respond(ctx, req, cart_invalid(problems));
-      self->request(who.restaurant->cash, request_timeout(ctx), atom::call_v, calc_request(who, body))
+      rk7_meter meter;
+      self->request(who.restaurant->cash, request_timeout(ctx), atom::call_v, calc_request(who, body), meter)
         .then(
           [=](rk7_result<rk7::calculated_order>& r) {
+            auto respond = [&](const context_ptr& ctx, const request_handle& req, api_reply reply) {
+              reply.rk7_ms = meter.total();
+              http::respond(ctx, req, reply);
+            };
             if (!r) {
               if (!r.error().lines.empty())
                 return respond(ctx, req, cart_invalid(line_problems(body, r.error().lines)));

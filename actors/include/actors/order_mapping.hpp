@@ -23,12 +23,14 @@ struct order_settings {
 /// and the item comment as open modifier), combos, discounts, prepayments.
 rk7::session_request to_session(const cart& c, const order_settings& s);
 
-/// Sums of an order, all in kopecks. Discount lines are negative and
-/// markups positive, as r_keeper reports them (like `discountSum`).
+/// Sums of an order, all in kopecks; `discounts` and `markups` are both
+/// non-negative (api.md §3.4 `discount_sum`, `markup_sum`). Whether a line is
+/// a discount or a markup follows from its sign, read in the convention that
+/// makes the order's `orderSum` add up (servers differ, see order_mapping.cpp).
 struct order_totals {
   kopecks pricelist = 0; ///< dishes and modifiers at list price
-  kopecks discounts = 0;
-  kopecks markups = 0;
+  kopecks discounts = 0; ///< total of the discount lines, >= 0
+  kopecks markups = 0;   ///< total of the markup lines, >= 0
   kopecks total = 0;     ///< pricelist - discounts + markups
   kopecks prepaid = 0;
   kopecks paid = 0;      ///< closing payments

@@ -21,10 +21,31 @@ struct cash_server_timing {
   std::chrono::milliseconds down{1000};
 };
 
+/// How the CASH SERVER reaches r_keeper: posts one request body and calls
+/// `done` (on any thread, exactly once) with the reply body or a transport
+/// error. The seam between the actor and the network: production posts
+/// through rk7::transport (transport_poster), actor tests answer with a fake.
+using rk7_poster = std::function<void(std::string xml, rk7::body_callback done)>;
+
+/// Posts to `ep` through `net`.
+rk7_poster transport_poster(std::shared_ptr<rk7::transport> net, rk7::endpoint ep);
+
+/// Everything a CASH SERVER is made of.
+struct cash_server_setup {
+  std::string restaurant;
+  rk7_poster post;
+  cash_server_timing timing;
+  /// XML-SaaS: the LicenseInfo of this restaurant (nullopt = lifetime licence)
+  /// and the last seqNumber persisted for its instance (nullopt = none yet).
+  std::optional<rk7::license_info> license;
+  std::optional<std::uint64_t> last_seq;
+  /// Where the seqNumber is persisted (table::licenses, key = instance guid)
+  /// before each licensed call; needed only with a licence.
+  store_actor store;
+};
+
 /// The CASH SERVER of one restaurant.
-cash_server_actor spawn_cash_server(caf::actor_system& sys, std::string restaurant,
-                                    std::shared_ptr<rk7::transport> net, rk7::endpoint ep,
-                                    cash_server_timing timing);
+cash_server_actor spawn_cash_server(caf::actor_system& sys, cash_server_setup setup);
 
 /// The MENU CACHE of one restaurant.
 menu_cache_actor spawn_menu_cache(caf::actor_system& sys, config::restaurant cfg, cash_server_actor cash);

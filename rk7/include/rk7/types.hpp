@@ -238,7 +238,11 @@ struct discount_line {
   std::int64_t id = 0;
   std::int64_t code = 0;
   std::string name;
-  kopecks amount = 0; ///< negative for a markup, as r_keeper reports it
+  /// The line's `discountSum` (else `amount`), signed as the server reports
+  /// it: rk7sim gives a discount negative and a markup positive; samples of
+  /// real servers disagree and rk7-xml.md is silent, so consumers derive the
+  /// effect from the order's `orderSum` (actors/order_mapping.cpp).
+  kopecks amount = 0;
   std::int64_t uni = 0;
   std::string line_guid;
 };

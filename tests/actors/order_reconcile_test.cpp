@@ -1,0 +1,130 @@
+// The ORDER's reconcile decision after a restart (docs/architecture.md,
+// "Crash safety"): GetOrder by GUID decides between CreateOrder, SaveOrder
+// and nothing; an unreachable cash server means "ask again later".
+
+#include "caf_fixture.hpp"
+
+#include "actors/gateway.hpp"
+
+using namespace rkgate;
+using namespace rkgate::test;
+
+namespace {
+
+const std::string guid = "{BED30F72-70B1-4929-AF40-A36E652FDC10}"; // the order of the rk7 fixtures
+
+std::string bare_order_reply() {
+  return "<?xml version=\"1.0\" encoding=\"utf-8\"?><RK7QueryResult ServerVersion=\"7.6.5.92\" Status=\"Ok\" "
+         "CMD=\"GetOrder\"><Order visit=\"471734503\" orderIdent=\"256\" guid=\"" + guid +
+         "\" orderSum=\"0\" unpaidSum=\"0\"/></RK7QueryResult>";
+}
+
+struct order_fixture : caf_fixture {
+  fake_rk7 rk7;
+  std::shared_ptr<fake_store_data> stored = std::make_shared<fake_store_data>();
+  store_actor store = own(spawn_fake_store(sys, stored));
+  std::shared_ptr<restaurant_context> rest = std::make_shared<restaurant_context>();
+  order_actor order;
+
+  order_fixture() {
+    rest->cfg.id = "r1";
+    rest->cfg.refs.station_id = 15004;
+    rest->cfg.refs.waiter_code = 1;
+    rest->cfg.refs.table_code = 100;
+    rest->cfg.refs.order_category = 1;
+    cash_server_setup setup;
+    setup.restaurant = "r1";
+    setup.post = rk7.poster();
+    setup.store = store;
+    rest->cash = own(spawn_cash_server(sys, setup));
+    sched.run();
+    rk7.answer("GetSystemInfo", rk7_fixture("get_system_info_7_5.xml"));
+    sched.run();
+  }
+
+  /// Re-attaches an order persisted at `step`, as start-up does.
+  void restore(order_step step) {
+    order_record rec;
+    rec.guid = guid;
+    rec.source = "site-a";
+    rec.external_id = "x-1";
+    rec.restaurant = "r1";
+    rec.body = R"({"external_id":"x-1","items":[{"id":1024421,"quantity":1}]})";
+    rec.step = step;
+    rec.status = step == order_step::creating ? 5 : 0;
+    rec.table_code = 100;
+    rec.table_slot = 0;
+    rec.table_name = "100";
+    order_context ctx;
+    ctx.rest = rest;
+    ctx.gateway = own(spawn_gateway(sys, {{{"r1", 100}, {{0, guid}}}}, store));
+    ctx.store = store;
+    order = own(spawn_order(sys, rec, ctx, std::nullopt));
+    sched.run();
+  }
+
+  std::optional<order_record> persisted() {
+    auto v = stored->get(persistence::table::orders, guid);
+    return v ? order_record_from_json(*v) : std::nullopt;
+  }
+};
+
+} // namespace
+
+TEST_CASE_METHOD(order_fixture, "reconcile: not on the cash server -> CreateOrder again", "[actors][order]") {
+  restore(order_step::creating);
+  REQUIRE(rk7.count("GetOrder") == 1);
+  CHECK(rk7.count("CreateOrder") == 0); // never blindly: ask first
+  rk7.answer("GetOrder", rk7_error_reply("GetOrder", 0, "Order not found"));
+  sched.run();
+  REQUIRE(rk7.count("CreateOrder") == 1);
+  CHECK(rk7.peek("CreateOrder").xml.find(guid) != std::string::npos); // the same GUID
+}
+
+TEST_CASE_METHOD(order_fixture, "reconcile: created without lines -> SaveOrder only", "[actors][order]") {
+  restore(order_step::created);
+  rk7.answer("GetOrder", bare_order_reply());
+  sched.run();
+  CHECK(rk7.count("CreateOrder") == 0);
+  REQUIRE(rk7.count("SaveOrder") == 1);
+  CHECK(rk7.peek("SaveOrder").xml.find("1024421") != std::string::npos);
+  REQUIRE(persisted());
+  CHECK(persisted()->step == order_step::created);
+}
+
+TEST_CASE_METHOD(order_fixture, "reconcile: already saved -> nothing is written again", "[actors][order]") {
+  restore(order_step::created);
+  rk7.answer("GetOrder", rk7_fixture("get_order.xml"));
+  sched.run();
+  CHECK(rk7.count("CreateOrder") == 0);
+  CHECK(rk7.count("SaveOrder") == 0);
+  REQUIRE(persisted());
+  CHECK(persisted()->step == order_step::saved);
+  CHECK(persisted()->reply_status == 201);
+  CHECK(persisted()->visit == 471734503);
+}
+
+TEST_CASE_METHOD(order_fixture, "reconcile: unreachable -> asks again after the back-off", "[actors][order]") {
+  restore(order_step::created);
+  rk7.fail("GetOrder", rk7::error_kind::timeout);
+  sched.run();
+  CHECK(rk7.pending.empty());
+  CHECK(persisted() == std::nullopt); // nothing decided, nothing written
+  // At 2 s both timers fire: the cash server's next check (its healthy
+  // period) and the ORDER's first retry, which fails fast while the cash
+  // server is still known down and backs off again (4 s).
+  sched.advance_time(std::chrono::milliseconds(2000));
+  sched.run();
+  CHECK(rk7.count("GetOrder") == 0);
+  rk7.answer("GetSystemInfo", rk7_fixture("get_system_info_7_5.xml"));
+  sched.run();
+  sched.advance_time(std::chrono::milliseconds(3999));
+  sched.run();
+  CHECK(rk7.count("GetOrder") == 0);
+  sched.advance_time(std::chrono::milliseconds(1));
+  sched.run();
+  REQUIRE(rk7.count("GetOrder") == 1);
+  rk7.answer("GetOrder", bare_order_reply());
+  sched.run();
+  CHECK(rk7.count("SaveOrder") == 1);
+}
