@@ -8,6 +8,7 @@
 
 #include "context.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -81,13 +82,16 @@ restinio::request_handling_status_t serve(const context_ptr& ctx, const request_
 } // namespace
 
 void register_console_files(restinio::router::express_router_t<>& router, const context_ptr& ctx) {
-  router.http_get("/console", [ctx](const request_handle& req, auto) {
-    req->create_response(restinio::status_moved_permanently())
-      .append_header(restinio::http_field::location, "/console/")
-      .done();
-    return restinio::request_accepted();
+  // The express router ignores a trailing slash, so /console/ must come before /console.
+  router.http_get("/console/", [ctx](const request_handle& req, auto) {
+    if (req->header().path().back() != '/') {
+      req->create_response(restinio::status_moved_permanently())
+        .append_header(restinio::http_field::location, "/console/")
+        .done();
+      return restinio::request_accepted();
+    }
+    return serve(ctx, req, "index.html");
   });
-  router.http_get("/console/", [ctx](const request_handle& req, auto) { return serve(ctx, req, "index.html"); });
   router.http_get(R"(/console/:name([^/]+))", [ctx](const request_handle& req, auto p) {
     return serve(ctx, req, std::string(p["name"]));
   });

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
 
+#include <cctype>
 #include <set>
 
 namespace rkgate::http {
@@ -112,7 +113,7 @@ public:
     }
     auto ctx = ctx_;
     ctx_->sys->spawn([ctx, req, q](caf::event_based_actor* self) {
-      self->request(ctx->dir->console, ctx->dir->cfg.server.request_timeout, actors::atom::list_v, q)
+      self->request(ctx->dir->console, ctx->dir->cfg.server.request_timeout, rkgate::atom::list_v, q)
         .then([ctx, req](const api_reply& r) { respond(ctx, req, r); },
               [ctx, req](caf::error& err) {
                 respond(ctx, req, fail(500, "internal_error", "console list failed: " + caf::to_string(err)));
@@ -155,8 +156,9 @@ private:
     std::map<std::string, std::string> out;
     try {
       auto q = restinio::parse_query<restinio::parse_query_traits::relaxed>(req->header().query());
-      for (const auto& [k, v] : q)
-        out[std::string(k)] = std::string(v);
+      for (const char* name : {"token", "state", "restaurant", "limit", "cursor", "since_version"})
+        if (q.has(name))
+          out[name] = std::string(q[name]);
     } catch (const std::exception&) {
     }
     return out;
@@ -219,7 +221,7 @@ private:
     auto ctx = ctx_;
     auto deadline = ctx_->dir->cfg.server.request_timeout;
     ctx_->sys->spawn([ctx, req, a, deadline](caf::event_based_actor* self) {
-      self->request(ctx->dir->console, deadline, actors::atom::run_v, a)
+      self->request(ctx->dir->console, deadline, rkgate::atom::run_v, a)
         .then([ctx, req](const api_reply& r) { respond(ctx, req, r); },
               [self, ctx, req, a](caf::error& err) {
                 if (err != caf::sec::request_timeout)
@@ -228,7 +230,7 @@ private:
                 // as it is now (in_progress: accept); the result arrives by polling.
                 auto read = a;
                 read.action.clear();
-                self->request(ctx->dir->console, std::chrono::seconds(5), actors::atom::run_v, read)
+                self->request(ctx->dir->console, std::chrono::seconds(5), rkgate::atom::run_v, read)
                   .then(
                     [ctx, req](api_reply r) {
                       if (r.ok())

@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <future>
 
 using namespace rkgate::test;
@@ -14,7 +15,8 @@ using namespace rkgate::test;
 namespace {
 
 json sim_order(sim& s, const std::string& guid) {
-  for (const auto& o : s.state()["orders"])
+  auto state = s.state(); // kept alive: the loop below reads into it
+  for (const auto& o : state["orders"])
     if (o.value("guid", "") == guid)
       return o;
   return nullptr;
@@ -72,17 +74,22 @@ TEST_CASE("console: a manual order waits, listed with filters, paging and change
 
   auto second = g.post_order("list-2");
   auto third = g.post_order("list-3");
+  // Newest first by created_at (whole seconds), ties by guid descending.
+  std::vector<std::pair<std::string, std::string>> expected;
+  for (const auto& guid : {first, second, third})
+    expected.emplace_back(data_of(g.get(console_gate::order_path(guid), op_hall))["created_at"], guid);
+  std::sort(expected.rbegin(), expected.rend());
   auto page1 = data_of(g.get("/api/v3/console/orders?state=waiting&limit=2", op_hall));
   REQUIRE(page1["orders"].size() == 2);
-  CHECK(page1["orders"][0]["guid"] == third);
-  CHECK(page1["orders"][1]["guid"] == second);
+  CHECK(page1["orders"][0]["guid"] == expected[0].second);
+  CHECK(page1["orders"][1]["guid"] == expected[1].second);
   CHECK(page1["counts"]["waiting"] == 3);
   CHECK(page1["counts"]["all"] == 3);
   REQUIRE(page1["next_cursor"].is_string());
   auto page2 = data_of(g.get("/api/v3/console/orders?state=waiting&limit=2&cursor="
                              + page1["next_cursor"].get<std::string>(), op_hall));
   REQUIRE(page2["orders"].size() == 1);
-  CHECK(page2["orders"][0]["guid"] == first);
+  CHECK(page2["orders"][0]["guid"] == expected[2].second);
   CHECK(page2["next_cursor"].is_null());
   CHECK(data_of(g.get("/api/v3/console/orders?state=created", op_hall))["orders"].empty());
   CHECK(data_of(g.get("/api/v3/console/orders", op_night))["orders"].empty()); // r2 only
