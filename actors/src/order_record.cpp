@@ -20,6 +20,8 @@ const char* to_string(order_step s) {
       return "saved";
     case order_step::failed:
       return "failed";
+    case order_step::waiting:
+      return "waiting";
   }
   return "failed";
 }
@@ -33,6 +35,8 @@ order_step step_from(const std::string& s) {
     return order_step::created;
   if (s == "saved")
     return order_step::saved;
+  if (s == "waiting")
+    return order_step::waiting;
   return order_step::failed;
 }
 
@@ -52,6 +56,7 @@ std::string to_json(const order_record& r) {
             {"restaurant", r.restaurant},
             {"body_hash", r.body_hash},
             {"body", r.body},
+            {"manual", r.manual},
             {"step", to_string(r.step)},
             {"status", r.status},
             {"table_code", r.table_code},
@@ -83,6 +88,7 @@ std::optional<order_record> order_record_from_json(std::string_view text) {
     r.restaurant = j.value("restaurant", "");
     r.body_hash = j.value("body_hash", "");
     r.body = j.value("body", "");
+    r.manual = j.value("manual", false);
     r.step = step_from(j.value("step", "failed"));
     r.status = j.value("status", 5);
     r.table_code = j.value("table_code", std::int64_t{0});

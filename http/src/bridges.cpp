@@ -267,12 +267,9 @@ void bridge_validate(const context_ptr& ctx, request_handle req, caller who, car
 
 void bridge_postorder(const context_ptr& ctx, request_handle req, caller who, order_request order) {
   auto deadline = clock::now() + request_timeout(ctx);
+  if (order.body.manual_accept || who.restaurant->cfg.acceptance == config::restaurant::acceptance_t::manual)
+    return bridge_postorder_manual(ctx, std::move(req), std::move(who), std::move(order));
   ctx->sys->spawn([=](caf::event_based_actor* self) {
-    if (order.body.manual_accept
-        || who.restaurant->cfg.acceptance == config::restaurant::acceptance_t::manual)
-      return respond(ctx, req, api_reply::failure(400, "bad_request",
-                                                  "manual acceptance (accept: \"manual\") is not available yet",
-                                                  json{{"field", "accept"}}.dump()));
     self->request(who.source_actor, request_timeout(ctx), atom::lookup_v, order.body.external_id, order.hash)
       .then(
         [=](const admission& a) {

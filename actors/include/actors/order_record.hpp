@@ -17,6 +17,7 @@ enum class order_step {
   created,  ///< CreateOrder answered; SaveOrder not yet confirmed
   saved,    ///< SaveOrder answered; the order is complete on the cash server
   failed,   ///< creation ended with an error; nothing to resume
+  waiting,  ///< manual acceptance: stored, not sent to the cash server until accepted
 };
 const char* to_string(order_step s);
 
@@ -27,6 +28,7 @@ struct order_record {
   std::string restaurant;
   std::string body_hash;
   std::string body;      ///< the order body (JSON text) as received, without token
+  bool manual = false;   ///< waits for an operator (docs/console.md); table on the delivery table
   order_step step = order_step::creating;
   int status = 5;        ///< api.md §2
   std::int64_t table_code = 0;

@@ -11,6 +11,10 @@ namespace rkgate::actors {
 /// `100` for slot 0, `100.2` for slot 2.
 std::string table_name(std::int64_t base_code, int slot);
 
+/// The virtual name on the delivery table of manually accepted orders:
+/// `Dlv` for slot 0, `Dlv.1` for slot 1 (ProCart's delivery naming).
+std::string delivery_table_name(int slot);
+
 /// The lowest slot not in `used`.
 int lowest_free_slot(const std::set<int>& used);
 
