@@ -311,10 +311,10 @@ void conclude(self_ptr self, promise rp, const std::string& guid, json entry, co
   int previous_status = e.record.value("status", 5);
   auto previous_state = e.state;
   e.in_progress.clear();
+  if (!to.empty()) // a failure may still move the state (the order ended meanwhile)
+    e.state = to;
   if (failure.ok()) {
     e.last_error = nullptr;
-    if (!to.empty())
-      e.state = to;
   } else {
     entry["result"] = "error";
     entry["error"] = {{"code", failure.code}, {"message", failure.message}};
@@ -432,9 +432,15 @@ void cancel(self_ptr self, promise rp, const console_action& a, json entry) {
   self->request(src->second, std::chrono::seconds(30), atom::cancel_v, guid, a.reason)
     .then(
       [self, rp, guid, entry](const api_reply& r) mutable {
-        if (r.ok())
+        if (r.ok()) {
           set_status(self->state.entries.at(guid), 3);
-        conclude(self, rp, guid, entry, "deleted", r);
+          return conclude(self, rp, guid, entry, "deleted", r);
+        }
+        // Refused: perhaps cancelled through POST /api/v3/cancel meanwhile.
+        reload_record(self, guid, false, [self, rp, guid, entry, r]() mutable {
+          bool ended = self->state.entries.at(guid).record.value("status", 5) == 3;
+          conclude(self, rp, guid, entry, ended ? "deleted" : "", r);
+        });
       },
       [self, rp, guid, entry](caf::error& err) mutable {
         conclude(self, rp, guid, entry, "",

@@ -209,3 +209,17 @@ TEST_CASE("console: two operators accepting at once, exactly one wins", "[consol
     accepts += h["action"] == "accept" && h["result"] == "ok";
   CHECK(accepts == 1);
 }
+
+TEST_CASE("console: an order cancelled through the source API shows deleted at the next action", "[console]") {
+  sim s(2);
+  console_gate g(s);
+  auto guid = g.post_order("api-cancel-1");
+  REQUIRE(g.post("/api/v3/cancel", json{{"guid", guid}}, console_source).status == 200);
+  auto late = g.post(console_gate::order_path(guid, "cancel"), json{{"reason", "no answer"}}, op_hall);
+  CHECK(late.status == 409);
+  auto rec = data_of(g.get(console_gate::order_path(guid), op_hall));
+  CHECK(rec["delivery_state"] == "deleted");
+  CHECK(rec["status"] == 3);
+  CHECK(rec["allowed_actions"] == json{"archive"});
+  CHECK(s.live_orders(1) == 0);
+}
