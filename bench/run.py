@@ -239,12 +239,15 @@ def warm_menus(port, restaurants, token="demo-token"):
     return statuses.count(200)
 
 
-ORDER_BODY = {"restaurant": "r{mod:%d}", "external_id": "bench-{seq}",
+ORDER_BODY = {"restaurant": "r{mod:%d}",
               "items": [{"id": 1000001, "quantity": 1}, {"id": 1000003, "quantity": 2}]}
 
 
-def order_request(restaurants, sources):
-    body = dict(ORDER_BODY, restaurant=ORDER_BODY["restaurant"] % restaurants)
+def order_request(restaurants, sources, phase):
+    """Every run numbers its requests from 1: `phase` keeps external_ids unique
+    across runs, so none is an idempotent repeat of an earlier order."""
+    body = dict(ORDER_BODY, restaurant=ORDER_BODY["restaurant"] % restaurants,
+                external_id=f"{phase}-{{seq}}")
     return {"name": "postorder", "method": "POST", "path": "/api/v3/postorder",
             "headers": {"token": "bench-token-{mod:%d}" % sources}, "body": body}
 
@@ -255,9 +258,9 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
     sim = b.sim(restaurants=restaurants, latency=latency_ms)
     gw = b.gateway(sim.port, restaurants=restaurants, sources=sources)
     warmed = warm_menus(gw.port, restaurants)
-    req = order_request(restaurants, sources)
     sat = b.load("postorder-saturate", gw.port, {
-        "connections": 8 * restaurants, "duration_s": 20, "warmup_s": 5, "requests": [req]})
+        "connections": 8 * restaurants, "duration_s": 20, "warmup_s": 5,
+        "requests": [order_request(restaurants, sources, "saturate")]})
     busy, counts = service_time(sim.port, restaurants)
     created = counts.get("CreateOrder", 0)
     order_ms = sum(v for k, v in busy.items() if k not in BACKGROUND) / max(created, 1)
@@ -266,7 +269,7 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
     achieved = ok / sat["measured_seconds"]
     low = b.load("postorder-overhead", gw.port, {
         "connections": 64, "rate": max(1.0, round(0.1 * ceiling)), "duration_s": 15, "warmup_s": 3,
-        "requests": [req]})
+        "requests": [order_request(restaurants, sources, "overhead")]})
     b.stop_all()
     overhead = low["routes"]["postorder"].get("overhead_us")
     ratio = achieved / ceiling if ceiling else 0
@@ -345,7 +348,7 @@ def scenario_mixed(b, restaurants=10, latency_ms=20, rate=400):
         {"name": "getmenu", "weight": 60, "path": f"/api/v3/getmenu?restaurant={rest}", "headers": token},
         {"name": "validate", "weight": 25, "method": "POST", "path": "/api/v3/validate",
          "headers": token, "body": cart},
-        dict(order_request(restaurants, 4), weight=10),
+        dict(order_request(restaurants, 4, "mixed"), weight=10),
         {"name": "getorders", "weight": 5, "path": f"/api/v3/getorders?restaurant={rest}", "headers": token},
     ]
     res = b.load("mixed", gw.port, {"connections": 128, "rate": rate, "duration_s": 30, "warmup_s": 5,
