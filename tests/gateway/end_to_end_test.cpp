@@ -246,6 +246,7 @@ TEST_CASE("a crash between CreateOrder and SaveOrder leaves one complete order",
   REQUIRE(s.live_orders() == 1);
   g.start(); // restart without the hook
   auto retry = g.post("/api/v3/postorder", simple_order("crash-1"));
+  INFO("retry answered " << retry.status << ": " << retry.body);
   REQUIRE((retry.status == 200 || retry.status == 201));
   auto st = s.state();
   std::size_t live = 0, dishes = 0;
