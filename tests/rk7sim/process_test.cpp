@@ -7,6 +7,7 @@
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <future>
 #include <string>
 
@@ -167,4 +168,14 @@ TEST_CASE("rk7sim process: HTTPS with a generated self-signed certificate", "[rk
   CHECK(rc == CURLE_OK);
   CHECK(status == 200);
   CHECK(body.find("Status=\"Ok\"") != std::string::npos);
+}
+
+TEST_CASE("rk7sim process: a hang outlasts the client's timeout, then service resumes",
+          "[rk7sim][process]") {
+  child sim(sim_args({"--fault", "hang:1", "--hang-ms", "3000"}));
+  const std::string url = base(sim) + "/rk7api/v0/xmlinterface.xml";
+  auto hung = http_request("POST", url, xml("GetSystemInfo"), auth, std::chrono::milliseconds(500));
+  CHECK(hung.status == 0);
+  CHECK(hung.error.find("timed out") != std::string::npos);
+  CHECK(http_request("POST", url, xml("GetSystemInfo"), auth).status == 200);
 }
