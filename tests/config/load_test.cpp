@@ -1,3 +1,5 @@
+#include "minimal_config.hpp"
+
 #include <config/config.hpp>
 
 #include <catch2/catch.hpp>
@@ -33,19 +35,7 @@ env_vars good_env() {
 }
 
 /// A minimal valid file; tests append or replace parts of it.
-const std::string restaurant_block = R"(restaurants:
-  - id: r1
-    cash_server:
-      url: https://127.0.0.1:8086/rk7api/v0/xmlinterface.xml
-      user: http
-      password: http
-    r_keeper_references:
-      station_id: 1
-      waiter_code: 2
-      table_code: 3
-      order_category: 4
-      external_sales_classification: 5
-)";
+const std::string restaurant_block = restaurant_with("");
 
 std::vector<problem> problems_of(const std::string& yaml) {
   auto result = load_text(yaml);

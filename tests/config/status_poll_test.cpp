@@ -1,31 +1,13 @@
 // restaurants[].status_poll: the STATUS POLLER period (issue 5).
 
+#include "minimal_config.hpp"
+
 #include <config/config.hpp>
 
 #include <catch2/catch.hpp>
 
 using namespace rkgate::config;
 using std::chrono::milliseconds;
-
-namespace {
-
-std::string restaurant_with(const std::string& extra) {
-  return R"(restaurants:
-  - id: r1
-)" + extra + R"(    cash_server:
-      url: https://127.0.0.1:8086/rk7api/v0/xmlinterface.xml
-      user: http
-      password: http
-    r_keeper_references:
-      station_id: 1
-      waiter_code: 2
-      table_code: 3
-      order_category: 4
-      external_sales_classification: 5
-)";
-}
-
-} // namespace
 
 TEST_CASE("status_poll defaults to 2s and takes a duration", "[config][load]") {
   auto dflt = load_text(restaurant_with(""));

@@ -2,6 +2,7 @@
 // be able to delay an answer on a timer and to drop a connection without any
 // response, which is simplest with direct control of the socket.
 #include "support/http.hpp"
+#include "text.hpp"
 
 #include <asio.hpp>
 
@@ -16,18 +17,8 @@ namespace {
 
 using asio::ip::tcp;
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-std::string trim(const std::string& text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos)
-    return "";
-  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
-}
+using detail::lower;
+using detail::trim;
 
 const char* reason(int status) {
   switch (status) {
