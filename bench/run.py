@@ -312,11 +312,12 @@ def scenario_freshness(b, rounds=5):
 def scenario_mixed(b, restaurants=10, latency_ms=20, rate=400):
     """getmenu 60 %, validate 25 %, postorder 10 %, getorders 5 %, with the automatic
     cashier changing order statuses and callbacks going to a local receiver."""
-    import http.server
+    # Imported by name: a bare `import http.server` would shadow this file's http().
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
     import threading
     lags = []
 
-    class Receiver(http.server.BaseHTTPRequestHandler):
+    class Receiver(BaseHTTPRequestHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             try:
@@ -332,7 +333,7 @@ def scenario_mixed(b, restaurants=10, latency_ms=20, rate=400):
         def log_message(self, *args):
             pass
 
-    receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    receiver = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
     os.environ["SIM_CALLBACK_URL"] = f"http://127.0.0.1:{receiver.server_address[1]}/callback"
     try:
