@@ -1,7 +1,7 @@
 #include "actors/menu.hpp"
+#include "common/digest.hpp"
 
 #include <nlohmann/json.hpp>
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <functional>
@@ -120,18 +120,6 @@ json opt_portions(const std::optional<milli>& v) {
   return v ? json(portions(*v)) : json(nullptr);
 }
 
-std::string sha_hex(const std::string& text, std::size_t chars) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : digest) {
-    out += hex[b >> 4];
-    out += hex[b & 15];
-  }
-  return out.substr(0, chars);
-}
-
 json content_of(const menu& m) {
   json cats = json::array();
   for (const auto& c : m.categories)
@@ -198,7 +186,7 @@ const std::vector<std::string>& menu_ref_names() {
 
 void menu::finish(const std::string& now, const menu* previous) {
   content_json = content_of(*this).dump();
-  version = sha_hex(content_json, 16);
+  version = sha256_hex(content_json).substr(0, 16);
   updated_at = (previous && previous->version == version) ? previous->updated_at : now;
   auto data = json::parse(content_json);
   data["version"] = version;
@@ -627,24 +615,21 @@ std::vector<cart_problem> check_cart(const menu& m, const cart& c) {
       out.push_back(p);
     }
   }
+  auto unknown_code = [&out](const char* field, std::size_t index, std::int64_t code,
+                             const char* problem) {
+    cart_problem p;
+    p.field = field;
+    p.index = index;
+    p.code = code;
+    p.problem = problem;
+    out.push_back(p);
+  };
   for (std::size_t i = 0; i < c.discounts.size(); ++i)
-    if (!m.discount_codes.count(c.discounts[i].code)) {
-      cart_problem p;
-      p.field = "discounts";
-      p.index = i;
-      p.code = c.discounts[i].code;
-      p.problem = "unknown_discount";
-      out.push_back(p);
-    }
+    if (!m.discount_codes.count(c.discounts[i].code))
+      unknown_code("discounts", i, c.discounts[i].code, "unknown_discount");
   for (std::size_t i = 0; i < c.payments.size(); ++i)
-    if (!m.currency_codes.count(c.payments[i].currency_code)) {
-      cart_problem p;
-      p.field = "payments";
-      p.index = i;
-      p.code = c.payments[i].currency_code;
-      p.problem = "unknown_currency";
-      out.push_back(p);
-    }
+    if (!m.currency_codes.count(c.payments[i].currency_code))
+      unknown_code("payments", i, c.payments[i].currency_code, "unknown_currency");
   return out;
 }
 

@@ -1,7 +1,7 @@
 #include "actors/order_body.hpp"
+#include "common/digest.hpp"
 
 #include <nlohmann/json.hpp>
-#include <openssl/sha.h>
 
 #include <cmath>
 
@@ -302,16 +302,7 @@ std::string body_hash(const nlohmann::json& body) {
   nlohmann::json copy = body;
   if (copy.is_object())
     copy.erase("token");
-  auto text = copy.dump();
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : digest) {
-    out += hex[b >> 4];
-    out += hex[b & 15];
-  }
-  return out;
+  return sha256_hex(copy.dump());
 }
 
 } // namespace rkgate::actors

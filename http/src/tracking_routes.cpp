@@ -27,11 +27,15 @@ api_reply no_answer(const caf::error& err, const char* what) {
 }
 
 /// The order GUID of a body's `guid` field.
-std::optional<std::string> guid_of(const json& body) {
-  auto it = body.find("guid");
-  if (it == body.end() || !it->is_string())
-    return std::nullopt;
-  return normalize_guid(it->get<std::string>());
+/// The body's `guid` as an order GUID; answers 400 and gives nothing when it is not one.
+std::optional<std::string> guid_or_400(const context_ptr& ctx, const request_handle& req,
+                                       const json& body) {
+  std::optional<std::string> guid;
+  if (auto it = body.find("guid"); it != body.end() && it->is_string())
+    guid = normalize_guid(it->get<std::string>());
+  if (!guid)
+    respond(ctx, req, bad_request("guid", "guid must be an order GUID"));
+  return guid;
 }
 
 /// `payments`: a non-empty array of {currency_code > 0, sum > 0}; the field
@@ -73,11 +77,9 @@ status_t pay(const context_ptr& ctx, const request_handle& req) {
   auto c = check_request(ctx, req, true, false);
   if (!c)
     return restinio::request_accepted();
-  auto guid = guid_of(c->first);
-  if (!guid) {
-    respond(ctx, req, bad_request("guid", "guid must be an order GUID"));
+  auto guid = guid_or_400(ctx, req, c->first);
+  if (!guid)
     return restinio::request_accepted();
-  }
   auto payments = payments_of(c->first);
   if (auto* err = std::get_if<api_reply>(&payments)) {
     respond(ctx, req, *err);
@@ -92,11 +94,9 @@ status_t cancel(const context_ptr& ctx, const request_handle& req) {
   auto c = check_request(ctx, req, true, false);
   if (!c)
     return restinio::request_accepted();
-  auto guid = guid_of(c->first);
-  if (!guid) {
-    respond(ctx, req, bad_request("guid", "guid must be an order GUID"));
+  auto guid = guid_or_400(ctx, req, c->first);
+  if (!guid)
     return restinio::request_accepted();
-  }
   std::string reason;
   if (auto it = c->first.find("reason"); it != c->first.end() && !it->is_null()) {
     if (!it->is_string()) {

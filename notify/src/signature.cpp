@@ -1,5 +1,7 @@
 #include "notify/signature.hpp"
 
+#include "common/digest.hpp"
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -16,14 +18,7 @@ std::string hmac_sha256_hex(std::string_view secret, std::string_view body) {
   if (!HMAC(EVP_sha256(), key, static_cast<int>(secret.size()),
             reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest, &length))
     throw std::runtime_error("HMAC-SHA256 failed");
-  static const char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    out.push_back(hex[digest[i] >> 4]);
-    out.push_back(hex[digest[i] & 0x0f]);
-  }
-  return out;
+  return to_hex(digest, length);
 }
 
 std::string signature(std::string_view secret, std::string_view body) {

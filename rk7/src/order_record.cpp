@@ -12,11 +12,18 @@ std::optional<named_ref> opt_named_ref(pugi::xml_node parent, const char* name) 
   return read_named_ref(node);
 }
 
+/// A line of type `Line` with the id, code and name every order line carries.
+template <class Line>
+Line read_ref(pugi::xml_node node) {
+  Line line;
+  line.id = int_attr(node, {"id"});
+  line.code = int_attr(node, {"code"});
+  line.name = text_attr(node, {"name"});
+  return line;
+}
+
 modi_line read_modi(pugi::xml_node node) {
-  modi_line m;
-  m.id = int_attr(node, {"id"});
-  m.code = int_attr(node, {"code"});
-  m.name = text_attr(node, {"name"});
+  auto m = read_ref<modi_line>(node);
   m.count = static_cast<int>(opt_int_attr(node, {"count"}).value_or(1));
   m.price = int_attr(node, {"price"});
   m.amount = int_attr(node, {"amount"});
@@ -25,10 +32,7 @@ modi_line read_modi(pugi::xml_node node) {
 }
 
 dish_line read_dish(pugi::xml_node node) {
-  dish_line d;
-  d.id = int_attr(node, {"id"});
-  d.code = int_attr(node, {"code"});
-  d.name = text_attr(node, {"name"});
+  auto d = read_ref<dish_line>(node);
   d.uni = int_attr(node, {"uni"});
   d.line_guid = text_attr(node, {"line_guid"});
   // A combo component carries `count`, not `quantity`.
@@ -47,10 +51,7 @@ dish_line read_dish(pugi::xml_node node) {
 }
 
 discount_line read_discount(pugi::xml_node node) {
-  discount_line d;
-  d.id = int_attr(node, {"id"});
-  d.code = int_attr(node, {"code"});
-  d.name = text_attr(node, {"name"});
+  auto d = read_ref<discount_line>(node);
   // discountSum is what the server computed; amount is the manual input.
   d.amount = opt_int_attr(node, {"discountSum"}).value_or(int_attr(node, {"amount"}));
   d.uni = int_attr(node, {"uni"});
@@ -59,10 +60,7 @@ discount_line read_discount(pugi::xml_node node) {
 }
 
 payment_line read_payment(pugi::xml_node node) {
-  payment_line p;
-  p.id = int_attr(node, {"id"});
-  p.code = int_attr(node, {"code"});
-  p.name = text_attr(node, {"name"});
+  auto p = read_ref<payment_line>(node);
   p.amount = int_attr(node, {"amount"});
   p.promised = bool_attr(node, {"promised"});
   p.line_guid = text_attr(node, {"line_guid"});

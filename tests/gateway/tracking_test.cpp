@@ -156,6 +156,12 @@ TEST_CASE("additional orders on a table, pay then close, cancel", "[gateway][e2e
   CHECK(g.post("/api/v3/pay", json{{"guid", guid}, {"payments", {{{"currency_code", 3}, {"sum", to_pay + 1}}}}})
           .status == 422);
   CHECK(g.post("/api/v3/pay", json{{"guid", guid}, {"payments", json::array()}}).status == 400);
+  for (const char* route : {"/api/v3/pay", "/api/v3/cancel"}) {
+    auto not_a_guid = g.post(route, json{{"guid", "order-1"}, {"payments", {{{"currency_code", 3}, {"sum", 1}}}}});
+    CHECK(not_a_guid.status == 400);
+    CHECK(body_of(not_a_guid)["error"]["details"]["field"] == "guid");
+  }
+  CHECK(g.order(guid)["to_pay"].get<double>() == to_pay);
   auto paid = g.post("/api/v3/pay", json{{"guid", guid}, {"payments", {{{"currency_code", 3}, {"sum", to_pay}}}}});
   REQUIRE(paid.status == 200);
   CHECK(body_of(paid)["data"]["to_pay"] == 0.0);
