@@ -1,0 +1,58 @@
+#include "metrics/metrics.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <thread>
+#include <vector>
+
+using namespace rkgate::metrics;
+
+TEST_CASE("a histogram counts each observation in its bucket, cumulatively", "[metrics]") {
+  histogram h({0.001, 0.01, 0.1});
+  h.observe(0.0005);
+  h.observe(0.001); // on the bound: le="0.001"
+  h.observe(0.05);
+  h.observe(3);
+  auto s = h.snapshot();
+  CHECK(s.buckets == std::vector<std::uint64_t>{2, 2, 3, 4});
+  CHECK(s.count == 4);
+  CHECK(s.sum == Approx(3.0515).epsilon(1e-6));
+}
+
+TEST_CASE("observations from many threads are all counted", "[metrics]") {
+  route_stats r;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&r, t] {
+      for (int i = 0; i < 10000; ++i)
+        r.observe(t % 2 ? 200 : 503, 0.002);
+    });
+  for (auto& t : threads)
+    t.join();
+  CHECK(r.by_status() == std::vector<std::pair<int, std::uint64_t>>{{200, 20000}, {503, 20000}});
+  CHECK(r.latency().count == 40000);
+}
+
+TEST_CASE("route stats render as Prometheus text with escaped labels", "[metrics]") {
+  http_stats stats;
+  stats.route("ping").observe(200, 0.0004);
+  stats.route("ping").observe(200, 0.2);
+  stats.route("say \"hi\"\n").observe(404, 0.001);
+  stats.route("never");
+  CHECK(stats.find("ping") == &stats.route("ping"));
+  CHECK(stats.find("nope") == nullptr);
+  text_writer out;
+  stats.write(out);
+  const auto& text = out.text();
+  CHECK(text.find("# TYPE rkgate_http_requests_total counter\n") != std::string::npos);
+  CHECK(text.find("rkgate_http_requests_total{route=\"ping\",code=\"200\"} 2\n") != std::string::npos);
+  CHECK(text.find("rkgate_http_requests_total{route=\"say \\\"hi\\\"\\n\",code=\"404\"} 1\n")
+        != std::string::npos);
+  CHECK(text.find("route=\"never\",code") == std::string::npos); // no answers, no sample
+  CHECK(text.find("rkgate_http_request_duration_seconds_bucket{route=\"ping\",le=\"0.0005\"} 1\n")
+        != std::string::npos);
+  CHECK(text.find("rkgate_http_request_duration_seconds_bucket{route=\"ping\",le=\"+Inf\"} 2\n")
+        != std::string::npos);
+  CHECK(text.find("rkgate_http_request_duration_seconds_count{route=\"ping\"} 2\n") != std::string::npos);
+  CHECK(text.find("rkgate_http_request_duration_seconds_sum{route=\"ping\"} 0.2004\n") != std::string::npos);
+}
