@@ -49,12 +49,47 @@ fault_rule to_fault(const std::string& flag, const std::string& v, bool rate) {
   return f;
 }
 
+/// `add=0.1,void=0,stoplist=0`: the named rates replace those in `base`.
+cashier_settings to_cashier_rates(const std::string& flag, const std::string& v, cashier_settings base) {
+  std::size_t at = 0;
+  while (at < v.size()) {
+    std::size_t end = v.find(',', at);
+    if (end == std::string::npos)
+      end = v.size();
+    std::string item = v.substr(at, end - at);
+    auto eq = item.find('=');
+    std::string name = item.substr(0, eq);
+    double* rate = name == "add" ? &base.add_rate
+                   : name == "void" ? &base.void_rate
+                   : name == "stoplist" ? &base.stoplist_rate
+                                        : nullptr;
+    if (!rate || eq == std::string::npos)
+      throw std::invalid_argument(flag + " wants add=R,void=R,stoplist=R, got " + v);
+    try {
+      std::size_t used = 0;
+      *rate = std::stod(item.substr(eq + 1), &used);
+      if (used != item.size() - eq - 1)
+        throw std::invalid_argument(item);
+    } catch (const std::exception&) {
+      throw std::invalid_argument(flag + ": bad rate: " + item);
+    }
+    at = end + 1;
+  }
+  try {
+    validate(base);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(flag + ": " + e.what());
+  }
+  return base;
+}
+
 } // namespace
 
 std::string usage() {
   return "usage: rk7sim --listen HOST:PORT --user U --password P [--tls] [--dishes N] [--restaurants N]\n"
          "              [--latency MS|MIN-MAX] [--latency-cmd CMD=MS|MIN-MAX]... [--dataset FILE]\n"
-         "              [--save-dataset FILE] [--cashier auto|off] [--cashier-interval MS] [--serialize 1|0]\n"
+         "              [--save-dataset FILE] [--cashier auto|off] [--cashier-interval MS]\n"
+         "              [--cashier-rates add=R,void=R,stoplist=R] [--serialize 1|0]\n"
          "              [--saas] [--license-token T] [--fault KIND[:N]]... [--fault-rate KIND:R]... [--hang-ms MS]\n"
          "fault kinds: http500, drop, hang, shift_closing. See docs/rk7sim.md.\n";
 }
@@ -108,7 +143,10 @@ sim_options parse_command_line(int argc, char** argv) {
         throw std::invalid_argument("--cashier wants auto or off, got " + v);
       o.cashier_auto = v == "auto";
     } else if (flag == "--cashier-interval") {
-      o.cashier_interval_ms = std::max(1, to_int(flag, value()));
+      o.cashier.interval_ms = to_int(flag, value());
+      validate(o.cashier);
+    } else if (flag == "--cashier-rates") {
+      o.cashier = to_cashier_rates(flag, value(), o.cashier);
     } else if (flag == "--serialize") {
       o.serialize = value() != "0";
     } else if (flag == "--saas") {

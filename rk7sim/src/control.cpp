@@ -1,6 +1,8 @@
 // The cashier's control operations and the JSON state dump.
 #include "server_state.hpp"
 
+#include "common/guid.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace rkgate::rk7sim {
@@ -177,13 +179,42 @@ void cash_server::set_saas(bool on) {
   impl_->opt.saas = on;
 }
 
-std::vector<std::string> cash_server::open_orders() const {
+std::vector<open_order_view> cash_server::open_orders() const {
   std::lock_guard<std::mutex> lock(impl_->mu);
-  std::vector<std::string> out;
+  std::vector<open_order_view> out;
   for (const auto& o : impl_->orders)
     if (!o->deleted && !o->paid)
-      out.push_back(o->guid);
+      out.push_back({o->guid, o->version, o->sums.total_pieces > 0, !o->bill_time.empty()});
   return out;
+}
+
+std::int64_t cash_server::order_version(const std::string& guid) const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  auto g = normalize_guid(guid);
+  for (const auto& o : impl_->orders)
+    if (g && o->guid == *g)
+      return o->version;
+  return 0;
+}
+
+std::int64_t cash_server::list_version() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->list_version;
+}
+
+std::vector<ident> cash_server::dish_idents() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  std::vector<ident> out;
+  for (const auto& m : impl_->data.menu_items)
+    if (!m.combo_scheme)
+      out.push_back(m.id);
+  return out;
+}
+
+bool cash_server::stop_listed(ident dish) const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  auto it = impl_->data.rests.find(dish);
+  return it != impl_->data.rests.end() && it->second.prohibited;
 }
 
 std::string cash_server::state_json() const {

@@ -52,7 +52,22 @@ json slot_json(restaurant_slot& s) {
   j["latency"] = {{"min_ms", s.latency.min_ms}, {"max_ms", s.latency.max_ms}};
   j["queued"] = s.queued();
   j["in_service"] = s.in_service();
-  j["cashier"] = {{"auto", s.cashier_on()}, {"interval_ms", s.cashier_interval()}};
+  const cashier_settings& c = s.cashier();
+  json actions = json::array();
+  for (const auto& e : s.cashier_log())
+    actions.push_back({{"guid", e.action.guid},
+                       {"action", e.action.action},
+                       {"dish", e.action.dish},
+                       {"version", e.action.version},
+                       {"list_version", e.action.list_version},
+                       {"at_ms", e.at_ms},
+                       {"at_unix_ms", e.at_unix_ms},
+                       {"seen_ms", e.seen_ms >= 0 ? json(e.seen_ms) : json(nullptr)},
+                       {"seen_unix_ms", e.seen_unix_ms >= 0 ? json(e.seen_unix_ms) : json(nullptr)}});
+  j["cashier"] = {{"auto", s.cashier_on()},        {"interval_ms", c.interval_ms},
+                  {"add_rate", c.add_rate},        {"void_rate", c.void_rate},
+                  {"stoplist_rate", c.stoplist_rate}, {"rounds", s.cashier_rounds()},
+                  {"actions", actions}};
   return j;
 }
 
@@ -221,7 +236,13 @@ private:
         std::string mode = body.at("mode").get<std::string>();
         if (mode != "auto" && mode != "off")
           throw std::invalid_argument("mode must be auto or off");
-        slot.set_cashier(mode == "auto", body.value("interval_ms", slot.cashier_interval()));
+        cashier_settings c = slot.cashier();
+        c.interval_ms = body.value("interval_ms", c.interval_ms);
+        c.add_rate = body.value("add_rate", c.add_rate);
+        c.void_rate = body.value("void_rate", c.void_rate);
+        c.stoplist_rate = body.value("stoplist_rate", c.stoplist_rate);
+        validate(c); // bad input changes nothing
+        slot.set_cashier(mode == "auto", c);
         return reply_json(req, {{"ok", true}});
       }
       return reply_json(req, {{"ok", false}, {"error", "unknown control " + what}}, restinio::status_not_found());

@@ -7,10 +7,20 @@ restaurant_slot::restaurant_slot(asio::io_context& io, std::unique_ptr<cash_serv
                                  unsigned seed)
     : latency(options.latency), command_latency(options.command_latency), serialize(options.serialize),
       hang_ms(options.hang_ms), faults(options.faults), io_(io), server_(std::move(server)), epoch_(epoch),
-      rng_(seed) {
+      rng_(seed), cashier_(*server_, seed) {
+  cashier_settings_ = options.cashier;
   if (options.cashier_auto)
-    set_cashier(true, options.cashier_interval_ms);
+    set_cashier(true, options.cashier);
 }
+
+namespace {
+
+long long unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+} // namespace
 
 long long restaurant_slot::now_ms() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - epoch_).count();
@@ -73,6 +83,8 @@ void restaurant_slot::finish(const job& j, const std::string& fault, long long s
     r.body = server_->handle(j.body); // also after a hang: the late request still runs
   }
   std::string command = cash_server::command_of(j.body);
+  if (fault.empty() || fault == "hang")
+    mark_seen(command, j.body);
   log_.push_back({command.empty() ? "(none)" : command, start_ms, now_ms(), fault});
   if (log_.size() > 1000)
     log_.pop_front();
@@ -85,9 +97,9 @@ void restaurant_slot::finish(const job& j, const std::string& fault, long long s
   }
 }
 
-void restaurant_slot::set_cashier(bool on, int interval_ms) {
+void restaurant_slot::set_cashier(bool on, const cashier_settings& settings) {
   cashier_on_ = on;
-  cashier_interval_ms_ = std::max(1, interval_ms);
+  cashier_settings_ = settings;
   if (cashier_timer_)
     cashier_timer_->cancel();
   cashier_timer_.reset();
@@ -96,32 +108,72 @@ void restaurant_slot::set_cashier(bool on, int interval_ms) {
 }
 
 void restaurant_slot::cashier_tick() {
-  auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(cashier_interval_ms_));
+  auto timer =
+      std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(cashier_settings_.interval_ms));
   cashier_timer_ = timer;
   timer->async_wait([this, timer](const asio::error_code& ec) {
     if (ec || !cashier_on_ || cashier_timer_ != timer)
       return;
-    // A cashier at random: add a dish, print the bill, pay, now and then void
-    // an order or flip a dish on the stop list.
-    auto open = server_->open_orders();
-    int roll = std::uniform_int_distribution<int>(0, 99)(rng_);
-    if (!open.empty()) {
-      const std::string& guid = open[std::uniform_int_distribution<std::size_t>(0, open.size() - 1)(rng_)];
-      if (roll < 35)
-        server_->add_dish(guid, 1000001 + std::uniform_int_distribution<int>(0, 39)(rng_), 1000);
-      else if (roll < 60)
-        server_->print_bill(guid);
-      else if (roll < 90)
-        server_->pay(guid);
-      else if (roll < 95)
-        server_->void_order(guid);
-    }
-    if (roll >= 95) {
-      ident dish = 1000001 + std::uniform_int_distribution<int>(0, 39)(rng_);
-      server_->set_stop_list(dish, roll == 99);
-    }
+    cashier_round();
     cashier_tick();
   });
+}
+
+void restaurant_slot::cashier_round() {
+  long long at = now_ms();
+  long long at_unix = unix_ms();
+  for (auto& a : cashier_.round(cashier_settings_)) {
+    cashier_log_.push_back({std::move(a), at, at_unix});
+    if (cashier_log_.size() > 20000) {
+      cashier_log_.pop_front();
+      if (first_unseen_ > 0)
+        --first_unseen_;
+    }
+  }
+}
+
+namespace {
+
+bool has_command(const std::string& names, const std::string& name) {
+  std::size_t at = 0;
+  while (at <= names.size()) {
+    std::size_t end = names.find(',', at);
+    if (end == std::string::npos)
+      end = names.size();
+    if (names.compare(at, end - at, name) == 0)
+      return true;
+    at = end + 1;
+  }
+  return false;
+}
+
+/// Whether a reply to this request shows the change: GetOrderList shows every
+/// order change, GetOrder the change of the order it names; the menu and
+/// rest commands show stop-list changes.
+bool shows(const cashier_action& a, const std::string& command, const std::string& body) {
+  if (a.guid.empty())
+    return has_command(command, "GetOrderMenu") || has_command(command, "GetDishRests") ||
+           has_command(command, "GetRefList") || has_command(command, "GetRefData");
+  return has_command(command, "GetOrderList") || has_command(command, "GetOrderList2") ||
+         (has_command(command, "GetOrder") && body.find(a.guid) != std::string::npos);
+}
+
+} // namespace
+
+void restaurant_slot::mark_seen(const std::string& command, const std::string& body) {
+  if (first_unseen_ >= cashier_log_.size())
+    return;
+  long long seen = now_ms();
+  long long seen_unix = unix_ms();
+  for (std::size_t i = first_unseen_; i < cashier_log_.size(); ++i) {
+    cashier_entry& e = cashier_log_[i];
+    if (e.seen_ms < 0 && shows(e.action, command, body)) {
+      e.seen_ms = seen;
+      e.seen_unix_ms = seen_unix;
+    }
+  }
+  while (first_unseen_ < cashier_log_.size() && cashier_log_[first_unseen_].seen_ms >= 0)
+    ++first_unseen_;
 }
 
 } // namespace rkgate::rk7sim

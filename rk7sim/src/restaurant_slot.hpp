@@ -3,6 +3,7 @@
 // the one-request-at-a-time FIFO, latency, fault injection, the service log
 // and the automatic cashier. Runs on the front's single io_context thread.
 
+#include "rk7sim/auto_cashier.hpp"
 #include "rk7sim/cash_server.hpp"
 #include "rk7sim/simulator.hpp"
 
@@ -22,6 +23,19 @@ struct http_reply {
   int status = 200;
   std::string body;
   bool drop = false; ///< close the connection mid-reply
+};
+
+/// One thing the automatic cashier did, and when: `at_ms`/`seen_ms` count
+/// from the simulator's start (like the service log), the `_unix_ms` twins
+/// are wall-clock time for tools outside the process. `seen` is the end of
+/// the first GetOrderList (or GetOrder of this order) served after it: the
+/// earliest moment a polling client could have learnt of the change.
+struct cashier_entry {
+  cashier_action action;
+  long long at_ms = 0;
+  long long at_unix_ms = 0;
+  long long seen_ms = -1; ///< -1 until a client could see it
+  long long seen_unix_ms = -1;
 };
 
 /// One entry of the service log: when a request held the cash server.
@@ -51,10 +65,12 @@ public:
   int hang_ms = 90000;
   std::vector<fault_rule> faults;
 
-  /// Starts or stops the automatic cashier.
-  void set_cashier(bool on, int interval_ms);
+  /// Starts (with `settings`, already validated) or stops the automatic cashier.
+  void set_cashier(bool on, const cashier_settings& settings);
   bool cashier_on() const { return cashier_on_; }
-  int cashier_interval() const { return cashier_interval_ms_; }
+  const cashier_settings& cashier() const { return cashier_settings_; }
+  std::uint64_t cashier_rounds() const { return cashier_.rounds(); }
+  const std::deque<cashier_entry>& cashier_log() const { return cashier_log_; }
 
   const std::deque<service_entry>& service_log() const { return log_; }
   std::size_t queued() const { return queue_.size(); }
@@ -71,6 +87,8 @@ private:
   int delay_for(const std::string& command);
   long long now_ms() const;
   void cashier_tick();
+  void cashier_round();
+  void mark_seen(const std::string& command, const std::string& body);
 
   asio::io_context& io_;
   std::unique_ptr<cash_server> server_;
@@ -80,8 +98,11 @@ private:
   std::size_t in_service_ = 0;
   std::deque<service_entry> log_;
   bool cashier_on_ = false;
-  int cashier_interval_ms_ = 2000;
+  cashier_settings cashier_settings_;
+  auto_cashier cashier_;
   std::shared_ptr<asio::steady_timer> cashier_timer_;
+  std::deque<cashier_entry> cashier_log_;
+  std::size_t first_unseen_ = 0; ///< index in cashier_log_ of the oldest entry not yet seen
 };
 
 } // namespace rkgate::rk7sim

@@ -27,6 +27,14 @@ struct cash_server_options {
   std::int64_t first_visit = 0; ///< 0: derived from the restaurant code
 };
 
+/// What the automatic cashier needs to know about an open order.
+struct open_order_view {
+  std::string guid;
+  std::int64_t version = 0;
+  bool has_dishes = false; ///< false between CreateOrder and the first SaveOrder
+  bool billed = false;     ///< the precheck is printed
+};
+
 /// The result of a control operation.
 struct control_result {
   bool ok = true;
@@ -67,8 +75,16 @@ public:
   /// Turns XML-SaaS mode on or off.
   void set_saas(bool on);
 
-  /// GUIDs of orders that are neither paid nor deleted.
-  std::vector<std::string> open_orders() const;
+  /// Orders that are neither paid nor deleted, in creation order.
+  std::vector<open_order_view> open_orders() const;
+  /// The version of an order, deleted ones included; 0 when there is none.
+  std::int64_t order_version(const std::string& order_guid) const;
+  /// GetOrderList's current `lastversion`.
+  std::int64_t list_version() const;
+  /// Idents of the menu's dishes (combos left out), in dataset order.
+  std::vector<ident> dish_idents() const;
+  /// Whether a dish is on the stop list.
+  bool stop_listed(ident dish) const;
   /// JSON: orders (sessions, lines, flags, sums), rests, request counts by command.
   std::string state_json() const;
   /// The current dataset (with current rests) as JSON.

@@ -2,6 +2,8 @@
 // The rk7sim program: options from the command line and the HTTP(S) front
 // that serves one or more simulated cash servers (RESTinio, single thread).
 
+#include "rk7sim/auto_cashier.hpp"
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -38,7 +40,7 @@ struct sim_options {
   std::map<std::string, latency_spec> command_latency;
   bool serialize = true;     ///< one XML request at a time per cash server
   bool cashier_auto = false;
-  int cashier_interval_ms = 2000;
+  cashier_settings cashier; ///< --cashier-interval, --cashier-rates
   bool saas = false;
   std::string license_token;
   int hang_ms = 90000;
