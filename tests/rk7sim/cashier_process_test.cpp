@@ -3,11 +3,12 @@
 // GetOrderList (versions, lastversion) reflect each step, and /sim/state
 // logs when each step happened and when a client could first see it.
 //
-// Session 1 once saw /sim/state list no orders here: its XML posts went out
-// without `Content-Type: application/xml`, so libcurl sent them
-// form-encoded, and rk7sim (like a real cash server) saw an empty body and
-// answered 200 "Empty input XML". Every XML call below therefore checks the
-// reply's Status.
+// Session 1's attempt (never committed) saw /sim/state list no orders. The
+// one way found to get exactly that: XML posts without `Content-Type:
+// application/xml` go out form-encoded (libcurl's default), and rk7sim, like
+// a real cash server, sees an empty body and answers HTTP 200 "Empty input
+// XML", so nothing is created and nothing fails loudly. Every XML call below
+// therefore checks the reply's Status.
 #include "support/http.hpp"
 #include "support/process.hpp"
 
