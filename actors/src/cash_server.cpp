@@ -25,6 +25,7 @@ struct cash_server_state {
   store_actor store;
   cash_health health;
   std::deque<std::function<void()>> writes; ///< queued write starters
+  std::shared_ptr<health_board> board; ///< `health` as published for ping
   bool write_in_flight = false;
   bool check_in_flight = false;
   bool license_checked = false; ///< GetXMLLicenseInstanceSeqNumber answered once
@@ -289,6 +290,8 @@ cash_server_actor::behavior_type cash_server(self_ptr self, cash_server_setup se
     metered_write_handler<rk7::save_order>(self),
     metered_write_handler<rk7::pay_order>(self),
     [self](atom::status) { return self->state.health; },
+  st.board = setup.health;
+  st.board->publish(st.health);
     [self](atom::done, rk7_completion& c) {
       note_outcome(self->state, c);
       if (c.deliver)
@@ -312,6 +315,9 @@ cash_server_actor spawn_cash_server(caf::actor_system& sys, cash_server_setup se
 
 std::string describe(const rk7::error& e) {
   std::string out = rk7::to_string(e.kind);
+      // Every change of health comes from a finished call (the outcome, or
+      // what its continuation learnt: version, licence).
+      self->state.board->publish(self->state.health);
   if (!e.status.empty())
     out += " (" + e.status + ")";
   if (e.rk7_error_n != 0)

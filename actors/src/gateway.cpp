@@ -97,7 +97,9 @@ std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const con
   for (const auto& r : cfg.restaurants) {
     auto ctx = std::make_shared<restaurant_context>();
     ctx->cfg = r;
-    ctx->cash = spawn_cash_server(sys, cash_setup(r, net, *db, dir->store));
+    auto cash = cash_setup(r, net, *db, dir->store);
+    ctx->health = cash.health;
+    ctx->cash = spawn_cash_server(sys, std::move(cash));
     ctx->menu = spawn_menu_cache(sys, r, ctx->cash);
     ctx->poller = spawn_status_poller(sys, r.id, ctx->cash, poll_timing{r.status_poll, r.status_poll * 5});
     ctx->notifier = dir->notifier;

@@ -2,6 +2,7 @@
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
+#include <restinio/transforms/zlib.hpp>
 #include <spdlog/spdlog.h>
 
 namespace rkgate::actors {
@@ -82,6 +83,16 @@ std::size_t availability_digest(const rk7::order_menu& m, const rk7::dish_rests&
   return std::hash<std::string>{}(text);
 }
 
+/// Renders the getmenu response body and compresses it: once per menu
+/// version, here on the MENU CACHE, never per request or on an HTTP thread.
+void render_bodies(menu& m) {
+  m.body.reserve(m.json.size() + 24);
+  m.body = R"({"result":true,"data":)";
+  m.body += m.json;
+  m.body += '}';
+  m.body_gzip = restinio::transforms::zlib::gzip_compress(m.body);
+}
+
 void fail_load(self_ptr self, std::int64_t category, api_reply failure) {
   spdlog::warn("menu {} category {}: load failed: {}", self->state.cfg.id, category, failure.message);
   finish_load(self, category, nullptr, std::move(failure));
@@ -113,6 +124,7 @@ void load_prices(self_ptr self, std::int64_t category) {
     src->refs = st.refs;
     auto built = std::make_shared<menu>(build_menu(*src));
     built->finish(now_iso8601(), e.current.get());
+    render_bodies(*built);
     e.built_generation = st.refs_generation;
     e.availability_digest = digest;
     finish_load(self, category, built, api_reply{});

@@ -144,27 +144,6 @@ void answer_admission(caf::event_based_actor* self, const context_ptr& ctx, cons
 
 } // namespace
 
-void bridge_ping(const context_ptr& ctx, request_handle req, caller who) {
-  ctx->sys->spawn([ctx, req, who](caf::event_based_actor* self) {
-    self->request(who.restaurant->cash, request_timeout(ctx), atom::status_v)
-      .then(
-        [ctx, req, who](const cash_health& h) {
-          const auto& r = who.restaurant->cfg;
-          auto uptime = std::chrono::duration_cast<std::chrono::seconds>(clock::now() - ctx->dir->started);
-          json license = {{"mode", h.saas ? "saas" : "lifetime"}, {"valid", h.license_valid}};
-          if (!h.license_error.empty())
-            license["error"] = h.license_error;
-          json data = {{"gateway", {{"name", "rkgate"}, {"version", RKGATE_VERSION}, {"uptime_s", uptime.count()}}},
-                       {"source", {{"name", who.source->name}}},
-                       {"restaurant", {{"id", r.id}, {"name", r.name}}},
-                       {"cash_server", health_json(h)},
-                       {"license", license}};
-          respond(ctx, req, api_reply::success(200, data.dump()));
-        },
-        [ctx, req](caf::error& err) { respond(ctx, req, no_answer(err, "status")); });
-  });
-}
-
 void bridge_restaurants(const context_ptr& ctx, request_handle req, caller who) {
   ctx->sys->spawn([ctx, req, who](caf::event_based_actor* self) {
     struct state {
@@ -193,18 +172,24 @@ void bridge_restaurants(const context_ptr& ctx, request_handle req, caller who) 
 }
 
 void bridge_getmenu(const context_ptr& ctx, request_handle req, caller who, std::int64_t category,
-                    std::string if_none_match) {
+                    std::string if_none_match, bool gzip) {
   ctx->sys->spawn([=](caf::event_based_actor* self) {
-    with_menu(self, ctx, req, who, category, [ctx, req, if_none_match](menu_ptr m) {
-      api_reply r;
-      r.etag = m->version;
+    with_menu(self, ctx, req, who, category, [ctx, req, if_none_match, gzip](menu_ptr m) {
       bool match = if_none_match == "*" || if_none_match.find("\"" + m->version + "\"") != std::string::npos;
-      if (match) {
-        r.status = 304;
-        return respond(ctx, req, r);
+      auto resp = req->create_response(match ? restinio::status_not_modified() : restinio::status_ok());
+      // One ETag for both encodings: it names the menu version, and a client
+      // that switches encodings still gets its 304.
+      resp.append_header(restinio::http_field::etag, "\"" + m->version + "\"");
+      resp.append_header(restinio::http_field::vary, "Accept-Encoding");
+      if (!match) {
+        resp.append_header(restinio::http_field::content_type, "application/json; charset=utf-8");
+        if (gzip)
+          resp.append_header(restinio::http_field::content_encoding, "gzip");
+        // The menu's own buffer (kept alive by `m`): nothing is copied per request.
+        resp.set_body(std::shared_ptr<const std::string>(m, gzip ? &m->body_gzip : &m->body));
       }
-      r.data = m->json;
-      respond(ctx, req, r);
+      resp.done();
+      --ctx->in_flight;
     });
   });
 }

@@ -32,11 +32,14 @@ struct caller {
   actors::source_actor source_actor;
 };
 
+/// Answers ping on the calling (HTTP) thread from the restaurant's health snapshot.
+void answer_ping(const context_ptr& ctx, const request_handle& req, const caller& who);
+
 // -- bridges: each spawns one actor that answers the request ------------------------
-void bridge_ping(const context_ptr& ctx, request_handle req, caller who);
 void bridge_restaurants(const context_ptr& ctx, request_handle req, caller who);
+/// `gzip`: the client accepts a gzip body (the menu's pre-compressed one).
 void bridge_getmenu(const context_ptr& ctx, request_handle req, caller who, std::int64_t category,
-                    std::string if_none_match);
+                    std::string if_none_match, bool gzip);
 void bridge_validate(const context_ptr& ctx, request_handle req, caller who, actors::cart body);
 void bridge_postorder(const context_ptr& ctx, request_handle req, caller who, actors::order_request order);
 void bridge_getorders(const context_ptr& ctx, request_handle req, caller who, std::string restaurant);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
+#include <restinio/helpers/http_field_parsers/accept-encoding.hpp>
 
 #include <thread>
 
@@ -60,6 +61,20 @@ std::string query_value(const request_handle& req, const char* name) {
 }
 
 /// A request after the common checks: its JSON body (POST) and caller.
+/// Whether the client takes a gzip body (`Accept-Encoding: gzip` or `*`, q > 0).
+bool accepts_gzip(const request_handle& req) {
+  auto field = req->header().opt_value_of(restinio::http_field::accept_encoding);
+  if (!field)
+    return false;
+  auto parsed = restinio::http_field_parsers::accept_encoding_value_t::try_parse(*field);
+  if (!parsed)
+    return false;
+  for (const auto& c : parsed->codings)
+    if ((c.content_coding == "gzip" || c.content_coding == "*") && c.weight.as_uint() > 0)
+      return true;
+  return false;
+}
+
 struct checked {
   json body;
   caller who;
@@ -148,7 +163,7 @@ public:
   restinio::request_handling_status_t ping(const request_handle& req) {
     auto c = check(req, false, true);
     if (c)
-      bridge_ping(ctx_, req, c->who);
+      answer_ping(ctx_, req, c->who);
     return restinio::request_accepted();
   }
 
@@ -177,7 +192,7 @@ public:
         return restinio::request_accepted();
       }
     }
-    bridge_getmenu(ctx_, req, c->who, category, req->header().get_field_or("If-None-Match", ""));
+    bridge_getmenu(ctx_, req, c->who, category, req->header().get_field_or("If-None-Match", ""), accepts_gzip(req));
     return restinio::request_accepted();
   }
 

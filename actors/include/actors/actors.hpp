@@ -78,6 +78,21 @@ struct cash_health {
   std::string license_error;  ///< why the licence was refused, empty otherwise
 };
 
+/// The CASH SERVER's health as an immutable snapshot, published by that actor
+/// after each change and read by ping on the HTTP thread without a message
+/// round trip (docs/architecture.md, "Snapshots"). Only the CASH SERVER
+/// publishes; a reader holds its snapshot as long as it likes.
+class health_board {
+public:
+  /// Replaces the snapshot (the CASH SERVER only).
+  void publish(const cash_health& h) { std::atomic_store(&current_, std::make_shared<const cash_health>(h)); }
+  /// The latest snapshot; never null.
+  std::shared_ptr<const cash_health> read() const { return std::atomic_load(&current_); }
+
+private:
+  std::shared_ptr<const cash_health> current_ = std::make_shared<const cash_health>();
+};
+
 /// A finished r_keeper call, sent by the transport thread to the CASH SERVER:
 /// `deliver` answers the waiting requester and runs on the actor.
 struct rk7_completion {

@@ -30,6 +30,7 @@ namespace rkgate::actors {
 struct restaurant_context {
   config::restaurant cfg;
   cash_server_actor cash;
+  std::shared_ptr<const health_board> health; ///< the CASH SERVER's published health
   menu_cache_actor menu;
   status_poller_actor poller; ///< follows its gateway orders on the cash server
   notifier_actor notifier;    ///< the gateway's one NOTIFIER

@@ -98,6 +98,12 @@ struct menu {
   std::string updated_at;   ///< when the content last changed (ISO 8601)
   std::string json;         ///< the full `data` object served by getmenu
 
+  /// The whole getmenu response body (api.md §1 envelope around `json`) and
+  /// its gzip, rendered once per menu version by the MENU CACHE so that no
+  /// request copies or compresses 1 MB (empty until the MENU CACHE sets them).
+  std::string body;
+  std::string body_gzip;
+
   /// Sets version from content_json and renders `json` with `updated_at`.
   void finish(const std::string& updated_at_if_changed, const menu* previous);
 };

@@ -42,6 +42,8 @@ struct cash_server_setup {
   /// Where the seqNumber is persisted (table::licenses, key = instance guid)
   /// before each licensed call; needed only with a licence.
   store_actor store;
+  /// Where the CASH SERVER publishes its health after each change (ping reads it).
+  std::shared_ptr<health_board> health = std::make_shared<health_board>();
 };
 
 /// The CASH SERVER of one restaurant.
