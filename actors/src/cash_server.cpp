@@ -24,8 +24,8 @@ struct cash_server_state {
   std::string instance_guid;
   store_actor store;
   cash_health health;
-  std::deque<std::function<void()>> writes; ///< queued write starters
   std::shared_ptr<health_board> board; ///< `health` as published for ping
+  std::deque<std::function<void()>> writes; ///< queued write starters
   bool write_in_flight = false;
   bool check_in_flight = false;
   bool license_checked = false; ///< GetXMLLicenseInstanceSeqNumber answered once
@@ -271,6 +271,8 @@ cash_server_actor::behavior_type cash_server(self_ptr self, cash_server_setup se
     st.health.saas = true;
     st.health.license_valid = false; // until the server has accepted it
   }
+  st.board = setup.health;
+  st.board->publish(st.health);
   check_health(self);
   return {
     read_handler<rk7::get_ref_list>(self),
@@ -290,12 +292,13 @@ cash_server_actor::behavior_type cash_server(self_ptr self, cash_server_setup se
     metered_write_handler<rk7::save_order>(self),
     metered_write_handler<rk7::pay_order>(self),
     [self](atom::status) { return self->state.health; },
-  st.board = setup.health;
-  st.board->publish(st.health);
     [self](atom::done, rk7_completion& c) {
       note_outcome(self->state, c);
       if (c.deliver)
         c.deliver();
+      // Every change of health comes from a finished call (the outcome, or
+      // what its continuation learnt: version, licence).
+      self->state.board->publish(self->state.health);
     },
     [self](atom::tick) { check_health(self); },
   };
@@ -315,9 +318,6 @@ cash_server_actor spawn_cash_server(caf::actor_system& sys, cash_server_setup se
 
 std::string describe(const rk7::error& e) {
   std::string out = rk7::to_string(e.kind);
-      // Every change of health comes from a finished call (the outcome, or
-      // what its continuation learnt: version, licence).
-      self->state.board->publish(self->state.health);
   if (!e.status.empty())
     out += " (" + e.status + ")";
   if (e.rk7_error_n != 0)

@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
-#include <spdlog/spdlog.h>
 #include <restinio/helpers/http_field_parsers/accept-encoding.hpp>
+#include <spdlog/spdlog.h>
 
 #include <thread>
 
@@ -60,7 +60,6 @@ std::string query_value(const request_handle& req, const char* name) {
   return {};
 }
 
-/// A request after the common checks: its JSON body (POST) and caller.
 /// Whether the client takes a gzip body (`Accept-Encoding: gzip` or `*`, q > 0).
 bool accepts_gzip(const request_handle& req) {
   auto field = req->header().opt_value_of(restinio::http_field::accept_encoding);
@@ -75,6 +74,7 @@ bool accepts_gzip(const request_handle& req) {
   return false;
 }
 
+/// A request after the common checks: its JSON body (POST) and caller.
 struct checked {
   json body;
   caller who;
