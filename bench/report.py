@@ -55,6 +55,61 @@ def svg_percentiles(runs, width=640, height=260):
     return "\n".join(out)
 
 
+def fmt_ms(us):
+    return f"{us / 1000:.2f}"
+
+
+def routes_table(routes):
+    """Count, errors and latency (ms) of every route of a mixed run."""
+    rows = ["<table border='1' cellpadding='4' cellspacing='0'><tr><th>route</th><th>count</th>"
+            "<th>errors</th><th>req/s</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>max ms</th>"
+            "<th>statuses</th></tr>"]
+    for name, r in routes.items():
+        lat = r["latency_us"]
+        rows.append(f"<tr><td>{html.escape(name)}</td><td>{r['count']}</td><td>{r['errors']}</td>"
+                    f"<td>{r['rps']}</td><td>{fmt_ms(lat['p50'])}</td><td>{fmt_ms(lat['p90'])}</td>"
+                    f"<td>{fmt_ms(lat['p99'])}</td><td>{fmt_ms(lat['max'])}</td>"
+                    f"<td>{html.escape(json.dumps(r['statuses']))}</td></tr>")
+    rows.append("</table>")
+    return "\n".join(rows)
+
+
+def callbacks_section(cb):
+    """Callback delivery: counts, lag table and lag-by-percentile plot."""
+    parts = ["<h3>Callbacks</h3>",
+             f"<p>{cb['deliveries']} deliveries ({cb['creation']} on creation, {cb['duplicates']} repeats); "
+             f"{cb['cashier_changes']} cashier status changes on {cb['cashier_orders']} orders; "
+             f"final statuses expected {cb['expected_final']}, <b>lost {cb['lost']}</b>, "
+             f"coalesced {cb['coalesced']}, unmatched {cb['unmatched']}.</p>",
+             "<table border='1' cellpadding='4' cellspacing='0'><tr><th>lag</th><th>count</th>"
+             "<th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>max ms</th><th>definition</th></tr>"]
+    plotted = []
+    for key in ("lag_from_change_ms", "lag_from_visible_ms"):
+        lag = cb.get(key)
+        if not lag:
+            continue
+        parts.append(f"<tr><td>{key}</td><td>{lag['count']}</td><td>{lag['p50']}</td><td>{lag['p90']}</td>"
+                     f"<td>{lag['p99']}</td><td>{lag['max']}</td>"
+                     f"<td>{html.escape(cb['definition'].get(key, ''))}</td></tr>")
+        plotted.append((key, {"latency_us": {"percentiles": lag["percentiles"]}}))
+    parts.append("</table>")
+    if plotted:
+        parts.append(svg_percentiles(plotted))
+    return "\n".join(parts)
+
+
+def by_route(runs):
+    """A run with several routes (a mix) is plotted as one line per route."""
+    out = []
+    for name, res in runs:
+        routes = res.get("routes", {})
+        if len(routes) > 1:
+            out += [(f"{name}: {route}", r) for route, r in routes.items()]
+        else:
+            out.append((name, res))
+    return out
+
+
 def main():
     d = sys.argv[1] if len(sys.argv) > 1 else "bench/results"
     with open(os.path.join(d, "summary.json")) as f:
@@ -77,10 +132,14 @@ def main():
         met = res.get("met")
         verdict = "" if met is None else (" — target met" if met else " — target MISSED")
         parts.append(f"<h2>{html.escape(name)}{verdict}</h2>")
-        parts.append(f"<pre>{html.escape(json.dumps(res, indent=2))}</pre>")
+        if isinstance(res.get("routes"), dict) and all("latency_us" in r for r in res["routes"].values()):
+            parts.append(routes_table(res["routes"]))
         mine = [(k, v) for k, v in runs.items() if k.startswith(name + "-") or k == name]
         if mine:
-            parts.append(svg_percentiles(mine))
+            parts.append(svg_percentiles(by_route(mine)))
+        if isinstance(res.get("callbacks"), dict) and "definition" in res["callbacks"]:
+            parts.append(callbacks_section(res["callbacks"]))
+        parts.append(f"<pre>{html.escape(json.dumps(res, indent=2))}</pre>")
     with open(os.path.join(d, "report.html"), "w") as f:
         f.write("\n".join(parts))
     print(os.path.join(d, "report.html"))

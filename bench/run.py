@@ -327,39 +327,163 @@ def scenario_freshness(b, rounds=5):
     return {"delays_s": delays, "max_s": max(delays), "target": "<= 5 s", "met": max(delays) <= 5}
 
 
-def scenario_mixed(b, restaurants=10, latency_ms=20, rate=400):
-    """getmenu 60 %, validate 25 %, postorder 10 %, getorders 5 %, with the automatic
-    cashier changing order statuses and callbacks going to a local receiver."""
+MIXED_LAG_DEFINITION = {
+    "lag_from_change_ms": "receiver arrival (wall clock, read when the callback request arrives) minus "
+                          "the moment rk7sim's automatic cashier made the status change (its cashier "
+                          "log's at_unix_ms: bill -> status 2, pay -> 1, void -> 3). Includes waiting "
+                          "for the status poller's next GetOrderList (status_poll, default 2 s).",
+    "lag_from_visible_ms": "receiver arrival minus the end of the first rk7sim reply that showed the "
+                           "change (seen_unix_ms: a GetOrderList, or a GetOrder of that order), i.e. "
+                           "when the gateway could first have known: its own part (read-back, stored "
+                           "outbox, the POST).",
+    "matching": "a callback (guid, status) is matched to the cashier action on that order giving "
+                "that status; creation callbacks (previous_status 5) are no cashier change and "
+                "are counted apart; the first delivery counts, repeats are counted as duplicates.",
+    "lost": "an order whose last cashier status change never reached the receiver before the "
+            "drain deadline (the cashier is stopped when the load ends).",
+    "coalesced": "a bill followed by pay/void before the gateway read the order back: one "
+                 "callback with the final status, by design (the poller reports states, not steps).",
+}
+CASHIER_STATUS = {"bill": 2, "pay": 1, "void": 3}
+
+
+def mixed_receiver():
+    """A local callback receiver on its own threads; returns (server, deliveries,
+    arrived) where each delivery is (arrival unix s, parsed body, X-Rkgate-Delivery)
+    and `arrived` is a Condition notified on each."""
     # Imported by name: a bare `import http.server` would shadow this file's http().
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
     import threading
-    lags = []
+    deliveries = []
+    arrived_cond = threading.Condition()
 
     class Receiver(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
         def do_POST(self):
+            arrived = time.time()
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             try:
-                at = json.loads(body).get("at")
-                if at:
-                    from datetime import datetime
-                    lags.append(time.time() - datetime.fromisoformat(at).timestamp())
+                parsed = json.loads(body)
             except ValueError:
-                pass
+                parsed = None
+            with arrived_cond:
+                deliveries.append((arrived, parsed, self.headers.get("X-Rkgate-Delivery")))
+                arrived_cond.notify_all()
             self.send_response(200)
+            self.send_header("Content-Length", "0")
             self.end_headers()
 
         def log_message(self, *args):
             pass
 
-    receiver = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, deliveries, arrived_cond
+
+
+def mixed_cashier(sim_port, restaurants, body):
+    for i in range(1, restaurants + 1):
+        status, _, reply = http("POST", f"http://127.0.0.1:{sim_port}/r{i}/sim/cashier", body,
+                                headers=SIM_AUTH)
+        if status != 200:
+            raise RuntimeError(f"rk7sim /r{i}/sim/cashier answered {status}: {reply!r}")
+
+
+def mixed_cashier_actions(sim_port, restaurants):
+    """Every order's cashier status changes, oldest first, and the XML calls served
+    per restaurant (rk7sim's request counts by command)."""
+    by_order, calls = {}, []
+    for i in range(1, restaurants + 1):
+        state = sim_state(sim_port, i)
+        calls.append(state["requests"])
+        for a in state["cashier"]["actions"]:
+            if a["action"] in CASHIER_STATUS:
+                by_order.setdefault(a["guid"], []).append(a)
+    return by_order, calls
+
+
+def mixed_expected(by_order):
+    """(guid, status) of each order's last status change: what must reach the receiver."""
+    return {(guid, CASHIER_STATUS[acts[-1]["action"]]) for guid, acts in by_order.items()}
+
+
+def mixed_received(deliveries):
+    """First arrival per (guid, status) of cashier-driven callbacks, plus counts."""
+    first, creation, duplicates, unreadable = {}, 0, 0, 0
+    for arrived, body, _ in deliveries:
+        if not isinstance(body, dict) or "guid" not in body:
+            unreadable += 1
+            continue
+        if body.get("previous_status") == 5:
+            creation += 1
+            continue
+        key = (body["guid"], body.get("status"))
+        if key in first:
+            duplicates += 1
+        else:
+            first[key] = arrived
+    return first, {"creation": creation, "duplicates": duplicates, "unreadable": unreadable}
+
+
+def percentiles_ms(values):
+    if not values:
+        return None
+    v = sorted(values)
+
+    def at(q):
+        return round(v[min(len(v) - 1, int(q * len(v)))], 1)
+    return {"count": len(v), "p50": at(0.5), "p90": at(0.9), "p99": at(0.99), "max": round(v[-1], 1),
+            # for the report's percentile plot: (quantile, µs)
+            "percentiles": [(q, round(at(q) * 1000)) for q in
+                            (0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999) if q < 1]}
+
+
+def mixed_lags(by_order, first):
+    """Callback lags (ms) by the definitions in MIXED_LAG_DEFINITION."""
+    from_change, from_visible, unmatched, coalesced, by_time = [], [], 0, 0, []
+    for (guid, status), arrived in first.items():
+        acts = [a for a in by_order.get(guid, []) if CASHIER_STATUS[a["action"]] == status]
+        if not acts:
+            unmatched += 1
+            continue
+        a = acts[-1]
+        from_change.append(1000 * arrived - a["at_unix_ms"])
+        by_time.append((a["at_unix_ms"], 1000 * arrived - a["at_unix_ms"]))
+        if a["seen_unix_ms"] is not None:
+            from_visible.append(1000 * arrived - a["seen_unix_ms"])
+    for guid, acts in by_order.items():
+        for a in acts[:-1]:
+            if (guid, CASHIER_STATUS[a["action"]]) not in first:
+                coalesced += 1
+    by_time.sort()
+    thirds = [[lag for _, lag in by_time[i * len(by_time) // 3:(i + 1) * len(by_time) // 3]] for i in range(3)]
+    # A lag that grows from the first third of the changes to the last means a queue builds up.
+    trend = [round(sorted(t)[len(t) // 2], 1) if t else None for t in thirds]
+    return from_change, from_visible, unmatched, coalesced, trend
+
+
+def mixed_route(r):
+    """Count, errors (no response, or a non-2xx status), statuses and latency of one route."""
+    errors = r["failures"] + sum(n for code, n in r["statuses"].items() if not code.startswith("2"))
+    return {"count": r["responses"], "errors": errors, "failures": r["failures"], "statuses": r["statuses"],
+            "rps": round(r["rps"], 1), "latency_us": pick(r["latency_us"])}
+
+
+def scenario_mixed(b, restaurants=10, latency_ms=20, rate=400, cashier_ms=2000, duration_s=30,
+                   drain_s=30):
+    """getmenu 60 %, validate 25 %, postorder 10 %, getorders 5 % at a fixed arrival rate,
+    while rk7sim's automatic cashier bills, pays and voids the orders and every status
+    change goes to a local callback receiver."""
+    receiver, deliveries, arrived = mixed_receiver()
     os.environ["SIM_CALLBACK_URL"] = f"http://127.0.0.1:{receiver.server_address[1]}/callback"
     try:
-        sim = b.sim(restaurants=restaurants, latency=latency_ms, cashier="auto")
+        sim = b.sim(restaurants=restaurants, latency=latency_ms)
         gw = b.gateway(sim.port, restaurants=restaurants, sources=4)
     finally:
         del os.environ["SIM_CALLBACK_URL"]
-    warm_menus(gw.port, restaurants)
+    warmed = warm_menus(gw.port, restaurants)
     token = {"token": "bench-token-{mod:4}"}
     rest = "r{mod:%d}" % restaurants
     cart = {"restaurant": rest, "items": [{"id": 1000001, "quantity": 1}, {"id": 1000003, "quantity": 2}]}
@@ -367,21 +491,57 @@ def scenario_mixed(b, restaurants=10, latency_ms=20, rate=400):
         {"name": "getmenu", "weight": 60, "path": f"/api/v3/getmenu?restaurant={rest}", "headers": token},
         {"name": "validate", "weight": 25, "method": "POST", "path": "/api/v3/validate",
          "headers": token, "body": cart},
-        dict(order_request(restaurants, 4, "mixed"), weight=10),
+        dict(order_request(restaurants, 4, f"mixed-{int(time.time())}"), weight=10),
         {"name": "getorders", "weight": 5, "path": f"/api/v3/getorders?restaurant={rest}", "headers": token},
     ]
-    res = b.load("mixed", gw.port, {"connections": 128, "rate": rate, "duration_s": 30, "warmup_s": 5,
-                                    "requests": mix})
+    # No stop-list flips: a stop-listed cart dish would turn validate/postorder into
+    # 422s, which are not gateway errors (freshness measures stop lists on its own).
+    cashier = {"mode": "auto", "interval_ms": cashier_ms, "add_rate": 0.1, "void_rate": 0.05,
+               "stoplist_rate": 0}
+    _, calls_before = mixed_cashier_actions(sim.port, restaurants)
+    mixed_cashier(sim.port, restaurants, cashier)
+    res = b.load("mixed", gw.port, {"connections": 128, "rate": rate, "duration_s": duration_s,
+                                    "warmup_s": 5, "requests": mix})
+    mixed_cashier(sim.port, restaurants, {"mode": "off"})
+    by_order, calls_after = mixed_cashier_actions(sim.port, restaurants)
+    expected = mixed_expected(by_order)
+    drain_start = time.monotonic()
+    with arrived:
+        arrived.wait_for(lambda: expected <= set(mixed_received(deliveries)[0]), timeout=drain_s)
+    drained = round(time.monotonic() - drain_start, 1)
+    by_order, _ = mixed_cashier_actions(sim.port, restaurants)  # seen stamps set during the drain
     b.stop_all()
     receiver.shutdown()
-    lags.sort()
-    routes = {name: {"rps": round(r["rps"], 1), "statuses": r["statuses"], **pick(r["latency_us"])}
-              for name, r in res["routes"].items()}
+    with arrived:
+        first, counts = mixed_received(list(deliveries))
+    from_change, from_visible, unmatched, coalesced, trend = mixed_lags(by_order, first)
+    load_s = duration_s + 5
+    by_command = {}
+    for after, before in zip(calls_after, calls_before):
+        for cmd, n in after.items():
+            by_command[cmd] = by_command.get(cmd, 0) + n - before.get(cmd, 0)
+    busy = [(sum(a.values()) - sum(b_.values())) * latency_ms / 1000 / load_s
+            for a, b_ in zip(calls_after, calls_before)]
     return {
-        "rate": rate, "routes": routes, "callbacks": len(lags),
-        "callback_lag_ms": {"p50": round(1000 * lags[len(lags) // 2], 1),
-                            "p99": round(1000 * lags[int(len(lags) * 0.99)], 1),
-                            "max": round(1000 * lags[-1], 1)} if lags else None,
+        "restaurants": restaurants, "rk7_latency_ms": latency_ms, "rate": rate,
+        "measured_seconds": res["measured_seconds"], "menus_warmed": warmed, "cashier": cashier,
+        "routes": {name: mixed_route(r) for name, r in res["routes"].items()},
+        # XML calls during the load (and the cashier's stop), and the share of time each
+        # cash server was busy with them at its fixed latency.
+        "rk7_calls_by_command": by_command,
+        "rk7_busy_share": {"mean": round(sum(busy) / len(busy), 2), "max": round(max(busy), 2)},
+        "callbacks": {
+            "definition": MIXED_LAG_DEFINITION,
+            "deliveries": len(deliveries), "creation": counts["creation"],
+            "duplicates": counts["duplicates"], "unreadable": counts["unreadable"],
+            "cashier_orders": len(by_order),
+            "cashier_changes": sum(len(a) for a in by_order.values()),
+            "expected_final": len(expected), "lost": len(expected - set(first)),
+            "coalesced": coalesced, "unmatched": unmatched, "drain_s": drained,
+            "lag_from_change_ms": percentiles_ms(from_change),
+            "lag_from_visible_ms": percentiles_ms(from_visible),
+            "lag_from_change_p50_ms_by_third": trend,
+        },
     }
 
 
