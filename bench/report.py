@@ -15,7 +15,7 @@ import sys
 def svg_percentiles(runs, width=640, height=260):
     """Latency (log y) by percentile on a 'nines' x axis, one line per run."""
     colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
-    pad_l, pad_b, pad_t, pad_r = 60, 36, 12, 12
+    pad_l, pad_b, pad_t, pad_r = 76, 36, 12, 12
     points = {}
     for name, res in runs:
         pts = [(q, us) for q, us in res["latency_us"]["percentiles"] if q < 1.0 and us > 0]
