@@ -1,3 +1,4 @@
+#include "actors/order_store.hpp"
 #include "actors/spawn.hpp"
 
 #include "net/http_engine.hpp"
@@ -69,23 +70,14 @@ std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const con
       tables[{parts[0], std::stoll(parts[1])}][std::stoi(parts[2])] = std::string(value);
     return true;
   });
+  // Only orders that are not final come into memory (each gets its ORDER);
+  // finished orders and idempotency keys are read on demand, so start-up
+  // time and memory do not grow with the number of stored orders.
   std::map<std::string, source_restore> restored;
-  db->scan(persistence::table::idempotency, "", [&](std::string_view key, std::string_view value) {
-    auto parts = split_key(key);
-    auto v = nlohmann::json::parse(value, nullptr, false);
-    if (parts.size() == 2 && v.is_object())
-      restored[parts[0]].keys[parts[1]] = {v.value("guid", ""), v.value("hash", "")};
-    return true;
-  });
-  std::size_t active = 0;
-  db->scan(persistence::table::orders, "", [&](std::string_view, std::string_view value) {
-    if (auto rec = order_record_from_json(value)) {
-      active += rec->final() ? 0 : 1;
-      restored[rec->source].orders.push_back(std::move(*rec));
-    }
-    return true;
-  });
-  spdlog::info("restored {} active orders", active);
+  auto live = read_live_orders(*db);
+  spdlog::info("restored {} active orders", live.size());
+  for (auto& rec : live)
+    restored[rec.source].orders.push_back(std::move(rec));
   auto console_restored = read_console(*db);
 
   dir->store = spawn_store(sys, db);
@@ -94,16 +86,22 @@ std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const con
     callbacks = std::make_shared<net::http_engine>();
   dir->notifier = spawn_notifier(sys, cfg.sources, db, std::move(callbacks));
   dir->events = spawn_events_log(sys, db, cfg.events.retention);
+  // Before the restaurants: their ORDERs and STATUS POLLERs report to it.
+  dir->console = spawn_console(sys, dir->store, dir->notifier, dir->events, std::move(console_restored));
   for (const auto& r : cfg.restaurants) {
     auto ctx = std::make_shared<restaurant_context>();
     ctx->cfg = r;
     auto cash = cash_setup(r, net, *db, dir->store);
     ctx->health = cash.health;
     ctx->cash = spawn_cash_server(sys, std::move(cash));
-    ctx->menu = spawn_menu_cache(sys, r, ctx->cash);
-    ctx->poller = spawn_status_poller(sys, r.id, ctx->cash, poll_timing{r.status_poll, r.status_poll * 5});
+    auto menus = std::make_shared<menu_board>();
+    ctx->menus = menus;
+    ctx->menu = spawn_menu_cache(sys, r, ctx->cash, std::move(menus));
+    ctx->poller = spawn_status_poller(sys, r.id, ctx->cash, poll_timing{r.status_poll, r.status_poll * 5},
+                                      dir->console);
     ctx->notifier = dir->notifier;
     ctx->events = dir->events;
+    ctx->console = dir->console;
     dir->restaurants[r.id] = ctx;
   }
   for (const auto& s : cfg.sources) {
@@ -112,10 +110,11 @@ std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const con
       if (s.allows(id))
         allowed[id] = ctx;
     // Orders of restaurants a source has lost stay readable but are not re-attached.
-    dir->sources[s.name] = spawn_source(sys, s, std::move(allowed), dir->gateway, dir->store,
-                                     std::move(restored[s.name]));
+    auto& mine = restored[s.name];
+    mine.db = db;
+    dir->sources[s.name] = spawn_source(sys, s, std::move(allowed), dir->gateway, dir->store, std::move(mine));
   }
-  dir->console = spawn_console(sys, dir->restaurants, dir->sources, dir->store, std::move(console_restored));
+  caf::anon_send(dir->console, atom::loaded_v, console_wiring{dir->restaurants, dir->sources});
   return dir;
 }
 

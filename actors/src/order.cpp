@@ -1,7 +1,10 @@
 #include "actors/announce.hpp"
 #include "actors/order_mapping.hpp"
+#include "actors/order_store.hpp"
 #include "actors/spawn.hpp"
 #include "actors/tables.hpp"
+
+#include "rk7/codec.hpp"
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
@@ -23,6 +26,7 @@ struct order_state {
   int retries = 0;
   std::chrono::steady_clock::time_point refreshed;
   rk7_meter meter; ///< r_keeper time of creation (Server-Timing of postorder)
+  std::int64_t rk7_version = -1; ///< the order's version as the cash server last reported it
   static constexpr const char* name = "order";
 };
 
@@ -35,7 +39,8 @@ caf::duration call_timeout(const order_state& st) {
 }
 
 /// Test hook: RKGATE_TEST_CRASH_AFTER=create_order kills the process right
-/// after CreateOrder succeeded and was persisted, before SaveOrder.
+/// after CreateOrder succeeded and was persisted, before SaveOrder;
+/// =save_order once SaveOrder succeeded, before its reply is stored.
 void crash_hook(const char* point) {
   const char* v = std::getenv("RKGATE_TEST_CRASH_AFTER");
   if (v && std::string(v) == point) {
@@ -53,7 +58,7 @@ template <class F>
 void persist(self_ptr self, bool sync, persistence::write_batch batch, F next) {
   auto& st = self->state;
   st.rec.updated_at = now_iso8601();
-  batch.put(persistence::table::orders, st.rec.guid, to_json(st.rec));
+  stage_order(batch, st.rec);
   self->request(st.ctx.store, caf::infinite, atom::put_v, std::move(batch), sync)
     .then([next](bool ok) mutable { next(ok); },
           [next](caf::error&) mutable { next(false); });
@@ -101,8 +106,7 @@ void abandon(self_ptr self, api_reply why) {
   if (st.rec.manual)
     return back_to_waiting(self, std::move(why));
   persistence::write_batch batch;
-  batch.erase(persistence::table::orders, st.rec.guid);
-  batch.erase(persistence::table::idempotency, idempotency_key(st.rec.source, st.rec.external_id));
+  stage_erase_order(batch, st.rec);
   self->send(st.ctx.source, atom::forget_v, st.rec.external_id);
   answer(self, why);
   self->request(st.ctx.store, caf::infinite, atom::put_v, std::move(batch), true)
@@ -148,7 +152,48 @@ void apply(order_state& st, const rk7::order& o) {
   st.rec.to_pay = t.to_pay;
   st.rec.priced = priced_order_json(o, st.body);
   st.rec.status = status_of(o);
+  if (o.version != 0)
+    st.rk7_version = o.version;
   st.refreshed = std::chrono::steady_clock::now();
+}
+
+/// One r_keeper call and the write of the record that describes it, side by
+/// side: the reply is acted on only once the record is stored (and, with
+/// `sync`, durable), so the write costs no time on the order's path while a
+/// crash can never leave a reply acted on without its record
+/// (docs/architecture.md, "Crash safety of order creation").
+/// `next(stored, reply)` runs once both have answered.
+template <class Req, class F>
+void call_while_storing(self_ptr self, const Req& req, bool sync, persistence::write_batch batch, F next) {
+  using reply_type = rk7_result<typename rk7::command_traits<Req>::reply>;
+  struct joint {
+    std::optional<bool> stored;
+    std::optional<reply_type> reply;
+    F next;
+    void maybe_go() {
+      if (stored && reply)
+        next(*stored, std::move(*reply));
+    }
+  };
+  auto j = std::make_shared<joint>(joint{std::nullopt, std::nullopt, std::move(next)});
+  persist(self, sync, std::move(batch), [j](bool ok) {
+    j->stored = ok;
+    j->maybe_go();
+  });
+  auto& st = self->state;
+  self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, req, st.meter)
+    .then(
+      [j](reply_type& r) {
+        j->reply = std::move(r);
+        j->maybe_go();
+      },
+      [j](caf::error& err) {
+        rk7::error e; // no answer in time: the call may or may not have happened
+        e.kind = rk7::error_kind::timeout;
+        e.message = "cash server did not answer: " + caf::to_string(err);
+        j->reply = reply_type(e);
+        j->maybe_go();
+      });
 }
 
 void run(self_ptr self);
@@ -200,15 +245,18 @@ void pay(self_ptr self, F done) {
 void follow(self_ptr self) {
   if (self->state.ctx.rest->poller)
     self->send(self->state.ctx.rest->poller, atom::watch_v, self->state.rec.guid,
-               caf::actor_cast<order_actor>(self));
+               caf::actor_cast<order_actor>(self), self->state.rk7_version);
 }
 
 /// Creation is complete: answer the callers, close a paid order if configured.
+/// The final record goes to the WAL unsynced before the 201: a process crash
+/// loses nothing, and after a power loss the synced record of the creation
+/// makes the ORDER reconcile by guid (GetOrder finds the dishes).
 void created(self_ptr self) {
   auto& st = self->state;
   st.running = false;
   st.rec.reply_status = 201;
-  persist(self, [self](bool) {
+  persist(self, false, persistence::write_batch{}, [self](bool) {
     auto& st = self->state;
     answer(self, api_reply::success(201, postorder_data_json(st.rec)));
     announce_event(*st.ctx.rest, events::code::save_order, st.rec, session_invoice(st.rec, 0, 1));
@@ -222,41 +270,34 @@ void created(self_ptr self) {
   });
 }
 
-/// GetOrder after SaveOrder: the priced result as the cash server holds it.
-void read_back(self_ptr self) {
-  auto& st = self->state;
-  self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, rk7::get_order{rk7::order_ref::by_guid(st.rec.guid)},
-                st.meter)
-    .then(
-      [self](rk7_result<rk7::order>& r) {
-        if (r)
-          apply(self->state, *r);
-        created(self);
-      },
-      [self](caf::error&) { created(self); });
-}
-
+/// SaveOrder, side by side with the (unsynced) record of CreateOrder's
+/// outcome: the record that makes SaveOrder safe to repeat, the synced one
+/// written with CreateOrder, is durable already (after a crash the ORDER
+/// reconciles by guid and sees whether the dishes are there). SaveOrder's
+/// reply carries the whole order as the cash server now holds it (rk7-xml.md
+/// §4.6), so no GetOrder follows.
 void save(self_ptr self) {
   auto& st = self->state;
   rk7::save_order req;
   req.target = rk7::order_ref::by_guid(st.rec.guid);
   req.sessions.push_back(to_session(st.body, st.settings));
-  self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, req, st.meter)
-    .then(
-      [self](rk7_result<rk7::saved_order>& r) {
-        auto& st = self->state;
-        if (!r) {
-          if (r.error().unreachable())
-            return retry_later(self); // reconcile: GetOrder tells whether it happened
-          return fail(self, cash_failure(r.error()));
-        }
-        apply(st, r->record);
-        st.rec.step = order_step::saved;
-        persist(self, [self](bool) { read_back(self); });
-      },
-      [self](caf::error&) { retry_later(self); });
+  call_while_storing(self, req, false, {}, [self](bool, rk7_result<rk7::saved_order> r) {
+    auto& st = self->state;
+    if (!r) {
+      if (r.error().unreachable())
+        return retry_later(self); // reconcile: GetOrder tells whether it happened
+      return fail(self, cash_failure(r.error()));
+    }
+    crash_hook("save_order");
+    apply(st, r->record);
+    st.rec.step = order_step::saved;
+    created(self);
+  });
 }
 
+/// CreateOrder, side by side with the synced write of the record that
+/// describes it (and, on the first attempt, the idempotency key): its reply
+/// is acted on only once that record is durable.
 void create(self_ptr self) {
   auto& st = self->state;
   const auto& refs = st.ctx.rest->cfg.refs;
@@ -274,31 +315,36 @@ void create(self_ptr self) {
   req.external_props["table"] = st.rec.table_name;
   req.external_props["source"] = st.rec.source;
   req.external_props["external_id"] = st.rec.external_id;
-  self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, req, st.meter)
-    .then(
-      [self](rk7_result<rk7::created_order>& r) {
-        auto& st = self->state;
-        if (!r) {
-          const auto& e = r.error();
-          if (e.kind == rk7::error_kind::network) // refused: nothing was created
-            return abandon(self, cash_failure(e));
-          if (e.unreachable())
-            return retry_later(self); // timed out: it may exist; GetOrder will tell
-          return abandon(self, cash_failure(e));
-        }
-        st.rec.visit = r->visit;
-        st.rec.order_ident = r->order_ident;
-        st.rec.step = order_step::created;
-        st.rec.status = 0;
-        persist(self, [self](bool) {
-          crash_hook("create_order");
-          save(self);
-        });
-      },
-      [self](caf::error&) { retry_later(self); });
+  persistence::write_batch batch;
+  if (st.first_write) {
+    batch.put(persistence::table::idempotency, st.first_write->first, st.first_write->second);
+    st.first_write.reset();
+  }
+  call_while_storing(self, req, true, std::move(batch), [self](bool stored, rk7_result<rk7::created_order> r) {
+    auto& st = self->state;
+    if (!stored) {
+      // At worst an empty visit stays on the till: no dishes were sent.
+      return abandon(self, api_reply::failure(500, "internal_error", "order could not be stored"));
+    }
+    if (!r) {
+      const auto& e = r.error();
+      if (e.kind == rk7::error_kind::network) // refused: nothing was created
+        return abandon(self, cash_failure(e));
+      if (e.unreachable())
+        return retry_later(self); // timed out: it may exist; GetOrder will tell
+      return abandon(self, cash_failure(e));
+    }
+    st.rec.visit = r->visit;
+    st.rec.order_ident = r->order_ident;
+    st.rec.step = order_step::created;
+    st.rec.status = 0;
+    crash_hook("create_order");
+    save(self);
+  });
 }
 
-/// Table first (persisted by the pool), then CreateOrder.
+/// Table first (the pool's write is covered by the synced record written
+/// with CreateOrder), then CreateOrder.
 void allocate_then_create(self_ptr self) {
   auto& st = self->state;
   if (st.rec.table_slot >= 0)
@@ -309,7 +355,7 @@ void allocate_then_create(self_ptr self) {
         auto& st = self->state;
         st.rec.table_slot = slot;
         st.rec.table_name = st.rec.manual ? delivery_table_name(slot) : table_name(st.rec.table_code, slot);
-        persist(self, [self](bool) { create(self); });
+        create(self);
       },
       [self](caf::error& err) {
         abandon(self, api_reply::failure(500, "internal_error", "table allocation failed: " + caf::to_string(err)));
@@ -338,10 +384,10 @@ void reconcile(self_ptr self) {
         apply(st, *r);
         if (has_lines) {
           st.rec.step = order_step::saved;
-          return persist(self, [self](bool) { created(self); });
+          return created(self);
         }
         st.rec.step = order_step::created;
-        persist(self, [self](bool) { save(self); });
+        save(self); // stores the record as it sends SaveOrder
       },
       [self](caf::error&) { retry_later(self); });
 }
@@ -359,17 +405,8 @@ void run(self_ptr self) {
   st.running = true;
   switch (st.rec.step) {
     case order_step::creating:
-      if (st.first_write) {
-        // The very first step: idempotency key and record, synced together.
-        persistence::write_batch batch;
-        batch.put(persistence::table::idempotency, st.first_write->first, st.first_write->second);
-        st.first_write.reset();
-        return persist(self, true, std::move(batch), [self](bool ok) {
-          if (!ok)
-            return abandon(self, api_reply::failure(500, "internal_error", "order could not be stored"));
-          allocate_then_create(self);
-        });
-      }
+      if (st.first_write) // a new order: its key is written with CreateOrder
+        return allocate_then_create(self);
       return reconcile(self);
     case order_step::created:
       return reconcile(self);
@@ -416,6 +453,9 @@ void refresh(self_ptr self, Promise rp) {
     rp.deliver(order_api_json(st.rec));
     return;
   }
+  // Counted from the start: while a GetOrder waits in a busy cash server's
+  // queue, further getorders must not send more (each one lengthened the queue).
+  st.refreshed = std::chrono::steady_clock::now();
   self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, rk7::get_order{rk7::order_ref::by_guid(st.rec.guid)})
     .then(
       [self, rp](rk7_result<rk7::order>& r) mutable {

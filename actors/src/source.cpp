@@ -1,3 +1,4 @@
+#include "actors/order_store.hpp"
 #include "actors/spawn.hpp"
 
 #include "common/guid.hpp"
@@ -13,24 +14,29 @@ struct source_state {
   restaurant_map restaurants;
   gateway_actor gateway;
   store_actor db;
+  std::shared_ptr<const persistence::store> disk; ///< may_contain only (never blocks)
   struct key_entry {
     std::string guid;
     std::string hash;
   };
-  std::map<std::string, key_entry> keys; ///< external_id -> order
+  /// external_id -> order, for the live orders only; any other key is read
+  /// from the store when asked for.
+  std::map<std::string, key_entry> keys;
   struct order_entry {
     std::string external_id;
     std::string restaurant;
-    order_actor actor; ///< null once the order is over
+    order_actor actor;
     std::int64_t table_code = 0; ///< the base table the body named (0: the default)
+    std::vector<std::string> merged; ///< external_ids merged into this order
   };
-  std::map<std::string, order_entry> orders; ///< guid -> order
+  std::map<std::string, order_entry> orders; ///< guid -> live order (finished ones are on disk only)
   static constexpr const char* name = "source";
 };
 
 namespace {
 
 using self_ptr = source_actor::stateful_pointer<source_state>;
+using admission_promise = caf::typed_response_promise<admission>;
 using nlohmann::json;
 
 order_actor start_order(self_ptr self, order_record rec,
@@ -48,27 +54,45 @@ order_actor start_order(self_ptr self, order_record rec,
   return a;
 }
 
-/// An admission for a known external_id, with the ORDER or the stored record.
-caf::result<admission> known(self_ptr self, const std::string& external_id, const std::string& hash) {
+/// False when the store certainly holds no key for `external_id` (answered
+/// from memory), so a new order needs no read before it is admitted.
+bool maybe_stored(const source_state& st, const std::string& external_id) {
+  return !st.disk || st.disk->may_contain(persistence::table::idempotency, idempotency_key(st.cfg.name, external_id));
+}
+
+/// Reads the stored idempotency key of `external_id`, then calls `next`
+/// with it (nullopt: absent); a failed read answers `rp` with the error.
+template <class F>
+void read_key(self_ptr self, admission_promise rp, const std::string& external_id, F next) {
   auto& st = self->state;
-  const auto& k = st.keys.at(external_id);
+  self->request(st.db, caf::infinite, atom::get_v,
+                store_key{persistence::table::idempotency, idempotency_key(st.cfg.name, external_id)})
+    .then(
+      [next](const store_value& v) mutable {
+        next(v.found ? idempotency_entry_from_json(v.value) : std::nullopt);
+      },
+      [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+}
+
+/// Answers the admission of a known key: the live ORDER, or the stored record.
+void answer_known(self_ptr self, admission_promise rp, const source_state::key_entry& k, const std::string& hash) {
+  auto& st = self->state;
   admission a;
   a.guid = k.guid;
   a.kind = k.hash == hash ? admission::same : admission::conflict;
   auto it = st.orders.find(k.guid);
-  if (a.kind == admission::conflict || (it != st.orders.end() && it->second.actor)) {
-    if (it != st.orders.end())
-      a.order = it->second.actor;
-    return a;
+  if (it != st.orders.end())
+    a.order = it->second.actor;
+  if (a.kind == admission::conflict || a.order) {
+    rp.deliver(a);
+    return;
   }
-  auto rp = self->make_response_promise<admission>();
   self->request(st.db, caf::infinite, atom::get_v, store_key{persistence::table::orders, k.guid})
     .then([rp, a](const store_value& v) mutable {
             a.record = v.value;
             rp.deliver(a);
           },
           [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
-  return rp;
 }
 
 /// Collects order records (JSON) from ORDER actors and the store.
@@ -99,11 +123,12 @@ void collect_from(self_ptr self, std::shared_ptr<collector> c, const order_actor
           [c](caf::error&) { c->one_done(); });
 }
 
+/// An order that is not live: read from the store (another source's order reads as not found).
 void collect_stored(self_ptr self, std::shared_ptr<collector> c, const std::string& guid) {
   self->request(self->state.db, caf::infinite, atom::get_v, store_key{persistence::table::orders, guid})
-    .then([c, guid](const store_value& v) {
+    .then([c, guid, source = self->state.cfg.name](const store_value& v) {
             auto rec = v.found ? order_record_from_json(v.value) : std::nullopt;
-            if (rec)
+            if (rec && rec->source == source)
               c->orders.push_back(json::parse(order_api_json(*rec), nullptr, false));
             else
               c->not_found.push_back(guid);
@@ -128,14 +153,14 @@ std::optional<std::pair<std::string, order_actor>> merge_target(const source_sta
 /// Adds the postorder to the table's open order as a new session (its ORDER
 /// announces `additional_order`) and keeps the external_id pointing at it;
 /// when that order is no longer open, a new order is created after all.
-caf::result<admission> merge_into(self_ptr self, order_request req, std::pair<std::string, order_actor> target) {
-  auto rp = self->make_response_promise<admission>();
+void merge_into(self_ptr self, admission_promise rp, order_request req, std::pair<std::string, order_actor> target) {
   auto me = caf::actor_cast<source_actor>(self);
   self->request(target.second, std::chrono::seconds(30), atom::append_v, req.body)
     .then(
       [self, rp, req, target, me](const api_reply& r) mutable {
         auto& st = self->state;
-        if (!r.ok() || st.keys.count(req.body.external_id)) {
+        auto live = st.orders.find(target.first);
+        if (!r.ok() || st.keys.count(req.body.external_id) || live == st.orders.end()) {
           req.no_merge = true;
           self->request(me, caf::infinite, atom::create_v, req)
             .then([rp](const admission& a) mutable { rp.deliver(a); },
@@ -143,9 +168,10 @@ caf::result<admission> merge_into(self_ptr self, order_request req, std::pair<st
           return;
         }
         st.keys[req.body.external_id] = source_state::key_entry{target.first, req.hash};
+        live->second.merged.push_back(req.body.external_id);
         persistence::write_batch batch;
         batch.put(persistence::table::idempotency, idempotency_key(st.cfg.name, req.body.external_id),
-                  json{{"guid", target.first}, {"hash", req.hash}}.dump());
+                  to_json(idempotency_entry{target.first, req.hash}));
         admission a;
         a.guid = target.first;
         a.order = target.second;
@@ -158,7 +184,63 @@ caf::result<admission> merge_into(self_ptr self, order_request req, std::pair<st
           .then([rp](const admission& a) mutable { rp.deliver(a); },
                 [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
       });
+}
+
+/// Admits an external_id known to be new: merges it into the table's open
+/// order, or creates the order (its ORDER persists key and record first).
+void admit_new(self_ptr self, admission_promise rp, order_request req) {
+  auto& st = self->state;
+  if (auto target = merge_target(st, req))
+    return merge_into(self, rp, std::move(req), *target);
+  order_record rec;
+  rec.guid = new_guid();
+  rec.source = st.cfg.name;
+  rec.external_id = req.body.external_id;
+  rec.restaurant = req.restaurant;
+  rec.body_hash = req.hash;
+  rec.body = req.body_json;
+  if (req.manual) {
+    rec.manual = true;
+    rec.step = order_step::waiting;
+  }
+  rec.created_at = rec.updated_at = now_iso8601();
+  auto first = std::make_pair(idempotency_key(st.cfg.name, rec.external_id),
+                              to_json(idempotency_entry{rec.guid, req.hash}));
+  admission a;
+  a.kind = admission::absent;
+  a.guid = rec.guid;
+  auto guid = rec.guid;
+  source_state::order_entry e{rec.external_id, rec.restaurant, {}, req.body.table_code.value_or(0), {}};
+  e.actor = start_order(self, std::move(rec), first);
+  a.order = e.actor;
+  if (e.actor) {
+    st.keys[e.external_id] = source_state::key_entry{guid, req.hash};
+    st.orders[guid] = std::move(e);
+  }
+  rp.deliver(a);
+}
+
+/// Close, cancel, pay or accept of an order that is not live: 409 with
+/// `why` when it is this source's (finished) order, 404 otherwise.
+caf::result<api_reply> not_live(self_ptr self, const std::string& guid, const char* why) {
+  auto rp = self->make_response_promise<api_reply>();
+  self->request(self->state.db, caf::infinite, atom::get_v, store_key{persistence::table::orders, guid})
+    .then(
+      [rp, why, source = self->state.cfg.name](const store_value& v) mutable {
+        auto rec = v.found ? order_record_from_json(v.value) : std::nullopt;
+        if (rec && rec->source == source)
+          rp.deliver(api_reply::failure(409, "invalid_state", why));
+        else
+          rp.deliver(api_reply::failure(404, "not_found", "no such order for this source"));
+      },
+      [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
   return rp;
+}
+
+/// The live ORDER of `guid`, or null.
+order_actor live_order(const source_state& st, const std::string& guid) {
+  auto it = st.orders.find(guid);
+  return it == st.orders.end() ? order_actor{} : it->second.actor;
 }
 
 source_actor::behavior_type source(source_actor::stateful_pointer<source_state> self,
@@ -169,19 +251,29 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
   st.restaurants = std::move(restaurants);
   st.gateway = gw;
   st.db = db;
-  for (auto& [ext, value] : restored.keys)
-    st.keys[ext] = source_state::key_entry{value.first, value.second};
+  st.disk = std::move(restored.db);
   for (auto& rec : restored.orders) {
     auto guid = rec.guid;
-    source_state::order_entry e{rec.external_id, rec.restaurant, {}, rec.table_code};
-    if (!rec.final())
-      e.actor = start_order(self, std::move(rec), std::nullopt);
-    st.orders[guid] = e;
+    source_state::order_entry e{rec.external_id, rec.restaurant, {}, rec.table_code, {}};
+    source_state::key_entry k{rec.guid, rec.body_hash};
+    // Orders of restaurants a source has lost stay readable but are not re-attached.
+    e.actor = start_order(self, std::move(rec), std::nullopt);
+    if (!e.actor)
+      continue;
+    st.keys[e.external_id] = std::move(k);
+    st.orders[guid] = std::move(e);
   }
+  // A finished ORDER leaves memory; its record and keys stay in the store.
   self->set_down_handler([self](caf::down_msg& msg) {
-    for (auto& [guid, e] : self->state.orders)
-      if (e.actor && e.actor.address() == msg.source)
-        e.actor = nullptr;
+    auto& st = self->state;
+    for (auto it = st.orders.begin(); it != st.orders.end(); ++it)
+      if (it->second.actor.address() == msg.source) {
+        st.keys.erase(it->second.external_id);
+        for (const auto& ext : it->second.merged)
+          st.keys.erase(ext);
+        st.orders.erase(it);
+        return;
+      }
   });
   // Shutdown: the ORDERs stop with their SOURCE (they are monitored, not linked,
   // so one failing order never takes the source down).
@@ -193,40 +285,42 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
   });
   return {
     [self](atom::lookup, const std::string& external_id, const std::string& hash) -> caf::result<admission> {
-      if (!self->state.keys.count(external_id))
-        return admission{};
-      return known(self, external_id, hash);
+      auto& st = self->state;
+      auto rp = self->make_response_promise<admission>();
+      if (auto k = st.keys.find(external_id); k != st.keys.end()) {
+        answer_known(self, rp, k->second, hash);
+      } else if (!maybe_stored(st, external_id)) {
+        rp.deliver(admission{});
+      } else {
+        read_key(self, rp, external_id, [self, rp, hash](std::optional<idempotency_entry> e) mutable {
+          if (e)
+            answer_known(self, rp, source_state::key_entry{e->guid, e->hash}, hash);
+          else
+            rp.deliver(admission{});
+        });
+      }
+      return rp;
     },
     [self](atom::create, order_request& req) -> caf::result<admission> {
       auto& st = self->state;
-      if (st.keys.count(req.body.external_id))
-        return known(self, req.body.external_id, req.hash);
-      if (auto target = merge_target(st, req))
-        return merge_into(self, std::move(req), *target);
-      order_record rec;
-      rec.guid = new_guid();
-      rec.source = st.cfg.name;
-      rec.external_id = req.body.external_id;
-      rec.restaurant = req.restaurant;
-      rec.body_hash = req.hash;
-      rec.body = req.body_json;
-      if (req.manual) {
-        rec.manual = true;
-        rec.step = order_step::waiting;
+      auto rp = self->make_response_promise<admission>();
+      const auto ext = req.body.external_id;
+      if (auto k = st.keys.find(ext); k != st.keys.end()) {
+        answer_known(self, rp, k->second, req.hash);
+      } else if (!maybe_stored(st, ext)) {
+        admit_new(self, rp, std::move(req));
+      } else {
+        read_key(self, rp, ext, [self, rp, req, ext](std::optional<idempotency_entry> e) mutable {
+          auto& st = self->state;
+          // Another create of the same external_id may have run meanwhile.
+          if (auto k = st.keys.find(ext); k != st.keys.end())
+            return answer_known(self, rp, k->second, req.hash);
+          if (e)
+            return answer_known(self, rp, source_state::key_entry{e->guid, e->hash}, req.hash);
+          admit_new(self, rp, std::move(req));
+        });
       }
-      rec.created_at = rec.updated_at = now_iso8601();
-      st.keys[rec.external_id] = source_state::key_entry{rec.guid, req.hash};
-      json key_value = {{"guid", rec.guid}, {"hash", req.hash}};
-      auto first = std::make_pair(idempotency_key(st.cfg.name, rec.external_id), key_value.dump());
-      admission a;
-      a.kind = admission::absent;
-      a.guid = rec.guid;
-      auto guid = rec.guid;
-      source_state::order_entry e{rec.external_id, rec.restaurant, {}, req.body.table_code.value_or(0)};
-      e.actor = start_order(self, std::move(rec), first);
-      a.order = e.actor;
-      st.orders[guid] = e;
-      return a;
+      return rp;
     },
     [self](atom::list, const std::string& restaurant) -> caf::result<api_reply> {
       auto c = std::make_shared<collector>();
@@ -250,14 +344,9 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
       c->with_not_found = true;
       c->pending = 1; // released below, after every lookup started
       for (const auto& g : list.guids) {
-        auto it = self->state.orders.find(g);
-        if (it == self->state.orders.end()) {
-          c->not_found.push_back(g);
-          continue;
-        }
         ++c->pending;
-        if (it->second.actor)
-          collect_from(self, c, it->second.actor);
+        if (auto a = live_order(self->state, g))
+          collect_from(self, c, a);
         else
           collect_stored(self, c, g);
       }
@@ -265,36 +354,24 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
       return c->rp;
     },
     [self](atom::close, const std::string& guid) -> caf::result<api_reply> {
-      auto it = self->state.orders.find(guid);
-      if (it == self->state.orders.end())
-        return api_reply::failure(404, "not_found", "no such order for this source");
-      if (!it->second.actor)
-        return api_reply::failure(409, "invalid_state", "order is already closed or deleted");
-      return self->delegate(it->second.actor, atom::close_v);
+      if (auto a = live_order(self->state, guid))
+        return self->delegate(a, atom::close_v);
+      return not_live(self, guid, "order is already closed or deleted");
     },
     [self](atom::cancel, const std::string& guid, const std::string& reason) -> caf::result<api_reply> {
-      auto it = self->state.orders.find(guid);
-      if (it == self->state.orders.end())
-        return api_reply::failure(404, "not_found", "no such order for this source");
-      if (!it->second.actor)
-        return api_reply::failure(409, "invalid_state", "order is already closed or deleted");
-      return self->delegate(it->second.actor, atom::cancel_v, reason);
+      if (auto a = live_order(self->state, guid))
+        return self->delegate(a, atom::cancel_v, reason);
+      return not_live(self, guid, "order is already closed or deleted");
     },
     [self](atom::pay, const std::string& guid, payment_list& list) -> caf::result<api_reply> {
-      auto it = self->state.orders.find(guid);
-      if (it == self->state.orders.end())
-        return api_reply::failure(404, "not_found", "no such order for this source");
-      if (!it->second.actor)
-        return api_reply::failure(409, "invalid_state", "order is already closed or deleted");
-      return self->delegate(it->second.actor, atom::pay_v, std::move(list));
+      if (auto a = live_order(self->state, guid))
+        return self->delegate(a, atom::pay_v, std::move(list));
+      return not_live(self, guid, "order is already closed or deleted");
     },
     [self](atom::accept, const std::string& guid, std::int64_t base_table) -> caf::result<api_reply> {
-      auto it = self->state.orders.find(guid);
-      if (it == self->state.orders.end())
-        return api_reply::failure(404, "not_found", "no such order for this source");
-      if (!it->second.actor)
-        return api_reply::failure(409, "invalid_state", "the order is not waiting for acceptance");
-      return self->delegate(it->second.actor, atom::accept_v, base_table);
+      if (auto a = live_order(self->state, guid))
+        return self->delegate(a, atom::accept_v, base_table);
+      return not_live(self, guid, "the order is not waiting for acceptance");
     },
     [self](atom::forget, const std::string& external_id) {
       auto& st = self->state;

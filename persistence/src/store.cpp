@@ -1,7 +1,10 @@
 #include "persistence/store.hpp"
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
+#include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
@@ -12,11 +15,33 @@ namespace rkgate::persistence {
 
 namespace {
 
-constexpr std::array<table, 7> all_tables = {table::orders,   table::idempotency, table::tables,
+constexpr std::array<table, 8> all_tables = {table::orders,   table::idempotency, table::tables,
                                              table::licenses, table::outbox,      table::events,
-                                             table::meta};
+                                             table::meta,     table::live_orders};
 
 rocksdb::Slice slice(std::string_view text) { return rocksdb::Slice(text.data(), text.size()); }
+
+/// Options for a store that may hold millions of orders while the gateway
+/// reads only a few of them: memory stays bounded by one shared block cache
+/// (index and filter blocks included) whatever the size of the database, and
+/// Bloom filters answer "absent" without reading data blocks.
+rocksdb::Options store_options() {
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(32 << 20);
+  table.cache_index_and_filter_blocks = true;
+  table.cache_index_and_filter_blocks_with_high_priority = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.block_size = 16 << 10;
+  rocksdb::Options options;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  // Open must not read every table file's statistics (slow on a big store).
+  options.skip_stats_update_on_db_open = true;
+  options.skip_checking_sst_file_sizes_on_db_open = true;
+  return options;
+}
 
 } // namespace
 
@@ -39,9 +64,7 @@ struct store::impl {
 };
 
 std::unique_ptr<store> store::open(const std::string& path, std::string* error) {
-  rocksdb::Options options;
-  options.create_if_missing = true;
-  options.create_missing_column_families = true;
+  const rocksdb::Options options = store_options();
 
   // Open every family already there (Open refuses to leave one out) plus ours.
   std::vector<std::string> names;
@@ -99,6 +122,16 @@ bool store::write(const write_batch& batch, bool sync, std::string* error) {
   return true;
 }
 
+bool store::sync_wal(std::string* error) {
+  const rocksdb::Status status = impl_->db->SyncWAL();
+  if (!status.ok()) {
+    if (error)
+      *error = "WAL sync failed: " + status.ToString();
+    return false;
+  }
+  return true;
+}
+
 std::optional<std::string> store::get(table t, std::string_view key) const {
   std::string value;
   const rocksdb::Status status =
@@ -127,6 +160,26 @@ void store::scan(table t, std::string_view prefix,
   if (!it->status().ok())
     throw std::runtime_error(std::string("scan of ") + to_string(t)
                              + " failed: " + it->status().ToString());
+}
+
+bool store::may_contain(table t, std::string_view key) const {
+  std::string ignored;
+  // KeyMayExist reads only what is already in memory (it never does I/O).
+  return impl_->db->KeyMayExist(rocksdb::ReadOptions(), impl_->family(t), slice(key), &ignored);
+}
+
+bool store::flush(std::string* error) {
+  rocksdb::FlushOptions options;
+  options.wait = true;
+  for (auto* handle : impl_->handles) {
+    const rocksdb::Status status = impl_->db->Flush(options, handle);
+    if (!status.ok()) {
+      if (error)
+        *error = "flush failed: " + status.ToString();
+      return false;
+    }
+  }
+  return true;
 }
 
 } // namespace rkgate::persistence

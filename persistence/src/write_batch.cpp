@@ -11,6 +11,7 @@ const char* to_string(table t) {
     case table::outbox: return "outbox";
     case table::events: return "events";
     case table::meta: return "meta";
+    case table::live_orders: return "live_orders";
   }
   return "unknown";
 }

@@ -50,7 +50,9 @@ struct cash_server_setup {
 cash_server_actor spawn_cash_server(caf::actor_system& sys, cash_server_setup setup);
 
 /// The MENU CACHE of one restaurant.
-menu_cache_actor spawn_menu_cache(caf::actor_system& sys, config::restaurant cfg, cash_server_actor cash);
+/// `board` receives each ready menu (getmenu reads it); may be null.
+menu_cache_actor spawn_menu_cache(caf::actor_system& sys, config::restaurant cfg, cash_server_actor cash,
+                                  std::shared_ptr<menu_board> board = nullptr);
 
 /// Initial table allocations: (restaurant, base) -> slot -> guid.
 using table_allocations = std::map<std::pair<std::string, std::int64_t>, std::map<int, std::string>>;
@@ -71,10 +73,14 @@ struct order_context {
 order_actor spawn_order(caf::actor_system& sys, order_record rec, order_context ctx,
                         std::optional<std::pair<std::string, std::string>> first_write);
 
-/// Restored state of one source.
+/// Restored state of one source: its orders that are not final. Everything
+/// else (finished orders, idempotency keys of other orders) stays on disk and
+/// is read on demand through the STORE.
 struct source_restore {
-  std::map<std::string, std::pair<std::string, std::string>> keys; ///< external_id -> (guid, hash)
   std::vector<order_record> orders;
+  /// For `may_contain` only (answers from memory, never blocks): lets a new
+  /// external_id skip the read of the idempotency table.
+  std::shared_ptr<const persistence::store> db;
 };
 
 /// A SOURCE, re-attaching ORDER actors for its active restored orders.

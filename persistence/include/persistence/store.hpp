@@ -24,6 +24,7 @@ enum class table {
   outbox,      ///< callback deliveries not yet acknowledged
   events,      ///< events feed, keyed by time
   meta,        ///< schema version and counters
+  live_orders, ///< guid -> source, for every order not yet final (read at start-up)
 };
 
 const char* to_string(table t);
@@ -57,6 +58,12 @@ public:
   /// Returns false and sets `*error` on failure.
   bool write(const write_batch& batch, bool sync, std::string* error);
 
+  /// Makes every write applied so far durable (one fsync of the write-ahead
+  /// log). Safe to call from another thread while writes go on: the STORE
+  /// writes unsynced at once and syncs in the background (group commit).
+  /// Returns false and sets `*error` on failure.
+  bool sync_wal(std::string* error);
+
   /// The value at `key`, nullopt when absent; throws std::runtime_error on an
   /// I/O error or corruption (which must not read as "absent").
   std::optional<std::string> get(table t, std::string_view key) const;
@@ -66,6 +73,16 @@ public:
   /// prefix visits the whole table. Throws std::runtime_error on an I/O error.
   void scan(table t, std::string_view prefix,
             const std::function<bool(std::string_view, std::string_view)>& visit) const;
+
+  /// False only when `key` is certainly absent from `t`, answered from memory
+  /// (memtables, cached Bloom filters) without any disk I/O, so unlike every
+  /// other call it may run on any thread. True means "maybe": read it to know.
+  /// Writes still queued in the STORE actor are not seen.
+  bool may_contain(table t, std::string_view key) const;
+
+  /// Writes the memtables to table files, so the next open replays no log
+  /// (for bulk loads such as the benchmark's seeded stores).
+  bool flush(std::string* error);
 
 private:
   struct impl;
