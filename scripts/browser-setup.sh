@@ -1,39 +1,38 @@
 #!/usr/bin/env bash
 # Installs what the browser test of the operator console needs (tests/console/):
-# Debian's chromium and chromium-driver, node and npm, and playwright-core from the
-# committed package-lock.json into tests/console/node_modules. Playwright never
-# downloads a browser of its own: the test drives /usr/bin/chromium.
-# Idempotent: when everything is present it only checks and returns.
+# Debian's chromium and chromium-driver and node/npm (through scripts/setup.sh),
+# then playwright-core from a committed package-lock.json with `npm ci` into
+# tests/console/node_modules. Playwright never downloads a browser of its own
+# (PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1): the test drives /usr/bin/chromium.
+#
+# playwright-core follows node: tests/console/package-lock.json (node >= 20) or,
+# where only an older node is present (Debian 12's nodejs 18),
+# tests/console/node18/package-lock.json, whose node_modules is then linked into
+# tests/console. Idempotent: when everything is present it only checks and returns.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-packages=(chromium chromium-driver)
-
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-# Node may come from another packaging (the machine image's nodejs bundles npm, and
-# Debian's npm package would conflict with it): look for the commands, not packages.
-command -v node >/dev/null || missing+=(nodejs)
-command -v npm >/dev/null || missing+=(npm)
-
-if ((${#missing[@]})); then
-  echo "browser-setup: installing ${missing[*]}" >&2
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+bash "$root/scripts/setup.sh"
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-cd "$root/tests/console"
-# The lock file pins playwright-core; reinstall only when it changed since the last install.
+tests=$root/tests/console
+major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$major" -ge 20 ]; then lockdir=$tests; else lockdir=$tests/node18; fi
+
+cd "$lockdir"
+# A link left by the other variant must not be emptied by npm ci.
+[ -L node_modules ] && rm node_modules
+# Reinstall only when the lock file changed since the last install.
 stamp=node_modules/.rkgate-lock-stamp
 if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
-  echo "browser-setup: npm ci in tests/console" >&2
+  echo "browser-setup: npm ci in ${lockdir#"$root"/} (node $major)" >&2
   npm ci --no-audit --no-fund --loglevel=error
   cp package-lock.json "$stamp"
 fi
+if [ "$lockdir" != "$tests" ]; then
+  rm -rf "$tests/node_modules"
+  ln -s node18/node_modules "$tests/node_modules"
+fi
+
+cd "$tests"
 echo "browser-setup: chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}'), node $(node --version), playwright-core $(node -p "require('playwright-core/package.json').version")" >&2

@@ -8,12 +8,20 @@ packages=(
   libcaf-dev librestinio-dev libasio-dev libfmt-dev libhttp-parser-dev
   nlohmann-json3-dev libpugixml-dev librocksdb-dev libspdlog-dev catch2
   libyaml-cpp-dev libcurl4-openssl-dev libssl-dev libxml2-dev libxml2-utils
+  # The operator console's browser test (tests/console/): Debian's browser and driver.
+  chromium chromium-driver
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node may come from another packaging (the machine image's nodejs bundles npm, and
+# Debian's npm package would conflict with it): look for the commands, not packages.
+# Without node, Debian's nodejs (18) is used; scripts/browser-setup.sh then installs
+# the playwright-core that supports it.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}" >&2

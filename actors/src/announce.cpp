@@ -29,13 +29,23 @@ void announce_event(const restaurant_context& rest, events::code what, const ord
   try {
     auto record = json::parse(order_api_json(rec));
     auto e = events::order_event(what, record, events::table_of(record), invoice);
-    caf::anon_send(rest.events, atom::put_v, std::move(e));
+    // A manual order's events go through the CONSOLE, which adds delivery_state.
+    if (rec.manual && rest.console)
+      caf::anon_send(rest.console, atom::put_v, std::move(e));
+    else
+      caf::anon_send(rest.events, atom::put_v, std::move(e));
   } catch (const std::exception& ex) {
     spdlog::error("order {}: event not built: {}", rec.guid, ex.what());
   }
 }
 
 void announce_status(const restaurant_context& rest, const order_record& rec, std::optional<int> previous) {
+  if (rec.manual && rest.console) {
+    // The CONSOLE announces a manual order's changes (with delivery_state).
+    caf::anon_send(rest.console, atom::status_v,
+                   console_status{rec.guid, rec.source, callback_url_of(rec), order_api_json(rec), previous});
+    return;
+  }
   announce_event(rest, events::code::order_status, rec, nullptr);
   if (!rest.notifier)
     return;

@@ -2,8 +2,12 @@
 // accepted orders with a persisted, never decreasing change counter, the
 // delivery-state machine and its actions. Accept and cancel go to the order's
 // ORDER actor (through its SOURCE); dispatch and archive are gateway-side.
+// It is the one announcer of its orders' changes: the ORDERs relay their
+// status changes and events here, the STATUS POLLER reports later versions.
 
 #include "actors/console.hpp"
+
+#include "console_announce.hpp"
 
 #include "actors/gateway.hpp"
 #include "actors/order_record.hpp"
@@ -35,6 +39,8 @@ struct console_entry {
   json last_error = nullptr;
   std::uint64_t version = 0;
   std::string in_progress; ///< running action; not persisted (an accept does not survive a restart)
+  json running = nullptr;  ///< the history entry of the running action (who, when), not persisted
+  int announced = -1;      ///< the status the last callback announced; -1 = none yet
 };
 
 const std::string version_key = "console\x1fversion";
@@ -44,7 +50,7 @@ json to_json(const console_entry& e) {
   return {{"guid", e.guid},         {"source", e.source},   {"restaurant", e.restaurant},
           {"created_at", e.created_at}, {"state", e.state}, {"record", e.record}, {"body", e.body},
           {"problems", e.problems}, {"history", e.history}, {"last_error", e.last_error},
-          {"version", e.version}};
+          {"version", e.version}, {"announced", e.announced}};
 }
 
 std::optional<console_entry> entry_from_json(const std::string& text) {
@@ -64,6 +70,7 @@ std::optional<console_entry> entry_from_json(const std::string& text) {
     e.history = j.value("history", json::array());
     e.last_error = j.contains("last_error") ? j["last_error"] : json(nullptr);
     e.version = j.value("version", std::uint64_t{0});
+    e.announced = j.value("announced", e.record.value("status", 5));
     return e;
   } catch (const json::exception&) {
     return std::nullopt;
@@ -152,6 +159,8 @@ struct console_state {
   restaurant_map restaurants;
   std::map<std::string, source_actor> sources;
   store_actor store;
+  notifier_actor notifier;
+  events_log_actor events;
   std::map<std::string, console_entry> entries;                  ///< by guid
   std::map<std::uint64_t, std::string> by_version;                ///< the changes index
   std::set<std::pair<std::string, std::string>> by_created;       ///< (created_at, guid): list order
@@ -168,11 +177,44 @@ bool in_scope(const console_scope& scope, const std::string& restaurant) {
   return std::find(scope.restaurants.begin(), scope.restaurants.end(), restaurant) != scope.restaurants.end();
 }
 
-/// Hook for status changes made by the console (issue 5's callbacks and events
-/// go out here once wired: `order_status` with the record carrying delivery_state).
-void publish_status_change(const console_entry& e, int previous_status, const std::string& previous_state) {
-  spdlog::info("console: order {} {} -> {} (status {} -> {})", e.guid, previous_state, e.state, previous_status,
-               e.record.value("status", 5));
+/// Who and when, from a history entry: {action, operator, at} (+ reason, to).
+json action_of(const json& entry) {
+  json a = {{"action", entry.value("action", "")},
+            {"operator", entry.value("operator", json(nullptr))},
+            {"at", entry.value("at", json(nullptr))}};
+  for (const char* key : {"reason", "to"})
+    if (entry.contains(key))
+      a[key] = entry[key];
+  return a;
+}
+
+/// True when `e` differs from what was last announced about it.
+bool changed(const console_entry& e, const std::string& previous_state) {
+  return previous_state != e.state || e.announced != e.record.value("status", 5);
+}
+
+/// Announces a change of `e` (docs/console.md §1): the callback through the
+/// NOTIFIER and the event through the EVENTS LOG. Everything about a console
+/// order is sent from this one actor, so both keep their order per order.
+void announce(self_ptr self, console_entry& e, std::optional<std::string> previous_state, const json& action) {
+  auto& st = self->state;
+  std::optional<int> previous_status;
+  if (e.announced >= 0)
+    previous_status = e.announced;
+  e.announced = e.record.value("status", 5);
+  spdlog::info("console: order {} {} -> {} (status {} -> {}, {})", e.guid, previous_state.value_or("-"), e.state,
+               previous_status ? std::to_string(*previous_status) : "-", e.record.value("status", 5),
+               action.value("action", ""));
+  console_change c{e.guid, e.source, callback_url_of_body(e.body), e.record, previous_status,
+                   e.state, std::move(previous_state), action};
+  try {
+    if (st.notifier)
+      self->send(st.notifier, atom::put_v, console_callback(c, e.history));
+    if (st.events)
+      self->send(st.events, atom::put_v, console_event(c));
+  } catch (const std::exception& ex) {
+    spdlog::error("console: order {}: change not announced: {}", e.guid, ex.what());
+  }
 }
 
 /// Stamps the entry with the next version of the change counter.
@@ -308,9 +350,9 @@ void conclude(self_ptr self, promise rp, const std::string& guid, json entry, co
               api_reply failure) {
   auto& st = self->state;
   auto& e = st.entries.at(guid);
-  int previous_status = e.record.value("status", 5);
   auto previous_state = e.state;
   e.in_progress.clear();
+  e.running = nullptr;
   if (!to.empty()) // a failure may still move the state (the order ended meanwhile)
     e.state = to;
   if (failure.ok()) {
@@ -320,10 +362,12 @@ void conclude(self_ptr self, promise rp, const std::string& guid, json entry, co
     entry["error"] = {{"code", failure.code}, {"message", failure.message}};
     e.last_error = {{"code", failure.code}, {"message", failure.message}, {"at", entry["at"]}};
   }
+  auto action = action_of(entry);
   e.history.push_back(std::move(entry));
   touch(st, e);
-  if (previous_state != e.state || previous_status != e.record.value("status", 5))
-    publish_status_change(e, previous_status, previous_state);
+  // Unless the ORDER's relay announced the change already (see tracked()).
+  if (changed(e, previous_state))
+    announce(self, e, previous_state, action);
   save(self, e, [self, rp, guid, failure](bool) mutable {
     if (!failure.ok())
       rp.deliver(failure);
@@ -463,6 +507,7 @@ caf::result<api_reply> act(self_ptr self, const console_action& a) {
   if (a.action == "accept" || a.action == "cancel") {
     // Marked busy at once: a second operator now gets 409 conflict.
     e.in_progress = a.action;
+    e.running = entry;
     touch(st, e);
     save(self, e);
     if (a.action == "accept")
@@ -475,6 +520,99 @@ caf::result<api_reply> act(self_ptr self, const console_action& a) {
   return rp;
 }
 
+// -- status tracking (docs/console.md §1) -------------------------------------------
+
+/// The delivery_state an order reaches when its status becomes `status`.
+std::string tracked_state(const console_entry& e, int status) {
+  if (status == 3)
+    return e.state == "archived" ? e.state : "deleted";
+  if (status == 1 || status == 2) // bill printed or closed: staff has the order
+    return e.state == "waiting" || e.state == "created" ? "accepted" : e.state;
+  if (status != 5 && e.state == "waiting") // created on the cash server (also after a restart mid-accept)
+    return "created";
+  return e.state;
+}
+
+/// Records and announces a change that tracking found: the running action
+/// (accept, cancel) caused it, or else a `tracking` history entry says so.
+void tracked_change(self_ptr self, console_entry& e, const std::string& previous_state) {
+  auto& st = self->state;
+  auto at = now_iso8601();
+  json action = {{"action", "tracking"}, {"operator", nullptr}, {"at", at}};
+  if (e.running.is_object()) {
+    action = action_of(e.running);
+  } else if (e.state != previous_state) {
+    e.history.push_back({{"action", "tracking"}, {"operator", nullptr}, {"at", at}, {"result", "ok"}, {"to", e.state}});
+    action = action_of(e.history.back());
+  }
+  touch(st, e);
+  announce(self, e, previous_state, action);
+  save(self, e);
+}
+
+/// The ORDER of a console order changed status (its relay of announce_status).
+void tracked(self_ptr self, const console_status& s) {
+  auto& st = self->state;
+  if (!s.previous) // the first status (received, waiting): the arrival announces it
+    return;
+  auto fresh = json::parse(s.record, nullptr, false);
+  if (!fresh.is_object())
+    return;
+  int status = fresh.value("status", 5);
+  auto it = st.entries.find(s.guid);
+  if (it == st.entries.end()) {
+    // A manual order the console never indexed (its arrival failed): announced all the same.
+    console_entry e;
+    e.guid = s.guid;
+    e.source = s.source;
+    e.record = fresh;
+    e.state = status == 3 ? "deleted" : status == 5 ? "waiting" : "created";
+    e.body = json{{"callback_url", s.callback_url}}.dump();
+    e.announced = *s.previous;
+    return announce(self, e, std::nullopt, {{"action", "tracking"}, {"operator", nullptr}, {"at", now_iso8601()}});
+  }
+  auto& e = it->second;
+  int previous_status = e.record.value("status", 5);
+  auto previous_state = e.state;
+  // The ORDER's record once the order is on the cash server (a cancel before
+  // that keeps the console's menu-priced preview).
+  bool on_cash_server = status != 5 && (status != 3 || previous_status != 5 || e.in_progress == "accept");
+  if (on_cash_server) {
+    auto deliver_at = e.record.value("deliver_at", json(nullptr));
+    e.record = fresh;
+    e.record["deliver_at"] = deliver_at;
+  } else {
+    set_status(e, status);
+  }
+  e.state = tracked_state(e, status);
+  if (changed(e, previous_state))
+    tracked_change(self, e, previous_state);
+}
+
+/// The STATUS POLLER saw a later version of the order on the cash server than
+/// after its creation: staff opened and saved it (created -> accepted).
+void changed_on_till(self_ptr self, const std::string& guid) {
+  auto it = self->state.entries.find(guid);
+  if (it == self->state.entries.end() || it->second.state != "created" || !it->second.in_progress.empty())
+    return;
+  auto& e = it->second;
+  e.state = "accepted";
+  tracked_change(self, e, "created");
+}
+
+/// An ORDER's event about a console order: delivery_state added, passed on.
+void relay_event(self_ptr self, events::new_event ev) {
+  auto& st = self->state;
+  auto it = st.entries.find(ev.guid);
+  std::string state = it != st.entries.end() ? it->second.state : "";
+  if (ev.what == events::code::save_order && (state.empty() || state == "waiting"))
+    state = "created"; // save_order: the order is now on the cash server
+  if (ev.order.is_object() && !state.empty())
+    ev.order["delivery_state"] = state;
+  if (st.events)
+    self->send(st.events, atom::put_v, std::move(ev));
+}
+
 void add_to_index(console_state& st, console_entry e) {
   st.by_version[e.version] = e.guid;
   st.by_created.insert({e.created_at, e.guid});
@@ -482,13 +620,12 @@ void add_to_index(console_state& st, console_entry e) {
   st.entries[guid] = std::move(e);
 }
 
-console_actor::behavior_type console(self_ptr self, restaurant_map restaurants,
-                                     std::map<std::string, source_actor> sources, store_actor store,
-                                     console_restore restored) {
+console_actor::behavior_type console(self_ptr self, store_actor store, notifier_actor notifier,
+                                     events_log_actor events, console_restore restored) {
   auto& st = self->state;
-  st.restaurants = std::move(restaurants);
-  st.sources = std::move(sources);
   st.store = store;
+  st.notifier = std::move(notifier);
+  st.events = std::move(events);
   st.version = restored.version;
   // Shutdown: the console stops with the STORE it writes to.
   self->monitor(st.store);
@@ -518,14 +655,23 @@ console_actor::behavior_type console(self_ptr self, restaurant_map restaurants,
       e.history.push_back({{"action", "received"}, {"operator", nullptr}, {"at", e.created_at}, {"result", "ok"}});
       e.version = ++st.version;
       add_to_index(st, e);
+      auto& stored = st.entries.at(a.guid);
+      announce(self, stored, std::nullopt, action_of(stored.history.back()));
       auto rp = self->make_response_promise<bool>();
-      save(self, st.entries.at(a.guid), [rp](bool ok) mutable { rp.deliver(ok); });
+      save(self, stored, [rp](bool ok) mutable { rp.deliver(ok); });
       return rp;
     },
     [self](atom::list, const console_query& q) -> caf::result<api_reply> {
       return q.since_version ? changes(self->state, q) : page(self->state, q);
     },
     [self](atom::run, const console_action& a) -> caf::result<api_reply> { return act(self, a); },
+    [self](atom::loaded, console_wiring& w) {
+      self->state.restaurants = std::move(w.restaurants);
+      self->state.sources = std::move(w.sources);
+    },
+    [self](atom::status, const console_status& s) { tracked(self, s); },
+    [self](atom::put, events::new_event& ev) { relay_event(self, std::move(ev)); },
+    [self](atom::refresh, const std::string& guid) { changed_on_till(self, guid); },
   };
 }
 
@@ -542,10 +688,9 @@ console_restore read_console(persistence::store& db) {
   return r;
 }
 
-console_actor spawn_console(caf::actor_system& sys, restaurant_map restaurants,
-                            std::map<std::string, source_actor> sources, store_actor store,
-                            console_restore restored) {
-  return sys.spawn(console, std::move(restaurants), std::move(sources), store, std::move(restored));
+console_actor spawn_console(caf::actor_system& sys, store_actor store, notifier_actor notifier,
+                            events_log_actor events, console_restore restored) {
+  return sys.spawn(console, store, std::move(notifier), std::move(events), std::move(restored));
 }
 
 } // namespace rkgate::actors

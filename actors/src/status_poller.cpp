@@ -16,10 +16,11 @@ struct status_poller_state {
   std::string restaurant;
   cash_server_actor cash;
   poll_timing timing;
+  till_change_listener till; ///< hears of orders changed after their first sighting (may be null)
   std::optional<std::int64_t> last_version;
   struct followed {
     order_actor order;
-    std::int64_t version = -1; ///< the order's version at the last poll; -1 = not seen yet
+    std::int64_t version = -1; ///< the order's version last seen or read; -1 = none yet
   };
   std::map<std::string, followed> orders; ///< by guid
   bool in_flight = false;
@@ -48,7 +49,11 @@ void compare(self_ptr self, const rk7::order_list& list) {
       continue;
     }
     if (it->second != f.version) {
-      // The first sighting also refreshes: a change may have happened before.
+      // The first sighting also refreshes, unless it shows the version the
+      // ORDER read itself: a change may have happened before.
+      // A later version is a change made after creation (e.g. on the till).
+      if (f.version != -1 && st.till)
+        self->send(st.till, atom::refresh_v, guid);
       f.version = it->second;
       self->send(f.order, atom::refresh_v, false);
     }
@@ -86,17 +91,20 @@ void poll(self_ptr self) {
 }
 
 status_poller_actor::behavior_type status_poller(self_ptr self, std::string restaurant,
-                                                 cash_server_actor cash, poll_timing timing) {
+                                                 cash_server_actor cash, poll_timing timing,
+                                                 till_change_listener till) {
   auto& st = self->state;
   st.restaurant = std::move(restaurant);
   st.cash = std::move(cash);
   st.timing = timing;
+  st.till = std::move(till);
   schedule(self);
   return {
-    [self](atom::watch, const std::string& guid, order_actor& order) {
+    [self](atom::watch, const std::string& guid, order_actor& order, std::int64_t known_version) {
       auto& st = self->state;
       bool was_idle = st.orders.empty();
-      st.orders[guid] = status_poller_state::followed{std::move(order), -1};
+      // A version the ORDER has already read (SaveOrder's reply) is not read back.
+      st.orders[guid] = status_poller_state::followed{std::move(order), known_version};
       // A full list next time, so the new order's version is learned.
       st.last_version.reset();
       if (was_idle)
@@ -113,8 +121,9 @@ status_poller_actor::behavior_type status_poller(self_ptr self, std::string rest
 } // namespace
 
 status_poller_actor spawn_status_poller(caf::actor_system& sys, std::string restaurant,
-                                        cash_server_actor cash, poll_timing timing) {
-  return sys.spawn(status_poller, std::move(restaurant), std::move(cash), timing);
+                                        cash_server_actor cash, poll_timing timing,
+                                        till_change_listener till) {
+  return sys.spawn(status_poller, std::move(restaurant), std::move(cash), timing, std::move(till));
 }
 
 } // namespace rkgate::actors

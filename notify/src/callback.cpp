@@ -16,6 +16,8 @@ std::string callback_body(const status_change& change, const nlohmann::json& ord
     throw std::invalid_argument("callback without an order guid");
   if (!order.is_object())
     throw std::invalid_argument("callback order record is not a JSON object");
+  if (!change.extra.is_null() && !change.extra.is_object())
+    throw std::invalid_argument("callback extra fields are not a JSON object");
   nlohmann::json previous = nullptr;
   if (change.previous_status) {
     callback_status_name(*change.previous_status); // validates
@@ -30,6 +32,9 @@ std::string callback_body(const status_change& change, const nlohmann::json& ord
   body["status_name"] = callback_status_name(change.status);
   body["previous_status"] = previous;
   body["at"] = change.at;
+  if (change.extra.is_object())
+    for (const auto& [key, value] : change.extra.items())
+      body[key] = value;
   body["order"] = order;
   return body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }

@@ -210,11 +210,16 @@ TEST_CASE("console: two operators accepting at once, exactly one wins", "[consol
   CHECK(accepts == 1);
 }
 
-TEST_CASE("console: an order cancelled through the source API shows deleted at the next action", "[console]") {
+TEST_CASE("console: an order cancelled through the source API shows deleted at once", "[console]") {
   sim s(2);
   console_gate g(s);
   auto guid = g.post_order("api-cancel-1");
   REQUIRE(g.post("/api/v3/cancel", json{{"guid", guid}}, console_source).status == 200);
+  // The ORDER's status change reaches the console by status tracking, without any operator action.
+  REQUIRE(eventually([&] { return data_of(g.get(console_gate::order_path(guid), op_hall))["delivery_state"] == "deleted"; }));
+  auto tracked = data_of(g.get(console_gate::order_path(guid), op_hall))["history"].back();
+  CHECK(tracked["action"] == "tracking");
+  CHECK(tracked["to"] == "deleted");
   auto late = g.post(console_gate::order_path(guid, "cancel"), json{{"reason", "no answer"}}, op_hall);
   CHECK(late.status == 409);
   auto rec = data_of(g.get(console_gate::order_path(guid), op_hall));

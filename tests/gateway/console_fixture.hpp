@@ -1,7 +1,8 @@
 #pragma once
 // rkgate + rk7sim for the operator console tests: restaurant r1 with manual
 // acceptance and r2 automatic, operators `hall` and `evening` (r1) and
-// `night` (r2), one source for both restaurants.
+// `night` (r2), one source for both restaurants (secret `s`; with a
+// callback_url, also its default callback endpoint and a 300 ms status poll).
 
 #include "gateway_fixture.hpp"
 
@@ -16,7 +17,7 @@ struct console_gate {
   std::filesystem::path dir;
   std::unique_ptr<child> proc;
 
-  explicit console_gate(const sim& s)
+  explicit console_gate(const sim& s, const std::string& callback_url = "")
     : dir(std::filesystem::temp_directory_path()
           / ("rkgate-console-" + std::to_string(::getpid()) + "-" + std::to_string(gate::counter()++))) {
     std::filesystem::create_directories(dir);
@@ -24,8 +25,10 @@ struct console_gate {
     std::ofstream f(config);
     f << "server:\n  listen: 127.0.0.1:0\n  request_timeout: 5s\n"
       << "storage:\n  path: " << (dir / "data").string() << "\n"
-      << "sources:\n  - name: site\n    token: " << console_source << "\n    secret: s\n    restaurants: [all]\n"
-      << "operators:\n"
+      << "sources:\n  - name: site\n    token: " << console_source << "\n    secret: s\n    restaurants: [all]\n";
+    if (!callback_url.empty())
+      f << "    callback_url: " << callback_url << "\n";
+    f << "operators:\n"
       << "  - name: hall\n    token: " << op_hall << "\n    restaurants: [r1]\n"
       << "  - name: evening\n    token: " << op_evening << "\n    restaurants: [r1]\n"
       << "  - name: night\n    token: " << op_night << "\n    restaurants: [r2]\n"
@@ -33,6 +36,7 @@ struct console_gate {
     for (int r = 1; r <= 2; ++r)
       f << "  - id: r" << r << "\n    name: Restaurant " << r << "\n"
         << "    acceptance: " << (r == 1 ? "manual" : "auto") << "\n"
+        << (callback_url.empty() ? "" : "    status_poll: 300ms\n")
         << "    cash_server:\n      url: " << s.base(r) << "/rk7api/v0/xmlinterface.xml\n"
         << "      user: http\n      password: http\n      timeout: 3s\n"
         << "    menu:\n      refresh: 1s\n"

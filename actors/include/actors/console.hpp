@@ -6,7 +6,9 @@
 
 #include "actors/actors.hpp"
 #include "actors/menu.hpp"
+#include "actors/tracking.hpp"
 #include "config/config.hpp"
+#include "events/feed.hpp"
 
 #include <cstdint>
 #include <map>
@@ -56,14 +58,41 @@ struct console_action {
   std::string reason; ///< cancel only, already trimmed and checked
 };
 
-/// The CONSOLE actor: one per gateway.
+/// A status change of a manual order, relayed by its ORDER (announce_status):
+/// the CONSOLE announces it with the order's delivery_state (docs/console.md §1).
+struct console_status {
+  std::string guid;
+  std::string source;
+  std::string callback_url;     ///< the order's own, empty = the source's default
+  std::string record;           ///< the ORDER's record (api.md §3.6), JSON text
+  std::optional<int> previous;  ///< nullopt: the order's first status
+};
+
+/// What the CONSOLE needs once every actor exists (sent once at start-up).
+struct console_wiring {
+  std::map<std::string, std::shared_ptr<const restaurant_context>> restaurants;
+  std::map<std::string, source_actor> sources;
+};
+
+/// The CONSOLE actor: one per gateway. It is the one announcer of its orders'
+/// changes (callbacks and events, in order per order).
 using console_actor = caf::typed_actor<
   // A manual order was stored by its SOURCE: index it (persisted, synced).
   caf::replies_to<atom::create, console_arrival>::with<bool>,
   // The list or the changes since a version (`data` of docs/console.md §3.2).
   caf::replies_to<atom::list, console_query>::with<api_reply>,
   // One order (action empty) or an action on it.
-  caf::replies_to<atom::run, console_action>::with<api_reply>>;
+  caf::replies_to<atom::run, console_action>::with<api_reply>,
+  // The restaurants and sources that accepts and cancels go to.
+  caf::reacts_to<atom::loaded, console_wiring>,
+  // The ORDER of a manual order changed status: track and announce it.
+  caf::reacts_to<atom::status, console_status>,
+  // The ORDER of a manual order has an event (save_order, additional_order,
+  // ...): passed on to the EVENTS LOG with delivery_state, in order.
+  caf::reacts_to<atom::put, events::new_event>,
+  // The STATUS POLLER saw the order changed on the cash server after its
+  // creation (created -> accepted).
+  caf::reacts_to<atom::refresh, std::string>>;
 
 /// The console's durable state, read at start-up: entries (JSON by guid) and
 /// the change counter. Kept in the store's `meta` table.
@@ -75,11 +104,11 @@ struct console_restore {
 /// Reads the console's records from `db` (before any actor runs).
 console_restore read_console(persistence::store& db);
 
-/// The CONSOLE. `sources` route accepts and cancels to the orders' SOURCEs.
-console_actor spawn_console(caf::actor_system& sys,
-                            std::map<std::string, std::shared_ptr<const restaurant_context>> restaurants,
-                            std::map<std::string, source_actor> sources, store_actor store,
-                            console_restore restored);
+/// The CONSOLE, spawned before the restaurants (their ORDERs and STATUS
+/// POLLERs report to it); send it the console_wiring once the SOURCEs exist.
+/// Its announcements go to `notifier` and `events`.
+console_actor spawn_console(caf::actor_system& sys, store_actor store, notifier_actor notifier,
+                            events_log_actor events, console_restore restored);
 
 // -- pure pieces -----------------------------------------------------------------------
 
@@ -104,3 +133,5 @@ std::string console_problems(const menu& m, const cart& c);
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::console_arrival)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::console_query)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::console_action)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::console_status)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::console_wiring)

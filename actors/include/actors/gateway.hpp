@@ -35,6 +35,7 @@ struct restaurant_context {
   status_poller_actor poller; ///< follows its gateway orders on the cash server
   notifier_actor notifier;    ///< the gateway's one NOTIFIER
   events_log_actor events;    ///< the gateway's one EVENTS LOG
+  console_actor console;      ///< announces manual orders' changes (docs/console.md); may be null
 };
 
 using restaurant_map = std::map<std::string, std::shared_ptr<const restaurant_context>>;

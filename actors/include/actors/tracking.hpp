@@ -41,10 +41,18 @@ struct events_query {
   std::vector<std::string> restaurants; ///< the reader may see these restaurants
 };
 
+/// Who hears that an order changed on the cash server after it was first seen
+/// there (a later r_keeper version): the CONSOLE (docs/console.md §1, created ->
+/// accepted). It ignores orders it does not know.
+using till_change_listener = caf::typed_actor<
+  // The order (guid) has a later version on the cash server than when first seen.
+  caf::reacts_to<atom::refresh, std::string>>;
+
 /// The STATUS POLLER of one cash server.
 using status_poller_actor = caf::typed_actor<
-  // An ORDER that is on the cash server asks to be followed: guid, the ORDER.
-  caf::reacts_to<atom::watch, std::string, order_actor>,
+  // An ORDER that is on the cash server asks to be followed: guid, the ORDER,
+  // the order's version it already knows (-1: none), which needs no read-back.
+  caf::reacts_to<atom::watch, std::string, order_actor, std::int64_t>,
   // The ORDER is over (closed or deleted): stop following it.
   caf::reacts_to<atom::forget, std::string>,
   // Internal: time for the next GetOrderList (only the latest tick counts).
@@ -72,9 +80,11 @@ struct poll_timing {
   std::chrono::milliseconds idle{10000};  ///< while none is
 };
 
-/// The STATUS POLLER of one restaurant.
+/// The STATUS POLLER of one restaurant; `till` (may be null) hears of orders
+/// changed on the cash server after their first sighting.
 status_poller_actor spawn_status_poller(caf::actor_system& sys, std::string restaurant,
-                                        cash_server_actor cash, poll_timing timing);
+                                        cash_server_actor cash, poll_timing timing,
+                                        till_change_listener till = {});
 
 /// The NOTIFIER over `db` (the outbox table) and `engine`. Loads the pending
 /// deliveries before it handles anything.

@@ -20,6 +20,10 @@ struct status_change {
   int status = 0;                     ///< api.md §2, 0..5
   std::optional<int> previous_status; ///< nullopt for the first status (JSON null)
   std::string at;                     ///< ISO 8601 with offset
+  /// Further top-level fields, written between "at" and "order" (an object, or
+  /// null for none): console orders add delivery_state, previous_delivery_state
+  /// and action (docs/console.md §1).
+  nlohmann::json extra = nullptr;
 };
 
 /// The status_name of api.md §2 ("open", "closed", "bill", "deleted",
@@ -28,7 +32,8 @@ const char* callback_status_name(int status);
 
 /// The callback body as compact JSON text: these exact bytes are signed and
 /// sent. Throws std::invalid_argument for a status outside 0..5, an empty
-/// guid, or an `order` that is not a JSON object.
+/// guid, an `order` that is not a JSON object, or an `extra` that is neither
+/// null nor an object.
 std::string callback_body(const status_change& change, const nlohmann::json& order);
 
 } // namespace rkgate::notify
