@@ -10,6 +10,7 @@ namespace rkgate::actors {
 struct menu_cache_state {
   config::restaurant cfg;
   cash_server_actor cash;
+  std::shared_ptr<menu_board> board; ///< where ready menus are published (may be null)
   /// Reference books shared by every order category, with the DataVersions they were read at.
   std::map<std::string, rk7::reference> refs;
   std::map<std::string, std::int64_t> ref_versions;
@@ -43,8 +44,11 @@ caf::duration call_timeout(const menu_cache_state& st) {
 void finish_load(self_ptr self, std::int64_t category, menu_ptr m, api_reply failure) {
   auto& e = self->state.menus[category];
   e.loading = false;
-  if (m)
+  if (m) {
     e.current = m;
+    if (self->state.board)
+      self->state.board->publish(category, m);
+  }
   auto waiting = std::move(e.waiting);
   e.waiting.clear();
   for (auto& rp : waiting)
@@ -220,9 +224,11 @@ void load(self_ptr self, std::int64_t category) {
 }
 
 menu_cache_actor::behavior_type menu_cache(menu_cache_actor::stateful_pointer<menu_cache_state> self,
-                                           config::restaurant cfg, cash_server_actor cash) {
+                                           config::restaurant cfg, cash_server_actor cash,
+                                           std::shared_ptr<menu_board> board) {
   self->state.cfg = std::move(cfg);
   self->state.cash = cash;
+  self->state.board = std::move(board);
   // Warm the default category right away so the first getmenu rarely waits.
   load(self, self->state.cfg.refs.order_category);
   return {
@@ -254,8 +260,9 @@ menu_cache_actor::behavior_type menu_cache(menu_cache_actor::stateful_pointer<me
 
 } // namespace
 
-menu_cache_actor spawn_menu_cache(caf::actor_system& sys, config::restaurant cfg, cash_server_actor cash) {
-  return sys.spawn(menu_cache, std::move(cfg), cash);
+menu_cache_actor spawn_menu_cache(caf::actor_system& sys, config::restaurant cfg, cash_server_actor cash,
+                                  std::shared_ptr<menu_board> board) {
+  return sys.spawn(menu_cache, std::move(cfg), cash, std::move(board));
 }
 
 api_reply cash_failure(const rk7::error& e) {

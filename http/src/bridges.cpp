@@ -171,26 +171,30 @@ void bridge_restaurants(const context_ptr& ctx, request_handle req, caller who) 
   });
 }
 
+void respond_menu(const context_ptr& ctx, const request_handle& req, const menu_ptr& m,
+                  const std::string& if_none_match, bool gzip) {
+  bool match = if_none_match == "*" || if_none_match.find("\"" + m->version + "\"") != std::string::npos;
+  auto resp = req->create_response(match ? restinio::status_not_modified() : restinio::status_ok());
+  // One ETag for both encodings: it names the menu version, and a client
+  // that switches encodings still gets its 304.
+  resp.append_header(restinio::http_field::etag, "\"" + m->version + "\"");
+  resp.append_header(restinio::http_field::vary, "Accept-Encoding");
+  if (!match) {
+    resp.append_header(restinio::http_field::content_type, "application/json; charset=utf-8");
+    if (gzip)
+      resp.append_header(restinio::http_field::content_encoding, "gzip");
+    // The menu's own buffer (kept alive by `m`): nothing is copied per request.
+    resp.set_body(std::shared_ptr<const std::string>(m, gzip ? &m->body_gzip : &m->body));
+  }
+  resp.done();
+  --ctx->in_flight;
+}
+
 void bridge_getmenu(const context_ptr& ctx, request_handle req, caller who, std::int64_t category,
                     std::string if_none_match, bool gzip) {
   ctx->sys->spawn([=](caf::event_based_actor* self) {
-    with_menu(self, ctx, req, who, category, [ctx, req, if_none_match, gzip](menu_ptr m) {
-      bool match = if_none_match == "*" || if_none_match.find("\"" + m->version + "\"") != std::string::npos;
-      auto resp = req->create_response(match ? restinio::status_not_modified() : restinio::status_ok());
-      // One ETag for both encodings: it names the menu version, and a client
-      // that switches encodings still gets its 304.
-      resp.append_header(restinio::http_field::etag, "\"" + m->version + "\"");
-      resp.append_header(restinio::http_field::vary, "Accept-Encoding");
-      if (!match) {
-        resp.append_header(restinio::http_field::content_type, "application/json; charset=utf-8");
-        if (gzip)
-          resp.append_header(restinio::http_field::content_encoding, "gzip");
-        // The menu's own buffer (kept alive by `m`): nothing is copied per request.
-        resp.set_body(std::shared_ptr<const std::string>(m, gzip ? &m->body_gzip : &m->body));
-      }
-      resp.done();
-      --ctx->in_flight;
-    });
+    with_menu(self, ctx, req, who, category,
+              [ctx, req, if_none_match, gzip](menu_ptr m) { respond_menu(ctx, req, m, if_none_match, gzip); });
   });
 }
 

@@ -37,6 +37,11 @@ void answer_ping(const context_ptr& ctx, const request_handle& req, const caller
 
 // -- bridges: each spawns one actor that answers the request ------------------------
 void bridge_restaurants(const context_ptr& ctx, request_handle req, caller who);
+/// Writes getmenu's answer from a ready menu: 304 when `if_none_match` names
+/// its version, else its pre-rendered body (gzip when `gzip`).
+void respond_menu(const context_ptr& ctx, const request_handle& req, const actors::menu_ptr& m,
+                  const std::string& if_none_match, bool gzip);
+/// Asks the MENU CACHE (a menu not published yet: the first load waits for it).
 /// `gzip`: the client accepts a gzip body (the menu's pre-compressed one).
 void bridge_getmenu(const context_ptr& ctx, request_handle req, caller who, std::int64_t category,
                     std::string if_none_match, bool gzip);

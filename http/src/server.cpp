@@ -192,7 +192,14 @@ public:
         return restinio::request_accepted();
       }
     }
-    bridge_getmenu(ctx_, req, c->who, category, req->header().get_field_or("If-None-Match", ""), accepts_gzip(req));
+    auto if_none_match = req->header().get_field_or("If-None-Match", "");
+    // A published menu is answered here from the MENU CACHE's snapshot; only a
+    // category not loaded yet goes to the actor (and waits for its first load).
+    auto code = category != 0 ? category : c->who.restaurant->cfg.refs.order_category;
+    if (auto m = c->who.restaurant->menus->find(code))
+      respond_menu(ctx_, req, m, if_none_match, accepts_gzip(req));
+    else
+      bridge_getmenu(ctx_, req, c->who, category, std::move(if_none_match), accepts_gzip(req));
     return restinio::request_accepted();
   }
 

@@ -21,6 +21,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -113,6 +114,30 @@ struct rk7_meter {
 };
 
 using menu_ptr = std::shared_ptr<const menu>;
+
+/// The MENU CACHE's ready menus by order category code, published by that
+/// actor whenever one changes and read by getmenu on the HTTP thread without a
+/// message round trip (docs/architecture.md, "Snapshots"). Only the MENU
+/// CACHE publishes (each publication copies the small map: read-copy-update).
+class menu_board {
+public:
+  using menus = std::map<std::int64_t, menu_ptr>;
+  /// Replaces one category's menu (the MENU CACHE only).
+  void publish(std::int64_t category, menu_ptr m) {
+    auto next = std::make_shared<menus>(*std::atomic_load(&current_));
+    (*next)[category] = std::move(m);
+    std::atomic_store(&current_, std::shared_ptr<const menus>(std::move(next)));
+  }
+  /// The ready menu of a category; null until its first load finished.
+  menu_ptr find(std::int64_t category) const {
+    auto all = std::atomic_load(&current_);
+    auto it = all->find(category);
+    return it == all->end() ? nullptr : it->second;
+  }
+
+private:
+  std::shared_ptr<const menus> current_ = std::make_shared<const menus>();
+};
 
 /// A menu, or why none could be loaded (cash_server_unavailable, ...).
 struct menu_reply {

@@ -31,6 +31,7 @@ struct restaurant_context {
   config::restaurant cfg;
   cash_server_actor cash;
   std::shared_ptr<const health_board> health; ///< the CASH SERVER's published health
+  std::shared_ptr<const menu_board> menus;    ///< the MENU CACHE's published menus
   menu_cache_actor menu;
   status_poller_actor poller; ///< follows its gateway orders on the cash server
   notifier_actor notifier;    ///< the gateway's one NOTIFIER
