@@ -7,38 +7,92 @@ namespace rkgate::actors {
 
 namespace {
 
+/// Syncs the write-ahead log on its own thread, so that the STORE keeps
+/// writing (unsynced, microseconds) while an fsync (milliseconds) runs.
+using wal_syncer_actor = caf::typed_actor<caf::replies_to<atom::flush>::with<bool>>;
+
+wal_syncer_actor::behavior_type wal_syncer(std::shared_ptr<persistence::store> db) {
+  return {
+    [db](atom::flush) {
+      std::string error;
+      bool ok = db->sync_wal(&error);
+      if (!ok)
+        spdlog::error("store: {}", error);
+      return ok;
+    },
+  };
+}
+
 struct store_state {
   std::shared_ptr<persistence::store> db;
+  wal_syncer_actor syncer;
   /// Batches received since the last flush, applied together.
   persistence::write_batch pending;
-  bool pending_sync = false;
-  std::vector<caf::typed_response_promise<bool>> waiting;
+  struct waiter {
+    caf::typed_response_promise<bool> rp;
+    bool sync = false;
+  };
+  std::vector<waiter> waiting; ///< puts in `pending`
   bool flush_scheduled = false;
+  std::vector<caf::typed_response_promise<bool>> to_sync; ///< written, for the next sync
+  std::vector<caf::typed_response_promise<bool>> syncing; ///< covered by the sync in flight
+  bool sync_in_flight = false;
   static constexpr const char* name = "store";
 };
 
 using store_pointer = store_actor::stateful_pointer<store_state>;
 
-// Writes what is pending as one batch with at most one sync, then answers
-// every put that waited for it. Under load many puts share one sync.
+// Group commit: every put that asked for a sync while one was on disk shares
+// the next one. The answer to a synced put comes after the sync.
+void start_sync(store_pointer self) {
+  auto& st = self->state;
+  if (st.sync_in_flight || st.to_sync.empty())
+    return;
+  st.sync_in_flight = true;
+  st.syncing = std::move(st.to_sync);
+  st.to_sync.clear();
+  auto done = [self](bool ok) {
+    auto& st = self->state;
+    for (auto& rp : st.syncing)
+      rp.deliver(ok);
+    st.syncing.clear();
+    st.sync_in_flight = false;
+    start_sync(self);
+  };
+  self->request(st.syncer, caf::infinite, atom::flush_v)
+    .then(done, [done](caf::error& err) {
+      spdlog::error("store: WAL sync failed: {}", caf::to_string(err));
+      done(false);
+    });
+}
+
+// Writes what is pending as one unsynced batch, answers the puts that did
+// not ask for a sync and queues the others for the next WAL sync. Writes
+// reach RocksDB in the order the puts arrived.
 void flush(store_pointer self) {
   auto& st = self->state;
   st.flush_scheduled = false;
   if (st.waiting.empty())
     return;
   std::string error;
-  bool ok = st.db->write(st.pending, st.pending_sync, &error);
+  bool ok = st.db->write(st.pending, false, &error);
   if (!ok)
     spdlog::error("store: write failed: {}", error);
-  for (auto& rp : st.waiting)
-    rp.deliver(ok);
+  for (auto& w : st.waiting) {
+    if (ok && w.sync)
+      st.to_sync.push_back(std::move(w.rp));
+    else
+      w.rp.deliver(ok);
+  }
   st.pending = {};
-  st.pending_sync = false;
   st.waiting.clear();
+  start_sync(self);
 }
 
 store_actor::behavior_type store(store_pointer self, std::shared_ptr<persistence::store> db) {
-  self->state.db = std::move(db);
+  self->state.db = db;
+  self->state.syncer = self->spawn<caf::detached>(wal_syncer, db);
+  self->link_to(self->state.syncer); // stops with the STORE
   return {
     [self](atom::put, const persistence::write_batch& batch, bool sync) {
       auto& st = self->state;
@@ -48,9 +102,8 @@ store_actor::behavior_type store(store_pointer self, std::shared_ptr<persistence
         else
           st.pending.erase(op.t, op.key);
       }
-      st.pending_sync = st.pending_sync || sync;
       auto rp = self->make_response_promise<bool>();
-      st.waiting.push_back(rp);
+      st.waiting.push_back(store_state::waiter{rp, sync});
       if (!st.flush_scheduled) {
         st.flush_scheduled = true;
         // Mailbox order: the flush runs after every put already queued.

@@ -37,7 +37,10 @@ table_pool_actor::behavior_type table_pool(table_pool_actor::stateful_pointer<ta
       persistence::write_batch batch;
       batch.put(persistence::table::tables, table_key(st.restaurant, st.base, slot), guid);
       auto rp = self->make_response_promise<int>();
-      self->request(st.db, caf::infinite, atom::put_v, std::move(batch), true)
+      // Unsynced: the ORDER's synced record, written with CreateOrder, makes
+      // it durable too (the log is synced in order) before CreateOrder's
+      // reply is acted on.
+      self->request(st.db, caf::infinite, atom::put_v, std::move(batch), false)
         .then([rp, slot](bool ok) mutable {
                 if (ok)
                   rp.deliver(slot);

@@ -29,8 +29,8 @@ std::uint64_t nanos_between(time_point a, time_point b) {
   return d > 0 ? static_cast<std::uint64_t>(d) : 0;
 }
 
-// Expands {seq} and {mod:N} in `text`.
-std::string expand(const std::string& text, std::uint64_t seq) {
+// Expands {seq}, {mod:N} and {cmod:N} (by connection `conn`) in `text`.
+std::string expand(const std::string& text, std::uint64_t seq, std::uint64_t conn) {
   if (text.find('{') == std::string::npos)
     return text;
   std::string out;
@@ -39,10 +39,12 @@ std::string expand(const std::string& text, std::uint64_t seq) {
     if (text.compare(i, 5, "{seq}") == 0) {
       out += std::to_string(seq);
       i += 5;
-    } else if (text.compare(i, 5, "{mod:") == 0) {
+    } else if (text.compare(i, 5, "{mod:") == 0 || text.compare(i, 6, "{cmod:") == 0) {
+      bool by_conn = text[i + 1] == 'c';
+      auto from = i + (by_conn ? 6 : 5);
       auto end = text.find('}', i);
-      std::uint64_t n = std::stoull(text.substr(i + 5, end - i - 5));
-      out += std::to_string(seq % (n ? n : 1) + 1);
+      std::uint64_t n = std::stoull(text.substr(from, end - from));
+      out += std::to_string((by_conn ? conn : seq) % (n ? n : 1) + 1);
       i = end + 1;
     } else {
       out += text[i++];
@@ -242,11 +244,11 @@ private:
     c.route = std::min(pick_route(), opt_.mix.size() - 1);
     auto& t = opt_.mix[c.route];
     auto seq = seq_++;
-    auto body = expand(t.body, seq);
-    c.out = t.method + " " + expand(t.path, seq) + " HTTP/1.1\r\nHost: " + opt_.host +
+    auto body = expand(t.body, seq, i);
+    c.out = t.method + " " + expand(t.path, seq, i) + " HTTP/1.1\r\nHost: " + opt_.host +
             "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
     for (auto& [k, v] : t.headers)
-      c.out += k + ": " + expand(v, seq) + "\r\n";
+      c.out += k + ": " + expand(v, seq, i) + "\r\n";
     if (!body.empty() && !has_header(t, "content-type"))
       c.out += "Content-Type: application/json\r\n";
     c.out += "\r\n" + body;

@@ -4,6 +4,7 @@
 
 #include "common/guid.hpp"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
 #include <restinio/helpers/http_field_parsers/accept-encoding.hpp>
@@ -398,7 +399,7 @@ void respond(const context_ptr& ctx, const request_handle& req, const api_reply&
   auto resp = req->create_response(restinio::http_status_line_t{
     restinio::http_status_code_t{static_cast<std::uint16_t>(reply.status)}, reason(reply.status)});
   if (reply.rk7_ms >= 0)
-    resp.append_header("Server-Timing", "rk7;dur=" + std::to_string(reply.rk7_ms));
+    resp.append_header("Server-Timing", fmt::format("rk7;dur={:.3f}", reply.rk7_ms));
   if (reply.status == 304) {
     resp.append_header(restinio::http_field::etag, "\"" + reply.etag + "\"");
     resp.done();

@@ -169,6 +169,32 @@ TEST_CASE_METHOD(cash_fixture, "cash server: health follows GetSystemInfo on its
   CHECK_FALSE(health().reachable);
 }
 
+TEST_CASE_METHOD(cash_fixture, "cash server: no GetSystemInfo while other calls keep being answered",
+                 "[actors][cash_server]") {
+  spawn();
+  rk7.answer("GetSystemInfo", rk7_fixture("get_system_info_7_5.xml"));
+  sched.run();
+  // At 1.5 s a GetOrder is answered: it proves the server answers, so the
+  // check due at 2 s moves to 2 s after that answer.
+  sched.advance_time(std::chrono::milliseconds(1500));
+  sched.run();
+  auto read = ask<rk7_result<rk7::order>>(cash, atom::call_v, rk7::get_order{rk7::order_ref::by_guid("{A}")});
+  sched.run();
+  rk7.answer("GetOrder", rk7_fixture("get_order.xml"));
+  sched.run();
+  REQUIRE(*read);
+  sched.advance_time(std::chrono::milliseconds(500));
+  sched.run();
+  CHECK(rk7.count("GetSystemInfo") == 0);
+  sched.advance_time(std::chrono::milliseconds(1499));
+  sched.run();
+  CHECK(rk7.count("GetSystemInfo") == 0);
+  sched.advance_time(std::chrono::milliseconds(1));
+  sched.run();
+  CHECK(rk7.count("GetSystemInfo") == 1);
+  CHECK(health().reachable);
+}
+
 TEST_CASE_METHOD(cash_fixture, "cash server: XML-SaaS seqNumber is persisted before the call and strictly +1",
                  "[actors][cash_server][saas]") {
   spawn(license(), 5);

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <unistd.h>
 
 using namespace rkgate::persistence;
@@ -131,6 +132,30 @@ TEST_CASE("data survives closing and reopening", "[persistence]") {
   auto db = open_ok(dir.path);
   CHECK(db->get(table::licenses, "{guid}") == "42");
   CHECK(db->get(table::outbox, "o1") == "callback");
+}
+
+TEST_CASE("unsynced writes made durable by a WAL sync while another thread writes", "[persistence]") {
+  temp_dir dir;
+  {
+    auto db = open_ok(dir.path);
+    int failed = 0; // Catch2 assertions are not thread-safe: count here, check after
+    std::thread writer([&] {
+      for (int i = 0; i < 200; ++i) {
+        write_batch batch;
+        batch.put(table::orders, "w" + std::to_string(i), "v");
+        std::string error;
+        failed += db->write(batch, false, &error) ? 0 : 1;
+      }
+    });
+    std::string error;
+    for (int i = 0; i < 20; ++i)
+      REQUIRE(db->sync_wal(&error));
+    writer.join();
+    CHECK(failed == 0);
+    REQUIRE(db->sync_wal(&error));
+  }
+  auto db = open_ok(dir.path);
+  CHECK(keys_with(*db, table::orders, "w").size() == 200);
 }
 
 TEST_CASE("a second open of the same directory fails cleanly", "[persistence]") {

@@ -103,14 +103,18 @@ struct rk7_completion {
   std::function<void()> deliver;
 };
 
-/// Milliseconds the CASH SERVER spent in r_keeper calls made on behalf of
-/// one API request (the `Server-Timing: rk7;dur=` header). The requester
-/// creates it and passes it with each call; the CASH SERVER adds each call's
-/// round trip before it answers, so the sum is complete when the reply arrives.
+/// Time the CASH SERVER spent in r_keeper calls made on behalf of one API
+/// request (the `Server-Timing: rk7;dur=` header). The requester creates it
+/// and passes it with each call; the CASH SERVER adds each call's round trip
+/// (and the time a write waited while r_keeper did another write) before it
+/// answers, so the sum is complete when the reply arrives. Kept in
+/// microseconds: whole milliseconds per call would count their fractions as
+/// gateway overhead.
 struct rk7_meter {
-  std::shared_ptr<std::atomic<std::int64_t>> ms = std::make_shared<std::atomic<std::int64_t>>(0);
-  void add(std::chrono::milliseconds d) const { ms->fetch_add(d.count()); }
-  std::int64_t total() const { return ms->load(); }
+  std::shared_ptr<std::atomic<std::int64_t>> us = std::make_shared<std::atomic<std::int64_t>>(0);
+  void add(std::chrono::microseconds d) const { us->fetch_add(d.count()); }
+  /// Milliseconds, with fractions.
+  double total() const { return static_cast<double>(us->load()) / 1000.0; }
 };
 
 using menu_ptr = std::shared_ptr<const menu>;

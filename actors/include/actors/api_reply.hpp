@@ -17,9 +17,9 @@ struct api_reply {
   std::string details;  ///< optional JSON text of `error.details`
   std::string etag;     ///< getmenu: the menu version
   bool plain = false;   ///< `data` is plain UTF-8 text, not JSON (print_info)
-  /// Milliseconds spent in r_keeper calls for this answer (validate,
-  /// postorder): sent as `Server-Timing: rk7;dur=<ms>`; -1 = not measured.
-  std::int64_t rk7_ms = -1;
+  /// Milliseconds (with fractions) spent in r_keeper calls for this answer
+  /// (validate, postorder): sent as `Server-Timing: rk7;dur=<ms>`; -1 = not measured.
+  double rk7_ms = -1;
 
   bool ok() const { return code.empty(); }
 

@@ -17,7 +17,8 @@
 namespace rkgate::bench {
 
 /// One kind of request in the mix. `path`, `body` and header values may
-/// contain `{seq}` (a run-wide unique number) and `{mod:N}` (seq % N + 1).
+/// contain `{seq}` (a run-wide unique number) and `{mod:N}` (seq % N + 1);
+/// `{cmod:N}` is (connection index % N + 1), fixed for a connection.
 struct request_template {
   std::string name;
   double weight = 1;

@@ -1,0 +1,212 @@
+// Order creation with each r_keeper call running side by side with the write
+// of the record that describes it (docs/architecture.md, "Crash safety of
+// order creation"): a reply is acted on only once that record is stored, and
+// the CreateOrder record is synced. A STORE that answers only when the test
+// says so shows the order of events.
+
+#include "caf_fixture.hpp"
+
+#include "actors/gateway.hpp"
+#include "actors/tracking.hpp"
+
+using namespace rkgate;
+using namespace rkgate::test;
+
+namespace {
+
+const std::string guid = "{BED30F72-70B1-4929-AF40-A36E652FDC10}"; // the order of the rk7 fixtures
+const std::string key = std::string("site-a") + '\x1f' + "x-1";
+
+/// A STORE whose puts wait until the test releases them, oldest first
+/// (a `flush` message answers the oldest put with `next_ok`: a promise is
+/// delivered by its actor, not by the test).
+struct held_store_data {
+  struct put {
+    persistence::write_batch batch;
+    bool sync = false;
+    caf::typed_response_promise<bool> rp;
+    bool writes(persistence::table t, const std::string& k) const {
+      for (const auto& op : batch.ops())
+        if (op.t == t && op.key == k && op.value)
+          return true;
+      return false;
+    }
+    bool erases(persistence::table t, const std::string& k) const {
+      for (const auto& op : batch.ops())
+        if (op.t == t && op.key == k && !op.value)
+          return true;
+      return false;
+    }
+  };
+  std::deque<put> puts;
+  bool next_ok = true;
+};
+
+store_actor spawn_held_store(caf::actor_system& sys, std::shared_ptr<held_store_data> data) {
+  return sys.spawn([data](store_actor::pointer self) -> store_actor::behavior_type {
+    return {
+      [self, data](atom::put, persistence::write_batch& batch, bool sync) -> caf::result<bool> {
+        auto rp = self->make_response_promise<bool>();
+        data->puts.push_back({std::move(batch), sync, rp});
+        return rp;
+      },
+      [data](atom::flush) {
+        auto p = std::move(data->puts.front());
+        data->puts.pop_front();
+        p.rp.deliver(data->next_ok);
+      },
+      [](atom::get, store_key&) { return store_value{}; },
+      [](atom::scan, store_key&) { return store_records{}; },
+    };
+  });
+}
+
+std::string order_list_reply(std::int64_t version) {
+  return "<?xml version=\"1.0\" encoding=\"utf-8\"?><RK7QueryResult ServerVersion=\"7.26.8.100\" Status=\"Ok\" "
+         "CMD=\"GetOrderList\" lastversion=\"" + std::to_string(100 + version) +
+         "\"><Visit VisitID=\"471734503\" Finished=\"0\"><Orders><Order OrderID=\"256\" Version=\"" +
+         std::to_string(version) + "\" guid=\"" + guid +
+         "\" OrderSum=\"86800\" ToPaySum=\"26800\" Finished=\"0\"/></Orders></Visit></RK7QueryResult>";
+}
+
+struct creation_fixture : caf_fixture {
+  fake_rk7 rk7;
+  std::shared_ptr<held_store_data> stored = std::make_shared<held_store_data>();
+  store_actor store = own(spawn_held_store(sys, stored));
+  std::shared_ptr<restaurant_context> rest = std::make_shared<restaurant_context>();
+  order_actor order;
+
+  creation_fixture() {
+    rest->cfg.id = "r1";
+    rest->cfg.refs.station_id = 15004;
+    rest->cfg.refs.waiter_code = 1;
+    rest->cfg.refs.table_code = 100;
+    rest->cfg.refs.order_category = 1;
+    cash_server_setup setup;
+    setup.restaurant = "r1";
+    setup.post = rk7.poster();
+    setup.store = store;
+    rest->cash = own(spawn_cash_server(sys, setup));
+    rest->poller = own(spawn_status_poller(sys, "r1", rest->cash, poll_timing{std::chrono::seconds(2),
+                                                                               std::chrono::seconds(10)}));
+    sched.run();
+    rk7.answer("GetSystemInfo", rk7_fixture("get_system_info_7_5.xml"));
+    sched.run();
+  }
+
+  /// Answers the oldest put with `ok` (once the scheduler runs).
+  void release(bool ok = true) {
+    REQUIRE_FALSE(stored->puts.empty());
+    stored->next_ok = ok;
+    caf::anon_send(store, atom::flush_v);
+  }
+
+  /// A new order, as the SOURCE admits it (with its idempotency key).
+  void admit() {
+    order_record rec;
+    rec.guid = guid;
+    rec.source = "site-a";
+    rec.external_id = "x-1";
+    rec.restaurant = "r1";
+    rec.body = R"({"external_id":"x-1","items":[{"id":1024421,"quantity":1}]})";
+    order_context ctx;
+    ctx.rest = rest;
+    ctx.gateway = own(spawn_gateway(sys, {}, store));
+    ctx.store = store;
+    order = own(spawn_order(sys, rec, ctx, std::make_pair(key, std::string(R"({"guid":"x"})"))));
+    sched.run();
+  }
+
+  /// Up to CreateOrder sent: the table's allocation is stored first (unsynced).
+  void until_create_sent() {
+    admit();
+    CHECK(rk7.count("CreateOrder") == 0); // the table comes first
+    REQUIRE(stored->puts.size() == 1);
+    CHECK(stored->puts.front().writes(persistence::table::tables, "r1\x1f" "100\x1f" "000000"));
+    CHECK_FALSE(stored->puts.front().sync); // made durable by the record's sync below
+    release();
+    sched.run();
+    REQUIRE(rk7.count("CreateOrder") == 1);
+    REQUIRE(stored->puts.size() == 1); // written while CreateOrder is out
+    const auto& intent = stored->puts.front();
+    CHECK(intent.sync);
+    CHECK(intent.writes(persistence::table::idempotency, key));
+    CHECK(intent.writes(persistence::table::orders, guid));
+  }
+};
+
+} // namespace
+
+TEST_CASE_METHOD(creation_fixture, "creation: SaveOrder waits until CreateOrder's record is durable",
+                 "[actors][order]") {
+  until_create_sent();
+  SECTION("the reply comes first") {
+    rk7.answer("CreateOrder", rk7_fixture("create_order.xml"));
+    sched.run();
+    CHECK(rk7.count("SaveOrder") == 0); // the reply waits for the record
+    release();
+    sched.run();
+    CHECK(rk7.count("SaveOrder") == 1);
+  }
+  SECTION("the record comes first") {
+    release();
+    sched.run();
+    CHECK(rk7.count("SaveOrder") == 0); // nothing to act on yet
+    rk7.answer("CreateOrder", rk7_fixture("create_order.xml"));
+    sched.run();
+    CHECK(rk7.count("SaveOrder") == 1);
+  }
+}
+
+TEST_CASE_METHOD(creation_fixture, "creation: a record that cannot be stored stops the order before SaveOrder",
+                 "[actors][order]") {
+  until_create_sent();
+  auto reply = ask<api_reply>(order, atom::wait_v);
+  sched.run();
+  rk7.answer("CreateOrder", rk7_fixture("create_order.xml"));
+  release(false);
+  sched.run();
+  CHECK(rk7.count("SaveOrder") == 0); // no dishes go to the till
+  REQUIRE(*reply);
+  CHECK((*reply)->status == 500);
+  REQUIRE_FALSE(stored->puts.empty()); // the order and its key are forgotten
+  CHECK(stored->puts.front().erases(persistence::table::idempotency, key));
+  CHECK(stored->puts.front().erases(persistence::table::orders, guid));
+}
+
+TEST_CASE_METHOD(creation_fixture, "creation: SaveOrder's reply completes the order; the poller skips its version",
+                 "[actors][order]") {
+  until_create_sent();
+  auto reply = ask<api_reply>(order, atom::wait_v);
+  rk7.answer("CreateOrder", rk7_fixture("create_order.xml"));
+  release();
+  sched.run();
+  REQUIRE(rk7.count("SaveOrder") == 1);
+  REQUIRE(stored->puts.size() == 1); // CreateOrder's outcome, beside SaveOrder: unsynced
+  CHECK_FALSE(stored->puts.front().sync);
+  rk7.answer("SaveOrder", rk7_fixture("save_order.xml")); // the order at version 3
+  sched.run();
+  CHECK_FALSE(*reply);
+  release();
+  sched.run();
+  REQUIRE(stored->puts.size() == 1); // the final record: in the log before the 201, unsynced
+  CHECK_FALSE(stored->puts.front().sync);
+  CHECK_FALSE(*reply);
+  release();
+  sched.run();
+  REQUIRE(*reply);
+  CHECK((*reply)->status == 201);
+  CHECK(rk7.count("GetOrder") == 0); // SaveOrder's reply carried the order
+
+  // Followed now: the version SaveOrder answered is not read back, a later one is.
+  REQUIRE(rk7.count("GetOrderList") == 1);
+  rk7.answer("GetOrderList", order_list_reply(3));
+  sched.run();
+  CHECK(rk7.count("GetOrder") == 0);
+  sched.advance_time(std::chrono::seconds(2));
+  sched.run();
+  REQUIRE(rk7.count("GetOrderList") == 1);
+  rk7.answer("GetOrderList", order_list_reply(4));
+  sched.run();
+  CHECK(rk7.count("GetOrder") == 1);
+}
