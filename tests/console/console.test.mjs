@@ -98,10 +98,10 @@ async function openOrder(guid) {
   await page.locator(`#detail [data-field=name]`).waitFor();
 }
 
+/// Selects a tab and waits until its first page is rendered (not merely answered).
 async function showTab(state) {
-  const answered = page.waitForResponse((r) => r.url().includes(`state=${state}`));
   await tab(state).click();
-  await answered;
+  await page.locator(`#order-table[data-loaded="${state}"]`).waitFor({ state: 'attached', timeout: WAIT_MS });
 }
 
 before(async () => {

@@ -85,6 +85,8 @@ const inFilter = (o) => (state.filter === 'all' ? o.delivery_state !== 'archived
 async function reload() {
   const generation = ++state.generation;
   clearTimeout(state.pollTimer);
+  // data-loaded names the filter whose first page is on screen (tests wait for it).
+  delete $('order-table').dataset.loaded;
   try {
     const page = await state.api.orders({ state: state.filter, restaurant: state.restaurant, limit: PAGE_SIZE });
     if (generation !== state.generation) return;
@@ -98,6 +100,7 @@ async function reload() {
     setOnline(false);
   }
   render();
+  $('order-table').dataset.loaded = state.filter;
   schedulePoll(generation);
 }
 
