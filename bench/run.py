@@ -7,7 +7,7 @@ ratios measured within the same run, since these machines are shared and noisy.
 
     python3 bench/run.py [--build build] [--out bench/results] [SCENARIO ...]
 
-Scenarios: ping, getmenu, postorder, mixed, freshness (default: all).
+Scenarios: ping, getmenu, postorder, mixed, freshness, memory (default: all).
 Results: <out>/<scenario>.json, <out>/summary.json and <out>/report.html.
 """
 
@@ -564,6 +564,100 @@ def scenario_mixed(b, restaurants=10, latency_ms=20, rate=400, cashier_ms=2000, 
     }
 
 
+def memory_gateway(b, sim_port, restaurants, sources, storage, name):
+    """rkgate on `storage`, timed from process start: READY, ping 200, first getorders."""
+    config = os.path.join(b.tmp, f"{name}.yaml")
+    text = subprocess.run([os.path.join(ROOT, "scripts", "sim-config.sh"), str(sim_port), str(restaurants),
+                           str(sources), f"127.0.0.1:{free_port()}", storage],
+                          stdout=subprocess.PIPE, text=True, check=True).stdout
+    # rk7sim does not know the seeded orders: its first poll would (rightly) delete the open ones.
+    text = text.replace("    menu:\n", "    status_poll: 3600s\n    menu:\n")
+    with open(config, "w") as f:
+        f.write(text)
+    started = time.monotonic()
+    gw = b.start(name, [b.binary("rkgate"), "--config", config, "--log-level", "warn"], timeout=110)
+    ready = time.monotonic() - started
+    base = f"http://127.0.0.1:{gw.port}/api/v3"
+    while http("GET", f"{base}/ping?restaurant=r1", headers=TOKEN)[0] != 200:
+        if time.monotonic() - started > 60:
+            raise RuntimeError("rkgate never answered ping with 200")
+        time.sleep(0.005)
+    ping = time.monotonic() - started
+    return gw, base, started, {"ready_s": round(ready, 3), "ping_s": round(ping, 3)}
+
+
+def memory_touch(base, samples):
+    """getorders by guid for every sampled order (100 per request); returns how many were found."""
+    found = 0
+    by_source = {}
+    for s in samples:
+        by_source.setdefault(s["source"], []).append(s["guid"])
+    for source, guids in by_source.items():
+        token = "demo-token" if source == "demo" else "bench-token-" + source.split("-")[1]
+        for i in range(0, len(guids), 100):
+            status, _, body = http("POST", f"{base}/getorders", {"guids": guids[i:i + 100]},
+                                   headers={"token": token})
+            if status == 200:
+                found += len(json.loads(body)["data"]["orders"])
+    return found
+
+
+def settled_rss(proc, seconds=2.0):
+    """RSS (KiB) once the process has idled for `seconds`."""
+    time.sleep(seconds)
+    return proc.rss_kib()
+
+
+def scenario_memory(b, orders=1_000_000, restaurants=10, sources=2, touched=10_000):
+    """RSS per stored order and restart time with `orders` orders in the store."""
+    seeded_dir = os.path.join(b.tmp, "seeded-store")
+    started = time.monotonic()
+    seed = subprocess.run([b.binary("rkgate-seed-store"), "--path", seeded_dir, "--orders", str(orders),
+                           "--restaurants", str(restaurants), "--sources", str(sources),
+                           "--open-permille", "10", "--samples", str(touched)],
+                          stdout=subprocess.PIPE, text=True, check=True)
+    seed_s = time.monotonic() - started
+    seeded = json.loads(seed.stdout)
+    store_bytes = sum(os.path.getsize(os.path.join(seeded_dir, f)) for f in os.listdir(seeded_dir))
+    sim = b.sim(restaurants=restaurants, cashier="off")
+
+    empty_gw, _, _, empty_t = memory_gateway(b, sim.port, restaurants, sources, tempfile.mkdtemp(dir=b.tmp),
+                                          "rkgate-empty")
+    empty_rss = settled_rss(empty_gw)
+    empty_gw.stop()
+
+    gw, base, gw_started, t = memory_gateway(b, sim.port, restaurants, sources, seeded_dir, "rkgate-seeded")
+    closed = seeded["examples"]["closed"]
+    token = {"token": "demo-token" if closed["source"] == "demo" else "bench-token-" + closed["source"][6:]}
+    status, _, body = http("POST", f"{base}/getorders", {"guids": [closed["guid"]]}, headers=token)
+    got = json.loads(body)["data"]["orders"] if status == 200 else []
+    getorders_ok = len(got) == 1 and got[0]["guid"] == closed["guid"]
+    t["getorders_s"] = round(time.monotonic() - gw_started, 3)
+    status, _, body = http("POST", f"{base}/postorder", closed["body"], headers=token)
+    retry_ok = status == 200 and json.loads(body)["data"]["guid"] == closed["guid"]
+    rss = settled_rss(gw)
+    touch_started = time.monotonic()
+    found = memory_touch(base, seeded["samples"])
+    touch_s = time.monotonic() - touch_started
+    rss_touched = settled_rss(gw)
+    b.stop_all()
+    shutil.rmtree(seeded_dir, ignore_errors=True)
+    per_order = (rss - empty_rss) * 1024 / orders
+    serving_s = max(t["ping_s"], t["getorders_s"])
+    return {
+        "orders": orders, "open": seeded["open"], "seed_s": round(seed_s, 1),
+        "store_mib": round(store_bytes / 2**20, 1),
+        "empty": {**empty_t, "rss_mib": round(empty_rss / 1024, 1)},
+        "seeded": {**t, "getorders_ok": getorders_ok, "retry_ok": retry_ok,
+                   "rss_mib": round(rss / 1024, 1)},
+        "touched": {"orders": found, "seconds": round(touch_s, 2),
+                    "rss_mib": round(rss_touched / 1024, 1)},
+        "rss_per_stored_order_bytes": round(per_order, 1),
+        "target": "serving (ping 200 and a correct getorders) <= 3 s after start",
+        "met": serving_s <= 3.0 and getorders_ok and retry_ok,
+    }
+
+
 def pick(latency):
     return {k: latency[k] for k in ("p50", "p90", "p99", "p999", "max")}
 
@@ -574,6 +668,7 @@ SCENARIOS = {
     "postorder": scenario_postorder,
     "mixed": scenario_mixed,
     "freshness": scenario_freshness,
+    "memory": scenario_memory,
 }
 
 
