@@ -608,13 +608,13 @@ def settled_rss(proc, seconds=2.0):
     return proc.rss_kib()
 
 
-def scenario_memory(b, orders=1_000_000, restaurants=10, sources=2, touched=10_000):
+def scenario_memory(b, orders=1_000_000, restaurants=10, sources=2, touched=10_000, open_permille=10):
     """RSS per stored order and restart time with `orders` orders in the store."""
     seeded_dir = os.path.join(b.tmp, "seeded-store")
     started = time.monotonic()
     seed = subprocess.run([b.binary("rkgate-seed-store"), "--path", seeded_dir, "--orders", str(orders),
                            "--restaurants", str(restaurants), "--sources", str(sources),
-                           "--open-permille", "10", "--samples", str(touched)],
+                           "--open-permille", str(open_permille), "--samples", str(touched)],
                           stdout=subprocess.PIPE, text=True, check=True)
     seed_s = time.monotonic() - started
     seeded = json.loads(seed.stdout)
