@@ -1,4 +1,5 @@
 #include "actors/announce.hpp"
+#include "actors/ops_metrics.hpp"
 
 #include "events/qr_format.hpp"
 #include "notify/callback.hpp"
@@ -40,6 +41,8 @@ void announce_event(const restaurant_context& rest, events::code what, const ord
 }
 
 void announce_status(const restaurant_context& rest, const order_record& rec, std::optional<int> previous) {
+  if (rest.status_changes)
+    rest.status_changes->count(rec.status);
   if (rec.manual && rest.console) {
     // The CONSOLE announces a manual order's changes (with delivery_state).
     caf::anon_send(rest.console, atom::status_v,

@@ -1,3 +1,4 @@
+#include "actors/ops_metrics.hpp"
 #include "actors/order_store.hpp"
 #include "actors/spawn.hpp"
 
@@ -84,7 +85,9 @@ std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const con
   dir->gateway = spawn_gateway(sys, std::move(tables), dir->store);
   if (!callbacks)
     callbacks = std::make_shared<net::http_engine>();
-  dir->notifier = spawn_notifier(sys, cfg.sources, db, std::move(callbacks));
+  auto callbacks_pending = std::make_shared<std::atomic<std::uint64_t>>(0);
+  dir->callbacks_pending = callbacks_pending;
+  dir->notifier = spawn_notifier(sys, cfg.sources, db, std::move(callbacks), std::move(callbacks_pending));
   dir->events = spawn_events_log(sys, db, cfg.events.retention);
   // Before the restaurants: their ORDERs and STATUS POLLERs report to it.
   dir->console = spawn_console(sys, dir->store, dir->notifier, dir->events, std::move(console_restored));
@@ -92,6 +95,10 @@ std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const con
     auto ctx = std::make_shared<restaurant_context>();
     ctx->cfg = r;
     auto cash = cash_setup(r, net, *db, dir->store);
+    auto calls = std::make_shared<rk7_call_stats>();
+    cash.post = counted_poster(std::move(cash.post), calls);
+    ctx->rk7_calls = std::move(calls);
+    ctx->status_changes = std::make_shared<order_status_stats>();
     ctx->health = cash.health;
     ctx->cash = spawn_cash_server(sys, std::move(cash));
     auto menus = std::make_shared<menu_board>();

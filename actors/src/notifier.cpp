@@ -15,6 +15,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <map>
 
 namespace rkgate::actors {
@@ -30,6 +31,7 @@ struct notifier_state {
   notify::dispatcher dispatch;
   std::shared_ptr<net::http_engine> engine;
   std::optional<notify::time_point> armed; ///< a tick is scheduled for then
+  std::shared_ptr<std::atomic<std::uint64_t>> depth; ///< callbacks pending, for GET /metrics
   static constexpr const char* name = "notifier";
 };
 
@@ -40,6 +42,7 @@ using self_ptr = notifier_actor::stateful_pointer<notifier_state>;
 /// Sends what is due and arms a tick for the next delivery that waits on time.
 void pump(self_ptr self) {
   auto& st = self->state;
+  st.depth->store(st.dispatch.pending(), std::memory_order_relaxed);
   auto now = notify::clock::now();
   auto hdl = caf::actor_cast<notifier_actor>(self);
   for (auto& d : st.dispatch.due(now)) {
@@ -112,8 +115,10 @@ void completed(self_ptr self, const callback_done& done) {
 
 notifier_actor::behavior_type notifier(self_ptr self, std::vector<config::source> sources,
                                        std::shared_ptr<persistence::store> db,
-                                       std::shared_ptr<net::http_engine> engine) {
+                                       std::shared_ptr<net::http_engine> engine,
+                                       std::shared_ptr<std::atomic<std::uint64_t>> depth) {
   auto& st = self->state;
+  st.depth = std::move(depth);
   for (const auto& s : sources)
     st.sources[s.name] = notifier_state::source_keys{s.secret, s.callback_url};
   st.db = std::move(db);
@@ -144,8 +149,11 @@ notifier_actor::behavior_type notifier(self_ptr self, std::vector<config::source
 } // namespace
 
 notifier_actor spawn_notifier(caf::actor_system& sys, std::vector<config::source> sources,
-                              std::shared_ptr<persistence::store> db, std::shared_ptr<net::http_engine> engine) {
-  return sys.spawn<caf::detached>(notifier, std::move(sources), std::move(db), std::move(engine));
+                              std::shared_ptr<persistence::store> db, std::shared_ptr<net::http_engine> engine,
+                              std::shared_ptr<std::atomic<std::uint64_t>> depth) {
+  if (!depth)
+    depth = std::make_shared<std::atomic<std::uint64_t>>(0);
+  return sys.spawn<caf::detached>(notifier, std::move(sources), std::move(db), std::move(engine), std::move(depth));
 }
 
 } // namespace rkgate::actors

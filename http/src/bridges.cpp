@@ -187,6 +187,7 @@ void respond_menu(const context_ptr& ctx, const request_handle& req, const menu_
     resp.set_body(std::shared_ptr<const std::string>(m, gzip ? &m->body_gzip : &m->body));
   }
   resp.done();
+  count_answer(ctx, req, match ? 304 : 200);
   --ctx->in_flight;
 }
 

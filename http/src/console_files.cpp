@@ -75,24 +75,26 @@ restinio::request_handling_status_t serve(const context_ptr& ctx, const request_
     .append_header(restinio::http_field::cache_control, "no-cache")
     .set_body(body.str())
     .done();
+  count_answer(ctx, req, 200);
   --ctx->in_flight;
   return restinio::request_accepted();
 }
 
 } // namespace
 
-void register_console_files(restinio::router::express_router_t<>& router, const context_ptr& ctx) {
+void register_console_files(router_t& router, const context_ptr& ctx) {
   // The express router ignores a trailing slash, so /console/ must come before /console.
-  router.http_get("/console/", [ctx](const request_handle& req, auto) {
+  add_route(router, ctx, restinio::http_method_get(), "/console/", [ctx](const request_handle& req, auto) {
     if (req->header().path().back() != '/') {
       req->create_response(restinio::status_moved_permanently())
         .append_header(restinio::http_field::location, "/console/")
         .done();
+      count_answer(ctx, req, 301);
       return restinio::request_accepted();
     }
     return serve(ctx, req, "index.html");
   });
-  router.http_get(R"(/console/:name([^/]+))", [ctx](const request_handle& req, auto p) {
+  add_route(router, ctx, restinio::http_method_get(), R"(/console/:name([^/]+))", [ctx](const request_handle& req, auto p) {
     return serve(ctx, req, std::string(p["name"]));
   });
 }

@@ -19,7 +19,6 @@ using actors::api_reply;
 
 namespace {
 
-using router_t = restinio::router::express_router_t<>;
 using clock = std::chrono::steady_clock;
 
 api_reply fail(int status, const char* code, std::string message, json details = nullptr) {
@@ -250,13 +249,13 @@ private:
 
 } // namespace
 
-void register_console_routes(restinio::router::express_router_t<>& router, const context_ptr& ctx) {
+void register_console_routes(router_t& router, const context_ptr& ctx) {
   auto r = std::make_shared<console_routes>(ctx);
-  router.http_get("/api/v3/console/me", [r](const request_handle& req, auto) { return r->me(req); });
-  router.http_get("/api/v3/console/orders", [r](const request_handle& req, auto) { return r->orders(req); });
-  router.http_get(R"(/api/v3/console/orders/:guid([^/]+))",
+  add_route(router, ctx, restinio::http_method_get(), "/api/v3/console/me", [r](const request_handle& req, auto) { return r->me(req); });
+  add_route(router, ctx, restinio::http_method_get(), "/api/v3/console/orders", [r](const request_handle& req, auto) { return r->orders(req); });
+  add_route(router, ctx, restinio::http_method_get(), R"(/api/v3/console/orders/:guid([^/]+))",
                   [r](const request_handle& req, auto p) { return r->order(req, p); });
-  router.http_post(R"(/api/v3/console/orders/:guid([^/]+)/:action(accept|cancel|dispatch|archive))",
+  add_route(router, ctx, restinio::http_method_post(), R"(/api/v3/console/orders/:guid([^/]+)/:action(accept|cancel|dispatch|archive))",
                    [r](const request_handle& req, auto p) { return r->action(req, p); });
   register_console_files(router, ctx);
 }

@@ -7,11 +7,28 @@
 #include <nlohmann/json.hpp>
 #include <restinio/all.hpp>
 
+#include "metrics/metrics.hpp"
+
 #include <atomic>
+#include <chrono>
 
 namespace rkgate::http {
 
-using request_handle = restinio::request_handle_t;
+/// What RESTinio keeps in every request (its extra data): when the request was
+/// read and which route's stats count its answer in GET /metrics.
+struct request_timing {
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  metrics::route_stats* route = nullptr; ///< set by the matched route; null: no route matched
+};
+
+struct request_timing_factory {
+  using data_t = request_timing;
+  void make_within(restinio::extra_data_buffer_t<data_t> buffer) noexcept { new (buffer.get()) data_t{}; }
+};
+
+using request_handle = restinio::generic_request_handle_t<request_timing>;
+using router_t = restinio::router::generic_express_router_t<restinio::router::std_regex_engine_t,
+                                                             request_timing_factory>;
 
 /// What every handler and bridge can reach.
 struct server_context {
@@ -19,8 +36,27 @@ struct server_context {
   std::shared_ptr<const actors::directory> dir;
   std::atomic<int> in_flight{0};
   std::atomic<bool> stopping{false};
+  metrics::http_stats http; ///< routes are added before serving, then only counted
 };
 using context_ptr = std::shared_ptr<server_context>;
+
+/// `GET /api/v3/console/orders/:guid` for that method and express pattern.
+std::string route_label(restinio::http_method_id_t method, std::string_view path);
+
+/// Registers `handler` for `method` on `path` (express syntax), counted in
+/// GET /metrics under the route `METHOD path`.
+template <class Handler>
+void add_route(router_t& router, const context_ptr& ctx, restinio::http_method_id_t method, std::string_view path,
+               Handler handler) {
+  auto* stats = &ctx->http.route(route_label(method, path));
+  router.add_handler(method, path, [stats, handler](const request_handle& req, restinio::router::route_params_t p) {
+    req->extra_data().route = stats;
+    return handler(req, std::move(p));
+  });
+}
+
+/// Counts an answer in GET /metrics; every path that answers a request calls it once.
+void count_answer(const context_ptr& ctx, const request_handle& req, int status);
 
 /// Writes an api_reply as the contract's envelope (or plain text / 304).
 void respond(const context_ptr& ctx, const request_handle& req, const actors::api_reply& reply);
@@ -54,8 +90,8 @@ void bridge_close(const context_ptr& ctx, request_handle req, caller who, std::s
 void bridge_postorder_manual(const context_ptr& ctx, request_handle req, caller who, actors::order_request order);
 
 /// The console API (/api/v3/console/...) and its web files (/console/).
-void register_console_routes(restinio::router::express_router_t<>& router, const context_ptr& ctx);
-void register_console_files(restinio::router::express_router_t<>& router, const context_ptr& ctx);
+void register_console_routes(router_t& router, const context_ptr& ctx);
+void register_console_files(router_t& router, const context_ptr& ctx);
 
 void bridge_print_info(const context_ptr& ctx, request_handle req, std::string guid, std::int64_t visit,
                        std::int64_t order_ident);
@@ -67,6 +103,6 @@ std::optional<std::pair<nlohmann::json, caller>> check_request(const context_ptr
                                                                bool post, bool need_restaurant);
 
 /// pay, cancel, tablecall (api.md §3.8-3.10) and the events feed (§6).
-void register_tracking_routes(restinio::router::express_router_t<>& router, const context_ptr& ctx);
+void register_tracking_routes(router_t& router, const context_ptr& ctx);
 
 } // namespace rkgate::http

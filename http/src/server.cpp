@@ -2,6 +2,8 @@
 
 #include "context.hpp"
 
+#include "actors/ops_metrics.hpp"
+
 #include "common/guid.hpp"
 
 #include <fmt/format.h>
@@ -17,8 +19,9 @@ namespace rkgate::http {
 namespace {
 
 using nlohmann::json;
-using router_t = restinio::router::express_router_t<>;
-using traits_t = restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t, router_t>;
+struct traits_t : restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t, router_t> {
+  using extra_data_factory_t = request_timing_factory;
+};
 using actors::api_reply;
 
 const char* reason(int status) {
@@ -289,16 +292,20 @@ public:
     return restinio::request_accepted();
   }
 
+  /// Internal routes answer only `server.internal_allow`; answers 403 otherwise.
+  bool internal_caller(const request_handle& req) {
+    auto addr = req->remote_endpoint().address().to_string();
+    for (const auto& range : ctx_->dir->cfg.server.internal_allow)
+      if (range.contains(addr))
+        return true;
+    respond(ctx_, req, fail(403, "forbidden", "internal routes are not allowed from " + addr));
+    return false;
+  }
+
   restinio::request_handling_status_t print_info(const request_handle& req) {
     ++ctx_->in_flight;
-    auto addr = req->remote_endpoint().address().to_string();
-    bool allowed = false;
-    for (const auto& range : ctx_->dir->cfg.server.internal_allow)
-      allowed = allowed || range.contains(addr);
-    if (!allowed) {
-      respond(ctx_, req, fail(403, "forbidden", "internal routes are not allowed from " + addr));
+    if (!internal_caller(req))
       return restinio::request_accepted();
-    }
     auto guid = query_value(req, "guid");
     std::int64_t visit = 0, ident = 0;
     try {
@@ -318,6 +325,20 @@ public:
     return restinio::request_accepted();
   }
 
+  /// Prometheus text (api.md §7), for `server.internal_allow` like print_info.
+  restinio::request_handling_status_t metrics(const request_handle& req) {
+    ++ctx_->in_flight;
+    if (!internal_caller(req))
+      return restinio::request_accepted();
+    metrics::text_writer out;
+    ctx_->http.write(out);
+    actors::write_metrics(*ctx_->dir, out);
+    auto reply = api_reply::success(200, out.text());
+    reply.plain = true;
+    respond(ctx_, req, reply);
+    return restinio::request_accepted();
+  }
+
   restinio::request_handling_status_t healthz(const request_handle& req) {
     ++ctx_->in_flight;
     respond(ctx_, req, api_reply::success(200, json{{"status", "ok"}}.dump()));
@@ -330,6 +351,7 @@ public:
       .append_header(restinio::http_field::content_type, "application/json; charset=utf-8")
       .set_body(openapi_json())
       .done();
+    count_answer(ctx_, req, 200);
     --ctx_->in_flight;
     return restinio::request_accepted();
   }
@@ -359,6 +381,7 @@ fetch('/swagger/openapi.json').then(r=>r.json()).then(doc=>{
       .append_header(restinio::http_field::content_type, "text/html; charset=utf-8")
       .set_body(page)
       .done();
+    count_answer(ctx_, req, 200);
     --ctx_->in_flight;
     return restinio::request_accepted();
   }
@@ -416,7 +439,29 @@ void respond(const context_ptr& ctx, const request_handle& req, const api_reply&
     resp.set_body(envelope(reply));
     resp.done();
   }
+  count_answer(ctx, req, reply.status);
   --ctx->in_flight;
+}
+
+std::string route_label(restinio::http_method_id_t method, std::string_view path) {
+  // Express patterns name their parameters: keep `:guid`, drop its `([^/]+)`.
+  std::string label = std::string(method.c_str()) + ' ';
+  int depth = 0;
+  for (char c : path) {
+    if (c == '(')
+      ++depth;
+    else if (c == ')')
+      --depth;
+    else if (depth == 0)
+      label += c;
+  }
+  return label;
+}
+
+void count_answer(const context_ptr& ctx, const request_handle& req, int status) {
+  const auto& t = req->extra_data();
+  auto* route = t.route ? t.route : ctx->http.find("unmatched");
+  route->observe(status, std::chrono::duration<double>(std::chrono::steady_clock::now() - t.start).count());
 }
 
 struct api_server::impl {
@@ -436,19 +481,21 @@ api_server::api_server(caf::actor_system& sys, std::shared_ptr<const actors::dir
   auto bind = [r](auto method) {
     return [r, method](const request_handle& req, auto) { return ((*r).*method)(req); };
   };
-  router->http_get("/api/v3/ping", bind(&routes::ping));
-  router->http_get("/api/v3/restaurants", bind(&routes::restaurants));
-  router->http_get("/api/v3/getmenu", bind(&routes::getmenu));
-  router->http_post("/api/v3/validate", bind(&routes::validate));
-  router->http_post("/api/v3/postorder", bind(&routes::postorder));
-  router->http_get("/api/v3/getorders", bind(&routes::getorders));
-  router->http_post("/api/v3/getorders", bind(&routes::findorders));
-  router->http_post("/api/v3/close", bind(&routes::close));
+  add_route(*router, impl_->ctx, restinio::http_method_get(), "/api/v3/ping", bind(&routes::ping));
+  add_route(*router, impl_->ctx, restinio::http_method_get(), "/api/v3/restaurants", bind(&routes::restaurants));
+  add_route(*router, impl_->ctx, restinio::http_method_get(), "/api/v3/getmenu", bind(&routes::getmenu));
+  add_route(*router, impl_->ctx, restinio::http_method_post(), "/api/v3/validate", bind(&routes::validate));
+  add_route(*router, impl_->ctx, restinio::http_method_post(), "/api/v3/postorder", bind(&routes::postorder));
+  add_route(*router, impl_->ctx, restinio::http_method_get(), "/api/v3/getorders", bind(&routes::getorders));
+  add_route(*router, impl_->ctx, restinio::http_method_post(), "/api/v3/getorders", bind(&routes::findorders));
+  add_route(*router, impl_->ctx, restinio::http_method_post(), "/api/v3/close", bind(&routes::close));
   register_tracking_routes(*router, impl_->ctx);
-  router->http_get("/api/v3/internal/print_info", bind(&routes::print_info));
-  router->http_get("/healthz", bind(&routes::healthz));
-  router->http_get("/swagger", bind(&routes::swagger_page));
-  router->http_get("/swagger/openapi.json", bind(&routes::swagger_json));
+  add_route(*router, impl_->ctx, restinio::http_method_get(), "/api/v3/internal/print_info", bind(&routes::print_info));
+  add_route(*router, impl_->ctx, restinio::http_method_get(), "/healthz", bind(&routes::healthz));
+  add_route(*router, impl_->ctx, restinio::http_method_get(), "/metrics", bind(&routes::metrics));
+  impl_->ctx->http.route("unmatched");
+  add_route(*router, impl_->ctx, restinio::http_method_get(), "/swagger", bind(&routes::swagger_page));
+  add_route(*router, impl_->ctx, restinio::http_method_get(), "/swagger/openapi.json", bind(&routes::swagger_json));
   register_console_routes(*router, impl_->ctx);
   auto ctx = impl_->ctx;
   router->non_matched_request_handler([ctx](const request_handle& req) {

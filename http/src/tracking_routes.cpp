@@ -162,11 +162,11 @@ status_t events_feed(const context_ptr& ctx, const request_handle& req) {
 
 } // namespace
 
-void register_tracking_routes(restinio::router::express_router_t<>& router, const context_ptr& ctx) {
-  router.http_post("/api/v3/pay", [ctx](const request_handle& req, auto) { return pay(ctx, req); });
-  router.http_post("/api/v3/cancel", [ctx](const request_handle& req, auto) { return cancel(ctx, req); });
-  router.http_post("/api/v3/tablecall", [ctx](const request_handle& req, auto) { return tablecall(ctx, req); });
-  router.http_get("/api/v4/events", [ctx](const request_handle& req, auto) { return events_feed(ctx, req); });
+void register_tracking_routes(router_t& router, const context_ptr& ctx) {
+  add_route(router, ctx, restinio::http_method_post(), "/api/v3/pay", [ctx](const request_handle& req, auto) { return pay(ctx, req); });
+  add_route(router, ctx, restinio::http_method_post(), "/api/v3/cancel", [ctx](const request_handle& req, auto) { return cancel(ctx, req); });
+  add_route(router, ctx, restinio::http_method_post(), "/api/v3/tablecall", [ctx](const request_handle& req, auto) { return tablecall(ctx, req); });
+  add_route(router, ctx, restinio::http_method_get(), "/api/v4/events", [ctx](const request_handle& req, auto) { return events_feed(ctx, req); });
 }
 
 } // namespace rkgate::http

@@ -16,8 +16,12 @@ std::vector<double> default_bounds() {
 std::string number(double v) {
   if (std::isinf(v))
     return v > 0 ? "+Inf" : "-Inf";
-  // The shortest text that reads back as the same double: 0.0005, not 0.00050000000000000001.
   char buf[32];
+  if (v == std::floor(v) && std::fabs(v) < 1e15) {
+    std::snprintf(buf, sizeof buf, "%.0f", v); // 10, not 1e+01
+    return buf;
+  }
+  // The shortest text that reads back as the same double: 0.0005, not 0.00050000000000000001.
   for (int precision = 1; precision <= 17; ++precision) {
     std::snprintf(buf, sizeof buf, "%.*g", precision, v);
     if (std::strtod(buf, nullptr) == v)
@@ -112,7 +116,8 @@ void http_stats::write(text_writer& out) const {
                  static_cast<double>(n));
   out.family("rkgate_http_request_duration_seconds", "Time from routing a request to its answer.", "histogram");
   for (const auto& [name, stats] : routes_)
-    out.histogram("rkgate_http_request_duration_seconds", {{"route", name}}, stats->latency());
+    if (auto latency = stats->latency(); latency.count > 0)
+      out.histogram("rkgate_http_request_duration_seconds", {{"route", name}}, latency);
 }
 
 void text_writer::family(std::string_view name, std::string_view help, std::string_view type) {

@@ -138,9 +138,14 @@ public:
     auto it = all->find(category);
     return it == all->end() ? nullptr : it->second;
   }
+  /// Notes that the cash server was just read, changed or not (the MENU CACHE only).
+  void checked(std::int64_t unix_ms) { checked_unix_ms_.store(unix_ms, std::memory_order_relaxed); }
+  /// When the cash server was last read for this menu (0: never); GET /metrics' menu age.
+  std::int64_t checked_unix_ms() const { return checked_unix_ms_.load(std::memory_order_relaxed); }
 
 private:
   std::shared_ptr<const menus> current_ = std::make_shared<const menus>();
+  std::atomic<std::int64_t> checked_unix_ms_{0};
 };
 
 /// A menu, or why none could be loaded (cash_server_unavailable, ...).

@@ -27,11 +27,16 @@ class http_engine;
 namespace rkgate::actors {
 
 /// One restaurant as the actors see it.
+struct rk7_call_stats;
+struct order_status_stats;
+
 struct restaurant_context {
   config::restaurant cfg;
   cash_server_actor cash;
   std::shared_ptr<const health_board> health; ///< the CASH SERVER's published health
   std::shared_ptr<const menu_board> menus;    ///< the MENU CACHE's published menus
+  std::shared_ptr<const rk7_call_stats> rk7_calls; ///< its r_keeper calls, for GET /metrics
+  std::shared_ptr<order_status_stats> status_changes; ///< announced status changes, for GET /metrics
   menu_cache_actor menu;
   status_poller_actor poller; ///< follows its gateway orders on the cash server
   notifier_actor notifier;    ///< the gateway's one NOTIFIER
@@ -51,6 +56,7 @@ struct directory {
   notifier_actor notifier;
   events_log_actor events;
   console_actor console; ///< the operator console's index and actions (docs/console.md)
+  std::shared_ptr<const std::atomic<std::uint64_t>> callbacks_pending; ///< the NOTIFIER's queue, for GET /metrics
   std::chrono::steady_clock::time_point started;
 };
 

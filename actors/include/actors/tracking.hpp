@@ -7,6 +7,7 @@
 #include "config/config.hpp"
 #include "events/feed.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -88,9 +89,11 @@ status_poller_actor spawn_status_poller(caf::actor_system& sys, std::string rest
 
 /// The NOTIFIER over `db` (the outbox table) and `engine`. Loads the pending
 /// deliveries before it handles anything.
+/// `depth` (optional) is kept equal to the number of callbacks pending, for GET /metrics.
 notifier_actor spawn_notifier(caf::actor_system& sys, std::vector<config::source> sources,
                               std::shared_ptr<persistence::store> db,
-                              std::shared_ptr<net::http_engine> engine);
+                              std::shared_ptr<net::http_engine> engine,
+                              std::shared_ptr<std::atomic<std::uint64_t>> depth = nullptr);
 
 /// The EVENTS LOG over `db` (the events table) with a retention window.
 events_log_actor spawn_events_log(caf::actor_system& sys, std::shared_ptr<persistence::store> db,

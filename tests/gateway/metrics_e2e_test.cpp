@@ -1,0 +1,86 @@
+// GET /metrics (api.md §7): Prometheus text with the HTTP, r_keeper, order,
+// callback and menu families, for internal callers only.
+
+#include "gateway_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+using namespace rkgate::test;
+
+namespace {
+
+/// The value of the sample whose line starts with `series` (name and labels), or -1.
+double sample(const std::string& text, const std::string& series) {
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind(series + " ", 0) == 0)
+      return std::stod(line.substr(series.size() + 1));
+  return -1;
+}
+
+} // namespace
+
+TEST_CASE("metrics count routes by code, r_keeper calls, status changes, callbacks and menu age",
+          "[gateway][e2e][metrics]") {
+  sim s;
+  gate g(s);
+  REQUIRE(g.get("/api/v3/ping?restaurant=r1").status == 200);
+  REQUIRE(g.get("/api/v3/ping?restaurant=r1", "wrong").status == 401);
+  REQUIRE(g.get("/api/v3/getmenu?restaurant=r1").status == 200);
+  REQUIRE(g.post("/api/v3/postorder", simple_order("m-1")).status == 201);
+
+  auto m = http_request("GET", g.url("/metrics"));
+  REQUIRE(m.status == 200);
+  CHECK(m.headers["content-type"].find("text/plain") == 0);
+  const auto& t = m.body;
+  CHECK(sample(t, R"(rkgate_http_requests_total{route="GET /api/v3/ping",code="200"})") == 1);
+  CHECK(sample(t, R"(rkgate_http_requests_total{route="GET /api/v3/ping",code="401"})") == 1);
+  CHECK(sample(t, R"(rkgate_http_requests_total{route="POST /api/v3/postorder",code="201"})") == 1);
+  CHECK(sample(t, R"(rkgate_http_request_duration_seconds_count{route="GET /api/v3/getmenu"})") == 1);
+  CHECK(sample(t, R"(rkgate_cash_server_up{restaurant="r1"})") == 1);
+  // CreateOrder and SaveOrder at least, besides the menu and health reads.
+  CHECK(sample(t, R"(rkgate_rk7_call_duration_seconds_count{restaurant="r1"})") >= 2);
+  CHECK(sample(t, R"(rkgate_order_status_changes_total{restaurant="r1",status="0"})") == 1);
+  CHECK(sample(t, "rkgate_callbacks_pending") >= 0);
+  auto age = sample(t, R"(rkgate_menu_age_seconds{restaurant="r1"})");
+  CHECK(age >= 0);
+  CHECK(age < 60);
+  // Every sample line is `name{labels} number` or `name number`.
+  std::regex line_format(R"(^([a-z_0-9]+(\{[^}]*\})? -?[0-9.e+-]+|# (HELP|TYPE) .*)$)");
+  std::istringstream lines(t);
+  for (std::string line; std::getline(lines, line);) {
+    INFO(line);
+    CHECK(std::regex_match(line, line_format));
+  }
+
+  // Down cash server: up is 0 and transport errors are counted by kind.
+  s.proc.reset();
+  REQUIRE(eventually([&] {
+    auto again = http_request("GET", g.url("/metrics")).body;
+    return sample(again, R"(rkgate_cash_server_up{restaurant="r1"})") == 0 &&
+           sample(again, R"(rkgate_rk7_call_errors_total{restaurant="r1",kind="network"})") >= 1;
+  }));
+}
+
+TEST_CASE("metrics answer only internal_allow", "[gateway][e2e][metrics]") {
+  sim s;
+  gate g(s);
+  g.proc.reset();
+  {
+    std::ifstream in(g.config_path);
+    std::stringstream text;
+    text << in.rdbuf();
+    in.close();
+    std::string cfg = text.str();
+    cfg.insert(cfg.find("  max_body:"), "  internal_allow: [10.255.255.1]\n");
+    std::ofstream(g.config_path) << cfg;
+  }
+  g.start();
+  auto refused = http_request("GET", g.url("/metrics"));
+  CHECK(refused.status == 403);
+  CHECK(body_of(refused)["error"]["code"] == "forbidden");
+}
