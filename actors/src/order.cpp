@@ -24,7 +24,6 @@ struct order_state {
   std::vector<caf::typed_response_promise<api_reply>> waiting;    ///< postorder callers
   bool running = false;      ///< a step is in flight
   int retries = 0;
-  std::chrono::steady_clock::time_point refreshed;
   rk7_meter meter; ///< r_keeper time of creation (Server-Timing of postorder)
   std::int64_t rk7_version = -1; ///< the order's version as the cash server last reported it
   static constexpr const char* name = "order";
@@ -154,7 +153,6 @@ void apply(order_state& st, const rk7::order& o) {
   st.rec.status = status_of(o);
   if (o.version != 0)
     st.rk7_version = o.version;
-  st.refreshed = std::chrono::steady_clock::now();
 }
 
 /// One r_keeper call and the write of the record that describes it, side by
@@ -442,34 +440,6 @@ void run(self_ptr self) {
   }
 }
 
-void reread(self_ptr self, const rk7::order& o);
-
-/// getorders: refresh an open order from the cash server (at most once a second).
-template <class Promise>
-void refresh(self_ptr self, Promise rp) {
-  auto& st = self->state;
-  if (st.rec.step != order_step::saved
-      || std::chrono::steady_clock::now() - st.refreshed < std::chrono::seconds(1)) {
-    rp.deliver(order_api_json(st.rec));
-    return;
-  }
-  // Counted from the start: while a GetOrder waits in a busy cash server's
-  // queue, further getorders must not send more (each one lengthened the queue).
-  st.refreshed = std::chrono::steady_clock::now();
-  self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, rk7::get_order{rk7::order_ref::by_guid(st.rec.guid)})
-    .then(
-      [self, rp](rk7_result<rk7::order>& r) mutable {
-        auto& st = self->state;
-        if (!r) {
-          rp.deliver(order_api_json(st.rec));
-          return;
-        }
-        reread(self, *r);
-        rp.deliver(order_api_json(st.rec));
-      },
-      [self, rp](caf::error&) mutable { rp.deliver(order_api_json(self->state.rec)); });
-}
-
 // -- following the order after creation (issue 5) ---------------------------------
 
 std::size_t item_count(const order_record& rec) {
@@ -703,11 +673,10 @@ order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self
       st.waiting.push_back(rp);
       return rp;
     },
-    [self](atom::get) -> caf::result<std::string> {
-      auto rp = self->make_response_promise<std::string>();
-      refresh(self, rp);
-      return rp;
-    },
+    // The record as the STATUS POLLER keeps it: one GetOrderList per poll finds
+    // every changed order, where a GetOrder per open order per getorders would
+    // queue on the cash server (which answers one call at a time).
+    [self](atom::get) -> caf::result<std::string> { return order_api_json(self->state.rec); },
     [self](atom::close) -> caf::result<api_reply> {
       auto& st = self->state;
       if (st.rec.step != order_step::saved || !fully_prepaid(st.rec))

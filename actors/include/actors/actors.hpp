@@ -278,7 +278,7 @@ using gateway_actor = caf::typed_actor<
 using order_actor = caf::typed_actor<
   // Answers the postorder result once creation has finished.
   caf::replies_to<atom::wait>::with<api_reply>,
-  // Answers the order record (api.md §3.6), refreshed from the cash server.
+  // Answers the order record (api.md §3.6) as the STATUS POLLER last refreshed it.
   caf::replies_to<atom::get>::with<std::string>,
   // Closes a fully prepaid order with PayOrder.
   caf::replies_to<atom::close>::with<api_reply>,
