@@ -7,10 +7,13 @@
 #include <nlohmann/json.hpp>
 #include <restinio/all.hpp>
 
+#include "common/rate_gate.hpp"
 #include "metrics/metrics.hpp"
 
 #include <atomic>
 #include <chrono>
+#include <map>
+#include <memory>
 
 namespace rkgate::http {
 
@@ -37,6 +40,8 @@ struct server_context {
   std::atomic<int> in_flight{0};
   std::atomic<bool> stopping{false};
   metrics::http_stats http; ///< routes are added before serving, then only counted
+  /// Sources with a `rate_limit`, by name; made before serving, then only admitted through.
+  std::map<std::string, std::unique_ptr<rate_gate>> rate_gates;
 };
 using context_ptr = std::shared_ptr<server_context>;
 

@@ -5,6 +5,7 @@
 #include "actors/ops_metrics.hpp"
 
 #include "common/guid.hpp"
+#include "common/rate_gate.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include <restinio/helpers/http_field_parsers/accept-encoding.hpp>
 #include <spdlog/spdlog.h>
 
+#include <cmath>
 #include <thread>
 
 namespace rkgate::http {
@@ -128,6 +130,13 @@ public:
       respond(ctx_, req, fail(401, "unauthorized", "missing or unknown token"));
       return std::nullopt;
     }
+    if (auto gate = ctx_->rate_gates.find(c.who.source->name); gate != ctx_->rate_gates.end())
+      if (auto wait = gate->second->admit(); wait.count() > 0) {
+        auto refused = fail(429, "rate_limited", "over this source's rate_limit");
+        refused.retry_after_s = static_cast<int>(std::ceil(std::chrono::duration<double>(wait).count()));
+        respond(ctx_, req, refused);
+        return std::nullopt;
+      }
     c.who.source_actor = ctx_->dir->sources.at(c.who.source->name);
     if (!need_restaurant)
       return c;
@@ -435,7 +444,7 @@ void respond(const context_ptr& ctx, const request_handle& req, const api_reply&
     if (!reply.etag.empty())
       resp.append_header(restinio::http_field::etag, "\"" + reply.etag + "\"");
     if (reply.status == 429)
-      resp.append_header(restinio::http_field::retry_after, "1");
+      resp.append_header(restinio::http_field::retry_after, std::to_string(std::max(1, reply.retry_after_s)));
     resp.set_body(envelope(reply));
     resp.done();
   }
@@ -475,6 +484,9 @@ api_server::api_server(caf::actor_system& sys, std::shared_ptr<const actors::dir
   impl_->ctx = std::make_shared<server_context>();
   impl_->ctx->sys = &sys;
   impl_->ctx->dir = dir;
+  for (const auto& s : dir->cfg.sources)
+    if (s.limit)
+      impl_->ctx->rate_gates.emplace(s.name, std::make_unique<rate_gate>(s.limit->per_second));
   auto r = std::make_shared<routes>(impl_->ctx);
   auto router = std::make_unique<router_t>();
   using std::placeholders::_1;

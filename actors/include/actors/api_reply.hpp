@@ -20,6 +20,7 @@ struct api_reply {
   /// Milliseconds (with fractions) spent in r_keeper calls for this answer
   /// (validate, postorder): sent as `Server-Timing: rk7;dur=<ms>`; -1 = not measured.
   double rk7_ms = -1;
+  int retry_after_s = 0; ///< 429: seconds until a request would be admitted (`Retry-After`)
 
   bool ok() const { return code.empty(); }
 
