@@ -102,6 +102,16 @@ rk7::calc_order calc_request(const caller& who, const cart& c) {
 }
 
 /// Waits for an ORDER's creation result; past the deadline answers 202.
+/// Answers with a stored order record (the ORDER has finished).
+void answer_stored(const context_ptr& ctx, const request_handle& req, const std::string& record, bool repeat) {
+  auto rec = order_record_from_json(record);
+  if (!rec)
+    return respond(ctx, req, api_reply::failure(500, "internal_error", "order record unreadable"));
+  if (!rec->reply_code.empty())
+    return respond(ctx, req, api_reply::failure(rec->reply_status, rec->reply_code, rec->reply_message));
+  respond(ctx, req, api_reply::success(repeat ? 200 : 201, postorder_data_json(*rec)));
+}
+
 void wait_order(caf::event_based_actor* self, const context_ptr& ctx, const request_handle& req,
                 const order_actor& order, const std::string& guid, clock::time_point deadline, bool repeat) {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
@@ -116,7 +126,14 @@ void wait_order(caf::event_based_actor* self, const context_ptr& ctx, const requ
           r.rk7_ms = 0; // this request made no r_keeper call
         respond(ctx, req, r);
       },
-      [ctx, req, guid](caf::error& err) {
+      [self, ctx, req, guid, repeat](caf::error& err) {
+        if (err == caf::sec::request_receiver_down) {
+          // The ORDER finished between admission and this wait: its record is stored.
+          self->request(ctx->dir->store, caf::infinite, atom::get_v, store_key{persistence::table::orders, guid})
+            .then([ctx, req, repeat](const store_value& v) { answer_stored(ctx, req, v.value, repeat); },
+                  [ctx, req](caf::error& e) { respond(ctx, req, no_answer(e, "order creation")); });
+          return;
+        }
         if (err == caf::sec::request_timeout) {
           json data = {{"guid", guid}, {"status", 5}, {"status_name", "new"}, {"table", nullptr}, {"order", nullptr}};
           return respond(ctx, req, api_reply::success(202, data.dump()));
@@ -134,12 +151,7 @@ void answer_admission(caf::event_based_actor* self, const context_ptr& ctx, cons
                                                 json{{"guid", a.guid}}.dump()));
   if (a.order)
     return wait_order(self, ctx, req, a.order, a.guid, deadline, repeat);
-  auto rec = order_record_from_json(a.record);
-  if (!rec)
-    return respond(ctx, req, api_reply::failure(500, "internal_error", "order record unreadable"));
-  if (!rec->reply_code.empty())
-    return respond(ctx, req, api_reply::failure(rec->reply_status, rec->reply_code, rec->reply_message));
-  respond(ctx, req, api_reply::success(repeat ? 200 : 201, postorder_data_json(*rec)));
+  answer_stored(ctx, req, a.record, repeat);
 }
 
 } // namespace
@@ -186,8 +198,8 @@ void respond_menu(const context_ptr& ctx, const request_handle& req, const menu_
     // The menu's own buffer (kept alive by `m`): nothing is copied per request.
     resp.set_body(std::shared_ptr<const std::string>(m, gzip ? &m->body_gzip : &m->body));
   }
-  resp.done();
   count_answer(ctx, req, match ? 304 : 200);
+  resp.done();
   --ctx->in_flight;
 }
 

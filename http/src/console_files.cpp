@@ -70,12 +70,12 @@ restinio::request_handling_status_t serve(const context_ptr& ctx, const request_
   }
   std::ostringstream body;
   body << in.rdbuf();
+  count_answer(ctx, req, 200);
   req->create_response()
     .append_header(restinio::http_field::content_type, content_type(file))
     .append_header(restinio::http_field::cache_control, "no-cache")
     .set_body(body.str())
     .done();
-  count_answer(ctx, req, 200);
   --ctx->in_flight;
   return restinio::request_accepted();
 }
@@ -86,10 +86,10 @@ void register_console_files(router_t& router, const context_ptr& ctx) {
   // The express router ignores a trailing slash, so /console/ must come before /console.
   add_route(router, ctx, restinio::http_method_get(), "/console/", [ctx](const request_handle& req, auto) {
     if (req->header().path().back() != '/') {
+      count_answer(ctx, req, 301);
       req->create_response(restinio::status_moved_permanently())
         .append_header(restinio::http_field::location, "/console/")
         .done();
-      count_answer(ctx, req, 301);
       return restinio::request_accepted();
     }
     return serve(ctx, req, "index.html");

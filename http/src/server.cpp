@@ -356,11 +356,11 @@ public:
 
   restinio::request_handling_status_t swagger_json(const request_handle& req) {
     ++ctx_->in_flight;
+    count_answer(ctx_, req, 200);
     req->create_response()
       .append_header(restinio::http_field::content_type, "application/json; charset=utf-8")
       .set_body(openapi_json())
       .done();
-    count_answer(ctx_, req, 200);
     --ctx_->in_flight;
     return restinio::request_accepted();
   }
@@ -386,11 +386,11 @@ fetch('/swagger/openapi.json').then(r=>r.json()).then(doc=>{
     if (accept.find("application/json") != std::string::npos && accept.find("text/html") == std::string::npos)
       return swagger_json(req);
     ++ctx_->in_flight;
+    count_answer(ctx_, req, 200);
     req->create_response()
       .append_header(restinio::http_field::content_type, "text/html; charset=utf-8")
       .set_body(page)
       .done();
-    count_answer(ctx_, req, 200);
     --ctx_->in_flight;
     return restinio::request_accepted();
   }
@@ -428,6 +428,8 @@ std::optional<std::pair<json, caller>> check_request(const context_ptr& ctx, con
 }
 
 void respond(const context_ptr& ctx, const request_handle& req, const api_reply& reply) {
+  // Counted before the answer leaves: a client that reads /metrics next sees it.
+  count_answer(ctx, req, reply.status);
   auto resp = req->create_response(restinio::http_status_line_t{
     restinio::http_status_code_t{static_cast<std::uint16_t>(reply.status)}, reason(reply.status)});
   if (reply.rk7_ms >= 0)
@@ -448,7 +450,6 @@ void respond(const context_ptr& ctx, const request_handle& req, const api_reply&
     resp.set_body(envelope(reply));
     resp.done();
   }
-  count_answer(ctx, req, reply.status);
   --ctx->in_flight;
 }
 
