@@ -4,9 +4,8 @@
 // the CreateOrder record is synced. A STORE that answers only when the test
 // says so shows the order of events.
 
-#include "caf_fixture.hpp"
+#include "restaurant_fixture.hpp"
 
-#include "actors/gateway.hpp"
 #include "actors/tracking.hpp"
 
 using namespace rkgate;
@@ -73,26 +72,11 @@ struct creation_fixture : caf_fixture {
   fake_rk7 rk7;
   std::shared_ptr<held_store_data> stored = std::make_shared<held_store_data>();
   store_actor store = own(spawn_held_store(sys, stored));
-  std::shared_ptr<restaurant_context> rest = std::make_shared<restaurant_context>();
+  std::shared_ptr<restaurant_context> rest = healthy_restaurant(*this, rk7, store, [this](restaurant_context& r) {
+    r.poller = own(spawn_status_poller(sys, "r1", r.cash, poll_timing{std::chrono::seconds(2),
+                                                                      std::chrono::seconds(10)}));
+  });
   order_actor order;
-
-  creation_fixture() {
-    rest->cfg.id = "r1";
-    rest->cfg.refs.station_id = 15004;
-    rest->cfg.refs.waiter_code = 1;
-    rest->cfg.refs.table_code = 100;
-    rest->cfg.refs.order_category = 1;
-    cash_server_setup setup;
-    setup.restaurant = "r1";
-    setup.post = rk7.poster();
-    setup.store = store;
-    rest->cash = own(spawn_cash_server(sys, setup));
-    rest->poller = own(spawn_status_poller(sys, "r1", rest->cash, poll_timing{std::chrono::seconds(2),
-                                                                               std::chrono::seconds(10)}));
-    sched.run();
-    rk7.answer("GetSystemInfo", rk7_fixture("get_system_info_7_5.xml"));
-    sched.run();
-  }
 
   /// Answers the oldest put with `ok` (once the scheduler runs).
   void release(bool ok = true) {

@@ -2,9 +2,7 @@
 // "Crash safety"): GetOrder by GUID decides between CreateOrder, SaveOrder
 // and nothing; an unreachable cash server means "ask again later".
 
-#include "caf_fixture.hpp"
-
-#include "actors/gateway.hpp"
+#include "restaurant_fixture.hpp"
 
 using namespace rkgate;
 using namespace rkgate::test;
@@ -23,24 +21,8 @@ struct order_fixture : caf_fixture {
   fake_rk7 rk7;
   std::shared_ptr<fake_store_data> stored = std::make_shared<fake_store_data>();
   store_actor store = own(spawn_fake_store(sys, stored));
-  std::shared_ptr<restaurant_context> rest = std::make_shared<restaurant_context>();
+  std::shared_ptr<restaurant_context> rest = healthy_restaurant(*this, rk7, store);
   order_actor order;
-
-  order_fixture() {
-    rest->cfg.id = "r1";
-    rest->cfg.refs.station_id = 15004;
-    rest->cfg.refs.waiter_code = 1;
-    rest->cfg.refs.table_code = 100;
-    rest->cfg.refs.order_category = 1;
-    cash_server_setup setup;
-    setup.restaurant = "r1";
-    setup.post = rk7.poster();
-    setup.store = store;
-    rest->cash = own(spawn_cash_server(sys, setup));
-    sched.run();
-    rk7.answer("GetSystemInfo", rk7_fixture("get_system_info_7_5.xml"));
-    sched.run();
-  }
 
   /// Re-attaches an order persisted at `step`, as start-up does.
   void restore(order_step step) {

@@ -21,19 +21,9 @@ const std::string license_token = "lic-token-1";
 
 /// Rewrites the gateway's config with restaurant r1 under XML-SaaS, then restarts it.
 void restart_with_saas(gate& g) {
-  g.proc.reset();
-  std::ifstream in(g.config_path);
-  std::stringstream text;
-  text << in.rdbuf();
-  in.close();
-  std::string cfg = text.str();
-  auto at = cfg.find("    menu:\n");
-  REQUIRE(at != std::string::npos);
-  cfg.insert(at, "    license:\n      mode: saas\n      saas:\n        anchor: \"" + anchor +
-                   "\"\n        license_token: " + license_token + "\n        instance_guid: \"" + instance_guid +
-                   "\"\n");
-  std::ofstream(g.config_path) << cfg;
-  g.start();
+  g.restart_with("    menu:\n", "    license:\n      mode: saas\n      saas:\n        anchor: \"" + anchor +
+                                   "\"\n        license_token: " + license_token + "\n        instance_guid: \"" +
+                                   instance_guid + "\"\n");
 }
 
 /// Posts raw XML to the simulated cash server (as another client would).
@@ -221,17 +211,7 @@ TEST_CASE("print_info by visit and order_ident; only from internal_allow", "[gat
 
   // From an address outside internal_allow: restrict the list to one that is
   // not loopback and ask again from loopback.
-  g.proc.reset();
-  {
-    std::ifstream in(g.config_path);
-    std::stringstream text;
-    text << in.rdbuf();
-    in.close();
-    std::string cfg = text.str();
-    cfg.insert(cfg.find("  max_body:"), "  internal_allow: [10.255.255.1]\n");
-    std::ofstream(g.config_path) << cfg;
-  }
-  g.start();
+  g.restart_with("  max_body:", "  internal_allow: [10.255.255.1]\n");
   auto refused = http_request("GET", g.url("/api/v3/internal/print_info?visit=" + std::to_string(visit) +
                                            "&order_ident=" + std::to_string(ident)));
   CHECK(refused.status == 403);

@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -95,6 +97,22 @@ struct gate {
       ::setenv("RKGATE_TEST_CRASH_AFTER", env.c_str(), 1);
     proc = std::make_unique<child>(std::vector<std::string>{binary_path("rkgate"), "--config", config_path});
     ::unsetenv("RKGATE_TEST_CRASH_AFTER");
+  }
+  /// Stops the gateway, inserts `text` into its config before the first line
+  /// that starts with `before`, and starts it again.
+  void restart_with(const std::string& before, const std::string& text) {
+    proc.reset();
+    std::ifstream in(config_path);
+    std::stringstream cfg;
+    cfg << in.rdbuf();
+    in.close();
+    std::string yaml = cfg.str();
+    auto at = yaml.find(before);
+    if (at == std::string::npos)
+      throw std::runtime_error("no '" + before + "' in the test config");
+    yaml.insert(at, text);
+    std::ofstream(config_path) << yaml;
+    start();
   }
   std::string url(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(proc->port()) + path;

@@ -5,7 +5,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <fstream>
 #include <regex>
 #include <sstream>
 
@@ -69,17 +68,7 @@ TEST_CASE("metrics count routes by code, r_keeper calls, status changes, callbac
 TEST_CASE("metrics answer only internal_allow", "[gateway][e2e][metrics]") {
   sim s;
   gate g(s);
-  g.proc.reset();
-  {
-    std::ifstream in(g.config_path);
-    std::stringstream text;
-    text << in.rdbuf();
-    in.close();
-    std::string cfg = text.str();
-    cfg.insert(cfg.find("  max_body:"), "  internal_allow: [10.255.255.1]\n");
-    std::ofstream(g.config_path) << cfg;
-  }
-  g.start();
+  g.restart_with("  max_body:", "  internal_allow: [10.255.255.1]\n");
   auto refused = http_request("GET", g.url("/metrics"));
   CHECK(refused.status == 403);
   CHECK(body_of(refused)["error"]["code"] == "forbidden");

@@ -6,8 +6,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
 
 using namespace rkgate::test;
 
@@ -15,19 +13,7 @@ TEST_CASE("a source over its rate_limit gets 429 rate_limited with Retry-After; 
           "[gateway][e2e][rate_limit]") {
   sim s;
   gate g(s);
-  g.proc.reset();
-  {
-    std::ifstream in(g.config_path);
-    std::stringstream text;
-    text << in.rdbuf();
-    in.close();
-    std::string cfg = text.str();
-    auto at = cfg.find("    secret: s2\n");
-    REQUIRE(at != std::string::npos);
-    cfg.insert(at, "    rate_limit: 30/m\n");
-    std::ofstream(g.config_path) << cfg;
-  }
-  g.start();
+  g.restart_with("    secret: s2\n", "    rate_limit: 30/m\n");
 
   // 30/m is 0.5/s: a burst of one request, then one per 2 s.
   CHECK(g.get("/api/v3/ping", token_b).status == 200);
