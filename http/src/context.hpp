@@ -107,6 +107,18 @@ void bridge_print_info(const context_ptr& ctx, request_handle req, std::string g
 std::optional<std::pair<nlohmann::json, caller>> check_request(const context_ptr& ctx, const request_handle& req,
                                                                bool post, bool need_restaurant);
 
+/// A source's POST about one of its orders: the JSON body, the caller and the
+/// body's `guid` (normalized).
+struct order_call {
+  nlohmann::json body;
+  caller who;
+  std::string guid;
+};
+
+/// check_request for a POST, then the body's `guid` (400 when it is not an
+/// order GUID); answers the request itself and gives nothing when one fails.
+std::optional<order_call> check_order_call(const context_ptr& ctx, const request_handle& req);
+
 /// pay, cancel, tablecall (api.md §3.8-3.10) and the events feed (§6).
 void register_tracking_routes(router_t& router, const context_ptr& ctx);
 

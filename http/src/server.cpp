@@ -288,16 +288,10 @@ public:
   }
 
   restinio::request_handling_status_t close(const request_handle& req) {
-    auto c = check(req, true, false);
+    auto c = check_order_call(ctx_, req);
     if (!c)
       return restinio::request_accepted();
-    auto it = c->body.find("guid");
-    auto norm = it != c->body.end() && it->is_string() ? normalize_guid(it->get<std::string>()) : std::nullopt;
-    if (!norm) {
-      respond(ctx_, req, fail(400, "bad_request", "guid must be an order GUID", {{"field", "guid"}}));
-      return restinio::request_accepted();
-    }
-    bridge_close(ctx_, req, c->who, *norm);
+    bridge_close(ctx_, req, c->who, c->guid);
     return restinio::request_accepted();
   }
 

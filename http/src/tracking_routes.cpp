@@ -27,16 +27,6 @@ api_reply no_answer(const caf::error& err, const char* what) {
 }
 
 /// The order GUID of a body's `guid` field.
-/// The body's `guid` as an order GUID; answers 400 and gives nothing when it is not one.
-std::optional<std::string> guid_or_400(const context_ptr& ctx, const request_handle& req,
-                                       const json& body) {
-  std::optional<std::string> guid;
-  if (auto it = body.find("guid"); it != body.end() && it->is_string())
-    guid = normalize_guid(it->get<std::string>());
-  if (!guid)
-    respond(ctx, req, bad_request("guid", "guid must be an order GUID"));
-  return guid;
-}
 
 /// `payments`: a non-empty array of {currency_code > 0, sum > 0}; the field
 /// path of the first problem otherwise.
@@ -73,39 +63,51 @@ void ask_source(const context_ptr& ctx, const request_handle& req, const caller&
   });
 }
 
-status_t pay(const context_ptr& ctx, const request_handle& req) {
+} // namespace
+
+std::optional<order_call> check_order_call(const context_ptr& ctx, const request_handle& req) {
   auto c = check_request(ctx, req, true, false);
   if (!c)
+    return std::nullopt;
+  std::optional<std::string> guid;
+  if (auto it = c->first.find("guid"); it != c->first.end() && it->is_string())
+    guid = normalize_guid(it->get<std::string>());
+  if (!guid) {
+    respond(ctx, req, bad_request("guid", "guid must be an order GUID"));
+    return std::nullopt;
+  }
+  return order_call{std::move(c->first), std::move(c->second), std::move(*guid)};
+}
+
+namespace {
+
+status_t pay(const context_ptr& ctx, const request_handle& req) {
+  auto c = check_order_call(ctx, req);
+  if (!c)
     return restinio::request_accepted();
-  auto guid = guid_or_400(ctx, req, c->first);
-  if (!guid)
-    return restinio::request_accepted();
-  auto payments = payments_of(c->first);
+  auto payments = payments_of(c->body);
   if (auto* err = std::get_if<api_reply>(&payments)) {
     respond(ctx, req, *err);
     return restinio::request_accepted();
   }
-  ask_source(ctx, req, c->second, "pay", atom::pay_v, *guid,
+  ask_source(ctx, req, c->who, "pay", atom::pay_v, c->guid,
              std::get<actors::payment_list>(std::move(payments)));
   return restinio::request_accepted();
 }
 
 status_t cancel(const context_ptr& ctx, const request_handle& req) {
-  auto c = check_request(ctx, req, true, false);
+  auto c = check_order_call(ctx, req);
   if (!c)
     return restinio::request_accepted();
-  auto guid = guid_or_400(ctx, req, c->first);
-  if (!guid)
-    return restinio::request_accepted();
   std::string reason;
-  if (auto it = c->first.find("reason"); it != c->first.end() && !it->is_null()) {
+  if (auto it = c->body.find("reason"); it != c->body.end() && !it->is_null()) {
     if (!it->is_string()) {
       respond(ctx, req, bad_request("reason", "reason must be a string"));
       return restinio::request_accepted();
     }
     reason = it->get<std::string>();
   }
-  ask_source(ctx, req, c->second, "cancel", atom::cancel_v, *guid, reason);
+  ask_source(ctx, req, c->who, "cancel", atom::cancel_v, c->guid, reason);
   return restinio::request_accepted();
 }
 
