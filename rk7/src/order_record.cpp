@@ -12,7 +12,7 @@ std::optional<named_ref> opt_named_ref(pugi::xml_node parent, const char* name) 
   return read_named_ref(node);
 }
 
-/// A line of type `Line` with the id, code and name every order line carries.
+/// A `Line` (an order line, or a named_ref) with its id, code and name read.
 template <class Line>
 Line read_ref(pugi::xml_node node) {
   Line line;
@@ -100,11 +100,7 @@ session_line read_session(pugi::xml_node node, order& o) {
 } // namespace
 
 named_ref read_named_ref(pugi::xml_node node) {
-  named_ref r;
-  r.id = int_attr(node, {"id"});
-  r.code = int_attr(node, {"code"});
-  r.name = text_attr(node, {"name"});
-  return r;
+  return read_ref<named_ref>(node);
 }
 
 order read_order(pugi::xml_node node) {

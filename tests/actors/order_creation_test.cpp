@@ -87,12 +87,7 @@ struct creation_fixture : caf_fixture {
 
   /// A new order, as the SOURCE admits it (with its idempotency key).
   void admit() {
-    order_record rec;
-    rec.guid = guid;
-    rec.source = "site-a";
-    rec.external_id = "x-1";
-    rec.restaurant = "r1";
-    rec.body = R"({"external_id":"x-1","items":[{"id":1024421,"quantity":1}]})";
+    auto rec = fixture_order(guid);
     order_context ctx;
     ctx.rest = rest;
     ctx.gateway = own(spawn_gateway(sys, {}, store));

@@ -26,12 +26,7 @@ struct order_fixture : caf_fixture {
 
   /// Re-attaches an order persisted at `step`, as start-up does.
   void restore(order_step step) {
-    order_record rec;
-    rec.guid = guid;
-    rec.source = "site-a";
-    rec.external_id = "x-1";
-    rec.restaurant = "r1";
-    rec.body = R"({"external_id":"x-1","items":[{"id":1024421,"quantity":1}]})";
+    auto rec = fixture_order(guid);
     rec.step = step;
     rec.status = step == order_step::creating ? 5 : 0;
     rec.table_code = 100;

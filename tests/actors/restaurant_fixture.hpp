@@ -7,6 +7,7 @@
 #include "actors/gateway.hpp"
 
 #include <memory>
+#include <string>
 
 namespace rkgate::test {
 
@@ -32,6 +33,17 @@ std::shared_ptr<restaurant_context> healthy_restaurant(
   rk7.answer("GetSystemInfo", rk7_fixture("get_system_info_7_5.xml"));
   f.sched.run();
   return rest;
+}
+
+/// The order of the rk7 fixtures as the SOURCE of `site-a` admits it (external_id x-1).
+inline order_record fixture_order(const std::string& guid) {
+  order_record rec;
+  rec.guid = guid;
+  rec.source = "site-a";
+  rec.external_id = "x-1";
+  rec.restaurant = "r1";
+  rec.body = R"({"external_id":"x-1","items":[{"id":1024421,"quantity":1}]})";
+  return rec;
 }
 
 } // namespace rkgate::test
