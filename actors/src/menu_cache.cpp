@@ -122,9 +122,7 @@ void load_prices(self_ptr self, std::int64_t category) {
       return;
     auto& st = self->state;
     if (st.board)
-      st.board->checked(std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count());
+      st.board->checked();
     auto& e = st.menus[category];
     auto digest = availability_digest(src->order_menu, src->rests);
     if (e.current && e.built_generation == st.refs_generation && e.availability_digest == digest)

@@ -6,16 +6,6 @@
 
 namespace rkgate::actors {
 
-namespace {
-
-std::int64_t unix_ms_now() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
-
-} // namespace
-
 rk7_poster counted_poster(rk7_poster inner, std::shared_ptr<rk7_call_stats> stats) {
   return [inner = std::move(inner), stats = std::move(stats)](std::string xml, rk7::body_callback done) {
     auto start = std::chrono::steady_clock::now();
@@ -59,11 +49,10 @@ void write_metrics(const directory& dir, metrics::text_writer& out) {
              dir.callbacks_pending ? static_cast<double>(dir.callbacks_pending->load(std::memory_order_relaxed)) : 0);
   out.family("rkgate_menu_age_seconds",
              "Seconds since the menu's stop list, remains and prices were last read from the cash server.", "gauge");
-  auto now = unix_ms_now();
   for (const auto& [id, r] : dir.restaurants)
     if (r->menus)
-      if (auto checked = r->menus->checked_unix_ms())
-        out.sample("rkgate_menu_age_seconds", {{"restaurant", id}}, static_cast<double>(now - checked) / 1000.0);
+      if (auto age = r->menus->age_seconds(); age >= 0)
+        out.sample("rkgate_menu_age_seconds", {{"restaurant", id}}, age);
 }
 
 } // namespace rkgate::actors

@@ -139,13 +139,23 @@ public:
     return it == all->end() ? nullptr : it->second;
   }
   /// Notes that the cash server was just read, changed or not (the MENU CACHE only).
-  void checked(std::int64_t unix_ms) { checked_unix_ms_.store(unix_ms, std::memory_order_relaxed); }
-  /// When the cash server was last read for this menu (0: never); GET /metrics' menu age.
-  std::int64_t checked_unix_ms() const { return checked_unix_ms_.load(std::memory_order_relaxed); }
+  void checked() {
+    checked_ns_.store(std::chrono::steady_clock::now().time_since_epoch().count(), std::memory_order_relaxed);
+  }
+  /// Seconds since the cash server was last read for this menu, or -1 before the
+  /// first read; GET /metrics' menu age.
+  double age_seconds() const {
+    auto at = checked_ns_.load(std::memory_order_relaxed);
+    if (at == 0)
+      return -1;
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()
+                                         - std::chrono::steady_clock::duration(at))
+      .count();
+  }
 
 private:
   std::shared_ptr<const menus> current_ = std::make_shared<const menus>();
-  std::atomic<std::int64_t> checked_unix_ms_{0};
+  std::atomic<std::chrono::steady_clock::rep> checked_ns_{0}; ///< steady_clock ticks; 0: never
 };
 
 /// A menu, or why none could be loaded (cash_server_unavailable, ...).
