@@ -14,32 +14,34 @@ std::optional<named_ref> opt_named_ref(pugi::xml_node parent, const char* name) 
 
 /// A `Line` (an order line, or a named_ref) with its id, code and name read.
 template <class Line>
-Line read_ref(pugi::xml_node node) {
+Line read_ref(const attr_list& a) {
   Line line;
-  line.id = int_attr(node, {"id"});
-  line.code = int_attr(node, {"code"});
-  line.name = text_attr(node, {"name"});
+  line.id = a.integer({"id"});
+  line.code = a.integer({"code"});
+  line.name = a.text({"name"});
   return line;
 }
 
 modi_line read_modi(pugi::xml_node node) {
-  auto m = read_ref<modi_line>(node);
-  m.count = static_cast<int>(opt_int_attr(node, {"count"}).value_or(1));
-  m.price = int_attr(node, {"price"});
-  m.amount = int_attr(node, {"amount"});
-  m.open_name = text_attr(node, {"openName"});
+  attr_list a(node);
+  auto m = read_ref<modi_line>(a);
+  m.count = static_cast<int>(a.opt_int({"count"}).value_or(1));
+  m.price = a.integer({"price"});
+  m.amount = a.integer({"amount"});
+  m.open_name = a.text({"openName"});
   return m;
 }
 
 dish_line read_dish(pugi::xml_node node) {
-  auto d = read_ref<dish_line>(node);
-  d.uni = int_attr(node, {"uni"});
-  d.line_guid = text_attr(node, {"line_guid"});
+  attr_list a(node);
+  auto d = read_ref<dish_line>(a);
+  d.uni = a.integer({"uni"});
+  d.line_guid = a.text({"line_guid"});
   // A combo component carries `count`, not `quantity`.
-  d.quantity = opt_int_attr(node, {"quantity"}).value_or(int_attr(node, {"count"}) * 1000);
-  d.price = int_attr(node, {"price"});
-  d.amount = int_attr(node, {"amount"});
-  d.state = static_cast<int>(int_attr(node, {"state"}));
+  d.quantity = a.opt_int({"quantity"}).value_or(a.integer({"count"}) * 1000);
+  d.price = a.integer({"price"});
+  d.amount = a.integer({"amount"});
+  d.state = static_cast<int>(a.integer({"state"}));
   d.is_combo = is_named(node, "Combo");
   for (pugi::xml_node child : node.children()) {
     if (is_named(child, "Modi"))
@@ -51,19 +53,21 @@ dish_line read_dish(pugi::xml_node node) {
 }
 
 discount_line read_discount(pugi::xml_node node) {
-  auto d = read_ref<discount_line>(node);
+  attr_list a(node);
+  auto d = read_ref<discount_line>(a);
   // discountSum is what the server computed; amount is the manual input.
-  d.amount = opt_int_attr(node, {"discountSum"}).value_or(int_attr(node, {"amount"}));
-  d.uni = int_attr(node, {"uni"});
-  d.line_guid = text_attr(node, {"line_guid"});
+  d.amount = a.opt_int({"discountSum"}).value_or(a.integer({"amount"}));
+  d.uni = a.integer({"uni"});
+  d.line_guid = a.text({"line_guid"});
   return d;
 }
 
 payment_line read_payment(pugi::xml_node node) {
-  auto p = read_ref<payment_line>(node);
-  p.amount = int_attr(node, {"amount"});
-  p.promised = bool_attr(node, {"promised"});
-  p.line_guid = text_attr(node, {"line_guid"});
+  attr_list a(node);
+  auto p = read_ref<payment_line>(a);
+  p.amount = a.integer({"amount"});
+  p.promised = a.flag({"promised"});
+  p.line_guid = a.text({"line_guid"});
   return p;
 }
 
@@ -77,10 +81,11 @@ void read_payments(pugi::xml_node parent, session_line& s) {
 }
 
 session_line read_session(pugi::xml_node node, order& o) {
+  attr_list a(node);
   session_line s;
-  s.uni = int_attr(node, {"uni"});
-  s.line_guid = text_attr(node, {"line_guid"});
-  s.printed = bool_attr(node, {"printed"});
+  s.uni = a.integer({"uni"});
+  s.line_guid = a.text({"line_guid"});
+  s.printed = a.flag({"printed"});
   for (pugi::xml_node child : node.children()) {
     if (is_named(child, "Dish") || is_named(child, "Combo")) {
       s.dishes.push_back(read_dish(child));
@@ -100,28 +105,29 @@ session_line read_session(pugi::xml_node node, order& o) {
 } // namespace
 
 named_ref read_named_ref(pugi::xml_node node) {
-  return read_ref<named_ref>(node);
+  return read_ref<named_ref>(attr_list(node));
 }
 
 order read_order(pugi::xml_node node) {
+  attr_list a(node);
   order o;
-  o.visit = int_attr(node, {"visit", "VisitID"});
-  o.order_ident = int_attr(node, {"orderIdent", "OrderID"});
-  o.guid = text_attr(node, {"guid"});
-  o.order_name = text_attr(node, {"orderName"});
-  o.version = int_attr(node, {"version"});
-  o.crc32 = int_attr(node, {"crc32"});
-  o.order_sum = int_attr(node, {"orderSum"});
-  o.unpaid_sum = int_attr(node, {"unpaidSum"});
-  o.discount_sum = int_attr(node, {"discountSum"});
-  o.prepay_sum = int_attr(node, {"prepaySum"});
-  o.promised_sum = int_attr(node, {"promisedSum"});
-  o.total_pieces = int_attr(node, {"totalPieces"});
-  o.paid = bool_attr(node, {"paid"});
-  o.finished = bool_attr(node, {"finished"});
-  o.deleted = bool_attr(node, {"deleted"});
-  o.open_time = text_attr(node, {"openTime"});
-  o.persistent_comment = text_attr(node, {"persistentComment"});
+  o.visit = a.integer({"visit", "VisitID"});
+  o.order_ident = a.integer({"orderIdent", "OrderID"});
+  o.guid = a.text({"guid"});
+  o.order_name = a.text({"orderName"});
+  o.version = a.integer({"version"});
+  o.crc32 = a.integer({"crc32"});
+  o.order_sum = a.integer({"orderSum"});
+  o.unpaid_sum = a.integer({"unpaidSum"});
+  o.discount_sum = a.integer({"discountSum"});
+  o.prepay_sum = a.integer({"prepaySum"});
+  o.promised_sum = a.integer({"promisedSum"});
+  o.total_pieces = a.integer({"totalPieces"});
+  o.paid = a.flag({"paid"});
+  o.finished = a.flag({"finished"});
+  o.deleted = a.flag({"deleted"});
+  o.open_time = a.text({"openTime"});
+  o.persistent_comment = a.text({"persistentComment"});
   o.table = opt_named_ref(node, "Table");
   o.order_category = opt_named_ref(node, "OrderCategory");
   o.order_type = opt_named_ref(node, "OrderType");

@@ -103,35 +103,44 @@ std::optional<named_ref> opt_ref_child(pugi::xml_node parent, const char* name) 
 
 /// GetOrderList writes references flat (TableID/TableCode/TableName),
 /// GetOrderList2 as a child element (<Table id code name/>).
-std::optional<named_ref> flat_or_child_ref(pugi::xml_node node, const char* prefix) {
-  std::string p = prefix;
-  std::string id = p + "ID", code = p + "Code", name = p + "Name";
-  if (find_attr(node, {id.c_str()}) || find_attr(node, {code.c_str()})) {
+struct flat_ref_names {
+  const char* element; ///< "Table"
+  const char* id;      ///< "TableID"
+  const char* code;    ///< "TableCode"
+  const char* name;    ///< "TableName"
+};
+
+std::optional<named_ref> flat_or_child_ref(pugi::xml_node node, const attr_list& attrs,
+                                           const flat_ref_names& n) {
+  const char* id = attrs.find({n.id});
+  const char* code = attrs.find({n.code});
+  if (id || code) {
     named_ref r;
-    r.id = int_attr(node, {id.c_str()});
-    r.code = int_attr(node, {code.c_str()});
-    r.name = text_attr(node, {name.c_str()});
+    r.id = id ? parse_int(id).value_or(0) : 0;
+    r.code = code ? parse_int(code).value_or(0) : 0;
+    r.name = attrs.text({n.name});
     return r;
   }
-  return opt_ref_child(node, prefix);
+  return opt_ref_child(node, n.element);
 }
 
 order_summary read_summary(pugi::xml_node node, std::int64_t visit) {
+  attr_list a(node);
   order_summary s;
-  s.visit = opt_int_attr(node, {"visit", "VisitID"}).value_or(visit);
-  s.order_ident = int_attr(node, {"OrderID", "orderIdent"});
-  s.guid = text_attr(node, {"guid"});
-  s.version = int_attr(node, {"Version"});
-  s.crc32 = int_attr(node, {"crc32"});
-  s.order_sum = int_attr(node, {"OrderSum"});
-  s.to_pay_sum = int_attr(node, {"ToPaySum", "unpaidSum"});
-  s.prepay_sum = int_attr(node, {"PrepaySum"});
-  s.finished = bool_attr(node, {"Finished"});
+  s.visit = a.opt_int({"visit", "VisitID"}).value_or(visit);
+  s.order_ident = a.integer({"OrderID", "orderIdent"});
+  s.guid = a.text({"guid"});
+  s.version = a.integer({"Version"});
+  s.crc32 = a.integer({"crc32"});
+  s.order_sum = a.integer({"OrderSum"});
+  s.to_pay_sum = a.integer({"ToPaySum", "unpaidSum"});
+  s.prepay_sum = a.integer({"PrepaySum"});
+  s.finished = a.flag({"Finished"});
   // GetOrderList2 has no Bill flag; a precheck time means one was printed.
-  s.bill = bool_attr(node, {"Bill"}) || !text_attr(node, {"BillTime"}).empty();
-  s.paid = bool_attr(node, {"paid"});
-  s.deleted = bool_attr(node, {"deleted"});
-  s.table = flat_or_child_ref(node, "Table");
+  s.bill = a.flag({"Bill"}) || a.has_text({"BillTime"});
+  s.paid = a.flag({"paid"});
+  s.deleted = a.flag({"deleted"});
+  s.table = flat_or_child_ref(node, a, {"Table", "TableID", "TableCode", "TableName"});
   return s;
 }
 
