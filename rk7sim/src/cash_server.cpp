@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <ctime>
-#include <sstream>
 
 namespace rkgate::rk7sim {
 
@@ -23,21 +22,38 @@ std::string now_text() {
 
 namespace {
 
+/// Collects pugixml's output straight into the reply string.
+struct string_writer : pugi::xml_writer {
+  std::string text;
+  void write(const void* data, std::size_t size) override { text.append(static_cast<const char*>(data), size); }
+};
+
 std::string to_text(pugi::xml_document& doc) {
   auto decl = doc.prepend_child(pugi::node_declaration);
   decl.append_attribute("version") = "1.0";
   decl.append_attribute("encoding") = "utf-8";
-  std::ostringstream out;
+  string_writer out;
   doc.save(out, "", pugi::format_raw, pugi::encoding_utf8);
-  return out.str();
+  return std::move(out.text);
 }
 
-void copy_into(pugi::xml_node from, pugi::xml_node to) {
-  for (auto a : from.attributes())
-    to.append_attribute(a.name()) = a.value();
-  for (auto c : from.children())
-    to.append_copy(c);
-}
+/// A command writes its payload straight into the result element; when it
+/// fails, what it appended is taken back so the reply carries the status only.
+class payload_mark {
+public:
+  explicit payload_mark(pugi::xml_node n) : node_(n), last_attr_(n.last_attribute()), last_child_(n.last_child()) {}
+  void undo() {
+    while (node_.last_attribute() != last_attr_)
+      node_.remove_attribute(node_.last_attribute());
+    while (node_.last_child() != last_child_)
+      node_.remove_child(node_.last_child());
+  }
+
+private:
+  pugi::xml_node node_;
+  pugi::xml_attribute last_attr_;
+  pugi::xml_node last_child_;
+};
 
 /// Sets Status/ErrorText/RK7ErrorN on a result element created with placeholders.
 void set_status(pugi::xml_node n, const outcome& o) {
@@ -101,13 +117,12 @@ std::string cash_server::impl::handle(std::string_view body) {
     std::string cmd = single.attribute("CMD").value();
     cmd_attr = cmd.c_str();
     ++counts[cmd.empty() ? "(no CMD)" : cmd];
-    pugi::xml_document scratch;
-    auto payload = scratch.append_child("P");
+    payload_mark mark(root);
     outcome result;
     try {
-      result = run(cmd, single, payload);
-      copy_into(payload, root);
+      result = run(cmd, single, root);
     } catch (const query_failure& f) {
+      mark.undo();
       result = {f.status, f.code, f.what()};
     } catch (const cached_reply& c) {
       return c.text;
@@ -138,15 +153,15 @@ std::string cash_server::impl::handle(std::string_view body) {
     auto work = res.append_attribute("WorkTime");
     if (form == "RK7Command2")
       res.append_child("SourceCommand").append_copy(c);
-    pugi::xml_document scratch;
-    auto payload = scratch.append_child("P");
+    payload_mark mark(res);
     outcome result;
     try {
-      result = run(cmd, c, payload);
-      copy_into(payload, res);
+      result = run(cmd, c, res);
     } catch (const query_failure& f) {
+      mark.undo();
       result = {f.status, f.code, f.what()};
     } catch (const cached_reply&) {
+      mark.undo();
       result = {"Query Executing Error", err_seq_increase, "SeqNumber должен быть увеличен."};
     }
     set_status(res, result);
@@ -164,8 +179,6 @@ std::string cash_server::impl::handle(std::string_view body) {
 }
 
 outcome cash_server::impl::run(const std::string& cmd, const pugi::xml_node& q, pugi::xml_node out) {
-  std::ostringstream request_text;
-  q.print(request_text, "", pugi::format_raw);
   if (cmd == "GetSystemInfo")
     get_system_info(q, out);
   else if (cmd == "GetRefList")
@@ -179,7 +192,7 @@ outcome cash_server::impl::run(const std::string& cmd, const pugi::xml_node& q, 
   else if (cmd == "CreateOrder")
     create_order(q, out);
   else if (cmd == "SaveOrder")
-    return save_order(q, out, request_text.str());
+    return save_order(q, out);
   else if (cmd == "CalcOrder")
     return calc_order(q, out, false);
   else if (cmd == "ValidateOrder")
@@ -191,7 +204,7 @@ outcome cash_server::impl::run(const std::string& cmd, const pugi::xml_node& q, 
   else if (cmd == "PrintBill")
     print_bill_cmd(q, out);
   else if (cmd == "PayOrder")
-    pay_order(q, out, request_text.str());
+    pay_order(q, out);
   else if (cmd == "VoidOrder")
     void_order_cmd(q, out);
   else if (cmd == "GetXMLLicenseInstanceSeqNumber")

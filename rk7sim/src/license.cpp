@@ -51,9 +51,10 @@ static std::string licensed_instance(const pugi::xml_node& q, const cash_server_
   return *inst;
 }
 
-void cash_server::impl::check_license(const pugi::xml_node& q, const std::string& request_text) {
+void cash_server::impl::check_license(const pugi::xml_node& q) {
   if (!opt.saas)
     return;
+  std::string request_text = text_of(q);
   std::string inst = licensed_instance(q, opt, data.restaurant.rest_code);
   auto seq_attr = q.child("LicenseInfo").child("LicenseInstance").attribute("seqNumber");
   if (!seq_attr)
@@ -68,7 +69,7 @@ void cash_server::impl::check_license(const pugi::xml_node& q, const std::string
     exec_error(err_seq_set, "В инстансе неверно заполнен атрибут SeqNumber. Атрибут должен иметь значение из "
                             "множества [" + std::to_string(st.last + 1) + ", " + std::to_string(st.last + 2) + "].");
   st.last = seq;
-  st.last_request = request_text;
+  st.last_request = std::move(request_text);
   st.last_reply.clear();
 }
 

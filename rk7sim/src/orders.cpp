@@ -5,7 +5,7 @@
 #include "common/guid.hpp"
 
 #include <algorithm>
-#include <set>
+#include <unordered_map>
 
 namespace rkgate::rk7sim {
 namespace {
@@ -98,8 +98,8 @@ void cash_server::impl::create_order(const pugi::xml_node& q, pugi::xml_node out
   orders.push_back(std::move(o));
 }
 
-outcome cash_server::impl::save_order(const pugi::xml_node& q, pugi::xml_node out, const std::string& request_text) {
-  check_license(q, request_text);
+outcome cash_server::impl::save_order(const pugi::xml_node& q, pugi::xml_node out) {
+  check_license(q);
   order& o = need_order(q.child("Order"));
   if (o.paid || o.finished)
     exec_error(err_order_closed, "Заказ " + o.guid + " закрыт, изменения запрещены");
@@ -189,29 +189,31 @@ outcome cash_server::impl::get_order_list(const pugi::xml_node& q, pugi::xml_nod
   const table* table_filter = q.child("Table") ? &need_ref(data.tables, q.child("Table"), "Tables") : nullptr;
   const employee* waiter_filter =
       q.child("Waiter") ? &need_ref(data.employees, q.child("Waiter"), "Employees") : nullptr;
-  std::set<std::int64_t> written;
-  for (const auto& first : orders) {
-    if (written.count(first->visit))
+  // Visits in the order of their first order (deleted ones included), each
+  // with its listed orders in creation order: one pass over the orders.
+  std::vector<std::pair<std::int64_t, std::vector<const order*>>> visits;
+  std::unordered_map<std::int64_t, std::size_t> visit_at;
+  for (const auto& o : orders) {
+    auto [at, fresh] = visit_at.try_emplace(o->visit, visits.size());
+    if (fresh)
+      visits.emplace_back(o->visit, std::vector<const order*>{});
+    if (o->deleted)
       continue;
-    std::vector<const order*> members;
-    for (const auto& o : orders) {
-      if (o->visit != first->visit || o->deleted)
-        continue;
-      if (only_opened && o->finished)
-        continue;
-      if (table_filter && o->table != table_filter->id)
-        continue;
-      if (waiter_filter && o->waiter != waiter_filter->id)
-        continue;
-      members.push_back(o.get());
-    }
-    written.insert(first->visit);
+    if (only_opened && o->finished)
+      continue;
+    if (table_filter && o->table != table_filter->id)
+      continue;
+    if (waiter_filter && o->waiter != waiter_filter->id)
+      continue;
+    visits[at->second].second.push_back(o.get());
+  }
+  for (const auto& [visit, members] : visits) {
     if (members.empty())
       continue;
     bool finished = std::all_of(members.begin(), members.end(), [](const order* o) { return o->finished; });
     auto v = out.append_child("Visit");
-    v.append_attribute("VisitID") = static_cast<long long>(first->visit);
-    v.append_attribute("guid") = visit_guids[first->visit].c_str();
+    v.append_attribute("VisitID") = static_cast<long long>(visit);
+    v.append_attribute("guid") = visit_guids[visit].c_str();
     v.append_attribute("Finished") = finished ? "1" : "0";
     v.append_attribute("GuestsCount") = members.front()->guests;
     if (!members.front()->persistent_comment.empty())
@@ -265,8 +267,8 @@ void cash_server::impl::print_bill_cmd(const pugi::xml_node& q, pugi::xml_node) 
   do_print_bill(need_order(q.child("Order")));
 }
 
-void cash_server::impl::pay_order(const pugi::xml_node& q, pugi::xml_node out, const std::string& request_text) {
-  check_license(q, request_text);
+void cash_server::impl::pay_order(const pugi::xml_node& q, pugi::xml_node out) {
+  check_license(q);
   order& o = need_order(q.child("Order"));
   for (const char* required : {"Station", "Cashier"})
     if (!q.child(required))

@@ -219,16 +219,17 @@ struct cash_server::impl {
 
   // orders (orders.cpp)
   void create_order(const pugi::xml_node& q, pugi::xml_node out);
-  outcome save_order(const pugi::xml_node& q, pugi::xml_node out, const std::string& request_text);
+  outcome save_order(const pugi::xml_node& q, pugi::xml_node out);
   outcome calc_order(const pugi::xml_node& q, pugi::xml_node out, bool validate_only);
   void get_order(const pugi::xml_node& q, pugi::xml_node out);
   outcome get_order_list(const pugi::xml_node& q, pugi::xml_node out);
   void print_bill_cmd(const pugi::xml_node& q, pugi::xml_node out);
-  void pay_order(const pugi::xml_node& q, pugi::xml_node out, const std::string& request_text);
+  void pay_order(const pugi::xml_node& q, pugi::xml_node out);
   void void_order_cmd(const pugi::xml_node& q, pugi::xml_node out);
 
   // XML-SaaS (license.cpp)
-  void check_license(const pugi::xml_node& q, const std::string& request_text);
+  /// SaaS mode: checks LicenseInfo and the seqNumber rule (may throw cached_reply).
+  void check_license(const pugi::xml_node& q);
   void get_seq_number(const pugi::xml_node& q, pugi::xml_node out);
   void remember_reply(const pugi::xml_node& q, const std::string& reply);
 
