@@ -5,26 +5,31 @@
 
 #include <algorithm>
 #include <array>
-#include <sstream>
 
 namespace rkgate::rk7sim {
 namespace {
 
-std::uint32_t crc32_of(const std::string& text) {
+/// CRC-32 (IEEE) of pugixml's output, computed as it is written.
+struct crc32_writer : pugi::xml_writer {
+  std::uint32_t c = 0xFFFFFFFFu;
+  void write(const void* data, std::size_t size) override;
+  std::uint32_t value() const { return c ^ 0xFFFFFFFFu; }
+};
+
+void crc32_writer::write(const void* data, std::size_t size) {
   static const auto table = [] {
     std::array<std::uint32_t, 256> t{};
     for (std::uint32_t i = 0; i < 256; ++i) {
-      std::uint32_t c = i;
+      std::uint32_t v = i;
       for (int k = 0; k < 8; ++k)
-        c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      t[i] = c;
+        v = (v & 1) ? 0xEDB88320u ^ (v >> 1) : v >> 1;
+      t[i] = v;
     }
     return t;
   }();
-  std::uint32_t c = 0xFFFFFFFFu;
-  for (unsigned char b : text)
-    c = table[(c ^ b) & 0xFF] ^ (c >> 8);
-  return c ^ 0xFFFFFFFFu;
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  for (std::size_t i = 0; i < size; ++i)
+    c = table[(c ^ bytes[i]) & 0xFF] ^ (c >> 8);
 }
 
 kopecks share(kopecks base, int percent) { return (base * percent + 50) / 100; }
@@ -81,7 +86,24 @@ const modifier* combo_element(const dataset& data, ident combo_scheme, ident dis
 
 } // namespace
 
-std::string cash_server::impl::new_line_guid() const { return new_guid(); }
+std::string cash_server::impl::fresh_guid() const {
+  std::uint64_t half[2] = {guid_rng(), guid_rng()};
+  unsigned char b[16];
+  for (int i = 0; i < 16; ++i)
+    b[i] = static_cast<unsigned char>(half[i / 8] >> (8 * (i % 8)));
+  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40); // version 4
+  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80); // RFC 4122 variant
+  static const char hex[] = "0123456789ABCDEF";
+  std::string out = "{";
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10)
+      out += '-';
+    out += hex[b[i] >> 4];
+    out += hex[b[i] & 0x0F];
+  }
+  out += '}';
+  return out;
+}
 
 order* cash_server::impl::find_order(const std::string& guid) {
   auto g = normalize_guid(guid);
@@ -133,7 +155,7 @@ void cash_server::impl::apply_session(order& o, const pugi::xml_node& req, std::
     s.start_service = replaced->start_service;
   } else {
     s.uni = o.next_uni++;
-    s.line_guid = new_line_guid();
+    s.line_guid = fresh_guid();
     s.session_id = next_session_id++;
     s.start_service = now_text();
   }
@@ -180,7 +202,7 @@ void cash_server::impl::apply_session(order& o, const pugi::xml_node& req, std::
       return;
     }
     l.uni = o.next_uni++;
-    l.line_guid = new_line_guid();
+    l.line_guid = fresh_guid();
     into.push_back(l);
   };
 
@@ -246,7 +268,7 @@ void cash_server::impl::apply_session(order& o, const pugi::xml_node& req, std::
           if (md->open)
             ml.open_name = c.attribute("openName").value();
           ml.uni = o.next_uni++;
-          ml.line_guid = new_line_guid();
+          ml.line_guid = fresh_guid();
           per_group[group] += static_cast<int>(ml.count);
           d.modis.push_back(ml);
         } else if (ctag == "Discount") {
@@ -267,7 +289,7 @@ void cash_server::impl::apply_session(order& o, const pugi::xml_node& req, std::
           cl.count = c.attribute("count").as_llong(1);
           cl.price = price_in(*el, pt).value_or(0);
           cl.uni = o.next_uni++;
-          cl.line_guid = new_line_guid();
+          cl.line_guid = fresh_guid();
           d.components.push_back(cl);
         }
       }
@@ -288,7 +310,7 @@ void cash_server::impl::apply_session(order& o, const pugi::xml_node& req, std::
           const modifier* def = by_id(data.modifiers, det.default_modifier);
           if (chosen < det.down_limit && def && def->dish != 0) {
             d.components.push_back({def->dish, def->id, det.down_limit - chosen, price_in(*def, pt).value_or(0),
-                                    o.next_uni++, new_line_guid()});
+                                    o.next_uni++, fresh_guid()});
             chosen = det.down_limit;
           }
           if ((det.use_up_limit && chosen > det.up_limit) || chosen < det.down_limit) {
@@ -320,7 +342,7 @@ void cash_server::impl::apply_session(order& o, const pugi::xml_node& req, std::
       if (!ok || !take(*m, d.quantity, n))
         continue;
       d.uni = o.next_uni++;
-      d.line_guid = new_line_guid();
+      d.line_guid = fresh_guid();
       s.dishes.push_back(std::move(d));
     } else if (tag == "Discount") {
       read_discount(n, s.discounts);
@@ -344,7 +366,7 @@ void cash_server::impl::apply_session(order& o, const pugi::xml_node& req, std::
       p.promised = n.attribute("promised").as_bool(false);
       p.reason = reason->id;
       p.uni = o.next_uni++;
-      p.line_guid = new_line_guid();
+      p.line_guid = fresh_guid();
       s.prepays.push_back(p);
     }
   }
@@ -396,7 +418,7 @@ void cash_server::impl::recompute(order& o) const {
       l.id = dc.id;
       l.automatic = true;
       l.uni = o.next_uni++;
-      l.line_guid = new_line_guid();
+      l.line_guid = fresh_guid();
     }
     l.amount = discount_amount(dc, l, base);
     t.discount_sum += l.amount;
@@ -423,9 +445,9 @@ void cash_server::impl::touch(order& o) {
   write_order(doc, o);
   doc.first_child().remove_attribute("version");
   doc.first_child().remove_attribute("crc32");
-  std::ostringstream text;
-  doc.save(text, "", pugi::format_raw);
-  o.crc32 = static_cast<std::int32_t>(crc32_of(text.str()));
+  crc32_writer crc;
+  doc.save(crc, "", pugi::format_raw);
+  o.crc32 = static_cast<std::int32_t>(crc.value());
   ++list_version;
 }
 
@@ -578,7 +600,7 @@ void cash_server::impl::do_print_bill(order& o) {
     exec_error(0, "Нельзя напечатать пречек: в заказе нет блюд");
   print_check c;
   c.uni = o.next_uni++;
-  c.line_guid = new_line_guid();
+  c.line_guid = fresh_guid();
   c.bill = true;
   c.amount = o.sums.order_sum;
   c.check_num = next_check_num++;
@@ -601,13 +623,13 @@ void cash_server::impl::do_pay(order& o, const std::vector<pay_line>& pays) {
                                          ", передано " + std::to_string(given) + ")");
   print_check c;
   c.uni = o.next_uni++;
-  c.line_guid = new_line_guid();
+  c.line_guid = fresh_guid();
   c.amount = given;
   c.check_num = next_check_num++;
   c.print_time = now_text();
   for (auto p : pays) {
     p.uni = o.next_uni++;
-    p.line_guid = new_line_guid();
+    p.line_guid = fresh_guid();
     c.pays.push_back(p);
   }
   o.checks.push_back(c);

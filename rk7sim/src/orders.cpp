@@ -63,7 +63,7 @@ void cash_server::impl::create_order(const pugi::xml_node& q, pugi::xml_node out
         exec_error(0, "Заказ с GUID " + *norm + " уже существует");
     o->guid = *norm;
   } else {
-    o->guid = new_guid();
+    o->guid = fresh_guid();
   }
   if (auto v = e.child("Visit")) {
     std::int64_t visit = v.attribute("visit").as_llong(0);
@@ -80,7 +80,7 @@ void cash_server::impl::create_order(const pugi::xml_node& q, pugi::xml_node out
         o->order_ident = std::max(o->order_ident, x->order_ident + 1);
   } else {
     o->visit = next_visit++;
-    visit_guids[o->visit] = new_guid();
+    visit_guids[o->visit] = fresh_guid();
   }
   const table* t = by_id(data.tables, o->table);
   o->name = std::to_string(t->code) + "/" + std::to_string(o->order_ident - 255);
@@ -141,7 +141,7 @@ outcome cash_server::impl::calc_order(const pugi::xml_node& q, pugi::xml_node ou
     draft = need_order(e);
   } else {
     // A cart without an order: a virtual order from the header elements.
-    draft.guid = new_guid();
+    draft.guid = fresh_guid();
     draft.visit = 0;
     draft.table = q.child("Table") ? need_ref(data.tables, q.child("Table"), "Tables").id : data.default_table;
     draft.station = data.default_station;
