@@ -28,13 +28,37 @@ struct string_writer : pugi::xml_writer {
   void write(const void* data, std::size_t size) override { text.append(static_cast<const char*>(data), size); }
 };
 
-std::string to_text(pugi::xml_document& doc) {
+constexpr const char* raw_mark = "rk7sim-raw";
+
+/// Where `raw` text goes: a processing instruction in its place in the DOM,
+/// replaced in the serialized text (`<` in values is escaped, so the mark
+/// cannot occur elsewhere).
+void mark_raw(pugi::xml_node parent) { parent.append_child(pugi::node_pi).set_name(raw_mark); }
+
+/// The reply text, with each mark_raw() place filled from `raws` in order.
+std::string to_text(pugi::xml_document& doc, const std::vector<std::string>& raws = {}) {
   auto decl = doc.prepend_child(pugi::node_declaration);
   decl.append_attribute("version") = "1.0";
   decl.append_attribute("encoding") = "utf-8";
   string_writer out;
   doc.save(out, "", pugi::format_raw, pugi::encoding_utf8);
-  return std::move(out.text);
+  if (raws.empty())
+    return std::move(out.text);
+  const std::string mark = std::string("<?") + raw_mark + "?>";
+  std::size_t total = out.text.size();
+  for (const auto& r : raws)
+    total += r.size();
+  std::string text;
+  text.reserve(total);
+  std::size_t from = 0;
+  for (const auto& r : raws) {
+    std::size_t at = out.text.find(mark, from);
+    text.append(out.text, from, at - from);
+    text += r;
+    from = at + mark.size();
+  }
+  text.append(out.text, from, std::string::npos);
+  return text;
 }
 
 /// A command writes its payload straight into the result element; when it
@@ -87,11 +111,18 @@ std::string cash_server::impl::handle(std::string_view body) {
   root.append_attribute("DateTime") = "";
   root.append_attribute("WorkTime") = 0;
   root.append_attribute("Processed") = 0;
+  std::vector<std::string> raws; // outcome::raw_children, in document order
   auto finish = [&]() {
     root.attribute("DateTime") = now_text().c_str();
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     root.attribute("WorkTime") = static_cast<long long>(ms.count());
-    return to_text(reply);
+    return to_text(reply, raws);
+  };
+  auto keep_raw = [&](pugi::xml_node parent, outcome& result) {
+    if (result.raw_children.empty())
+      return;
+    mark_raw(parent);
+    raws.push_back(std::move(result.raw_children));
   };
 
   std::string text = to_utf8(body);
@@ -121,6 +152,7 @@ std::string cash_server::impl::handle(std::string_view body) {
     outcome result;
     try {
       result = run(cmd, single, root);
+      keep_raw(root, result);
     } catch (const query_failure& f) {
       mark.undo();
       result = {f.status, f.code, f.what()};
@@ -157,6 +189,7 @@ std::string cash_server::impl::handle(std::string_view body) {
     outcome result;
     try {
       result = run(cmd, c, res);
+      keep_raw(res, result);
     } catch (const query_failure& f) {
       mark.undo();
       result = {f.status, f.code, f.what()};

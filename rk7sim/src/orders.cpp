@@ -2,6 +2,8 @@
 // PrintBill, PayOrder, VoidOrder.
 #include "server_state.hpp"
 
+#include "xml_text.hpp"
+
 #include "common/guid.hpp"
 
 #include <algorithm>
@@ -207,60 +209,72 @@ outcome cash_server::impl::get_order_list(const pugi::xml_node& q, pugi::xml_nod
       continue;
     visits[at->second].second.push_back(o.get());
   }
+  // The listed orders go out as text (xml_text): as a DOM they cost ~5x.
+  outcome listed;
+  std::string& text = listed.raw_children;
+  xml_text x(text);
+  x.reserve(orders.size() * 800); // an order's element is ~700 bytes
   for (const auto& [visit, members] : visits) {
     if (members.empty())
       continue;
     bool finished = std::all_of(members.begin(), members.end(), [](const order* o) { return o->finished; });
-    auto v = out.append_child("Visit");
-    v.append_attribute("VisitID") = static_cast<long long>(visit);
-    v.append_attribute("guid") = visit_guids[visit].c_str();
-    v.append_attribute("Finished") = finished ? "1" : "0";
-    v.append_attribute("GuestsCount") = members.front()->guests;
-    if (!members.front()->persistent_comment.empty())
-      v.append_attribute("PersistentComment") = members.front()->persistent_comment.c_str();
-    auto g = v.append_child("Guests");
-    g.append_attribute("count") = members.front()->guests;
-    auto list = v.append_child("Orders");
+    const order& head = *members.front();
+    x.open("Visit");
+    x.attr("VisitID", static_cast<long long>(visit));
+    x.attr("guid", visit_guids[visit]);
+    x.attr("Finished", finished ? "1" : "0");
+    x.attr("GuestsCount", head.guests);
+    if (!head.persistent_comment.empty())
+      x.attr("PersistentComment", head.persistent_comment);
+    x.begin_children();
+    x.open("Guests");
+    x.attr("count", head.guests);
+    x.end_empty();
+    x.open("Orders");
+    x.begin_children();
     for (const order* o : members) {
-      auto n = list.append_child("Order");
       const table* t = by_id(data.tables, o->table);
       const employee* w = by_id(data.employees, o->waiter);
       const order_category* c = by_id(data.order_categories, o->category);
       const order_type* ty = by_id(data.order_types, o->type);
-      n.append_attribute("OrderID") = o->order_ident;
-      n.append_attribute("Version") = static_cast<long long>(o->version);
-      n.append_attribute("crc32") = o->crc32;
-      n.append_attribute("guid") = o->guid.c_str();
-      n.append_attribute("url") = "";
-      n.append_attribute("OrderName") = o->name.c_str();
-      n.append_attribute("OrderSum") = static_cast<long long>(o->sums.order_sum);
-      n.append_attribute("ToPaySum") = static_cast<long long>(o->sums.unpaid_sum);
-      n.append_attribute("PrepaySum") = static_cast<long long>(o->sums.prepay_sum);
-      n.append_attribute("PromisedSum") = static_cast<long long>(o->sums.promised_sum);
-      n.append_attribute("PriceListSum") = static_cast<long long>(o->sums.dish_sum);
-      n.append_attribute("TotalPieces") = static_cast<long long>(o->sums.total_pieces);
-      n.append_attribute("CreateTime") = o->open_time.c_str();
+      x.open("Order");
+      x.attr("OrderID", o->order_ident);
+      x.attr("Version", static_cast<long long>(o->version));
+      x.attr("crc32", o->crc32);
+      x.attr("guid", o->guid);
+      x.attr("url", "");
+      x.attr("OrderName", o->name);
+      x.attr("OrderSum", static_cast<long long>(o->sums.order_sum));
+      x.attr("ToPaySum", static_cast<long long>(o->sums.unpaid_sum));
+      x.attr("PrepaySum", static_cast<long long>(o->sums.prepay_sum));
+      x.attr("PromisedSum", static_cast<long long>(o->sums.promised_sum));
+      x.attr("PriceListSum", static_cast<long long>(o->sums.dish_sum));
+      x.attr("TotalPieces", static_cast<long long>(o->sums.total_pieces));
+      x.attr("CreateTime", o->open_time);
       if (!o->finish_time.empty())
-        n.append_attribute("FinishTime") = o->finish_time.c_str();
-      n.append_attribute("Finished") = o->finished ? "1" : "0";
-      n.append_attribute("Bill") = o->bill_time.empty() ? "0" : "1";
+        x.attr("FinishTime", o->finish_time);
+      x.attr("Finished", o->finished ? "1" : "0");
+      x.attr("Bill", o->bill_time.empty() ? "0" : "1");
       if (!o->bill_time.empty())
-        n.append_attribute("BillTime") = o->bill_time.c_str();
-      n.append_attribute("TableID") = static_cast<long long>(t ? t->id : 0);
-      n.append_attribute("TableCode") = static_cast<long long>(t ? t->code : 0);
-      n.append_attribute("TableName") = t ? t->name.c_str() : "";
-      n.append_attribute("WaiterID") = static_cast<long long>(w ? w->id : 0);
-      n.append_attribute("WaiterCode") = static_cast<long long>(w ? w->code : 0);
-      n.append_attribute("WaiterName") = w ? w->name.c_str() : "";
-      n.append_attribute("OrderCategID") = static_cast<long long>(c ? c->id : 0);
-      n.append_attribute("OrderCategCode") = static_cast<long long>(c ? c->code : 0);
-      n.append_attribute("OrderCategName") = c ? c->name.c_str() : "";
-      n.append_attribute("OrderTypeID") = static_cast<long long>(ty ? ty->id : 0);
-      n.append_attribute("OrderTypeCode") = static_cast<long long>(ty ? ty->code : 0);
-      n.append_attribute("OrderTypeName") = ty ? ty->name.c_str() : "";
+        x.attr("BillTime", o->bill_time);
+      x.attr("TableID", static_cast<long long>(t ? t->id : 0));
+      x.attr("TableCode", static_cast<long long>(t ? t->code : 0));
+      x.attr("TableName", t ? t->name.c_str() : "");
+      x.attr("WaiterID", static_cast<long long>(w ? w->id : 0));
+      x.attr("WaiterCode", static_cast<long long>(w ? w->code : 0));
+      x.attr("WaiterName", w ? w->name.c_str() : "");
+      x.attr("OrderCategID", static_cast<long long>(c ? c->id : 0));
+      x.attr("OrderCategCode", static_cast<long long>(c ? c->code : 0));
+      x.attr("OrderCategName", c ? c->name.c_str() : "");
+      x.attr("OrderTypeID", static_cast<long long>(ty ? ty->id : 0));
+      x.attr("OrderTypeCode", static_cast<long long>(ty ? ty->code : 0));
+      x.attr("OrderTypeName", ty ? ty->name.c_str() : "");
+      x.end_empty();
     }
+    x.close("Orders");
+    x.close("Visit");
   }
-  return {};
+  return listed;
 }
 
 void cash_server::impl::print_bill_cmd(const pugi::xml_node& q, pugi::xml_node) {

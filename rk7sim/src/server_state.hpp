@@ -38,9 +38,14 @@ struct cached_reply {
 
 /// What a command produced besides its payload.
 struct outcome {
-  std::string status = "Ok";
-  int error_n = 0;
+  outcome(std::string status_ = "Ok", int error_n_ = 0, std::string text_ = "")
+      : status(std::move(status_)), error_n(error_n_), text(std::move(text_)) {}
+  std::string status;
+  int error_n;
   std::string text;
+  /// Child elements already written as text (xml_text), placed after the
+  /// payload's DOM children.
+  std::string raw_children;
 };
 
 /// One failing line of SaveOrder/CalcOrder/ValidateOrder (reported with FaultyTag).
