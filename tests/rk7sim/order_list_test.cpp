@@ -1,0 +1,67 @@
+// GetOrderList's listed orders are written as text, not as a DOM
+// (rk7sim/src/xml_text.hpp): values escaped as pugixml would, each list in
+// its own place in batch replies, deleted orders and failed commands absent.
+#include "sim_helpers.hpp"
+
+using namespace rk7sim_test;
+using rkgate::rk7sim::cash_server;
+using rkgate::rk7sim::demo_dataset;
+
+namespace {
+
+std::string create_with_comment(cash_server& s, const std::string& escaped_comment) {
+  reply r = run(s, "CreateOrder",
+                query("CreateOrder", "<Order persistentComment=\"" + escaped_comment +
+                                         "\"><Table code=\"101\"/><OrderCategory id=\"1\"/></Order>"));
+  REQUIRE(r.status() == "Ok");
+  return r.root().attribute("guid").value();
+}
+
+std::vector<std::string> listed_guids(pugi::xml_node result) {
+  std::vector<std::string> guids;
+  for (auto v : result.children("Visit"))
+    for (auto o : v.child("Orders").children("Order"))
+      guids.push_back(o.attribute("guid").value());
+  return guids;
+}
+
+} // namespace
+
+TEST_CASE("GetOrderList: orders in creation order, deleted ones absent, values escaped", "[rk7sim]") {
+  cash_server s(demo_dataset());
+  std::string plain = create_order(s);
+  std::string voided = create_order(s);
+  // & < > " ' and a tab, as XML escapes in the request.
+  std::string special = create_with_comment(s, "a&amp;b&lt;c&gt;&quot;d' &#9;e Стол");
+  REQUIRE(s.void_order(voided).ok);
+
+  auto list = run(s, "GetOrderList", query("GetOrderList")); // reply checked against resGetOrderList.xsd
+  REQUIRE(list.status() == "Ok");
+  CHECK(listed_guids(list.root()) == std::vector<std::string>{plain, special});
+  auto last_visit = list.root().last_child();
+  CHECK(std::string(last_visit.attribute("PersistentComment").value()) == "a&b<c>\"d' \te Стол");
+  CHECK(last_visit.child("Guests").attribute("count").as_int() == 0);
+  auto order = last_visit.child("Orders").child("Order");
+  CHECK(std::string(order.attribute("TableName").value()) == "Стол 101");
+  CHECK(order.attribute("TableCode").as_int() == 101);
+}
+
+TEST_CASE("GetOrderList in a batch: each list inside its own CommandResult", "[rk7sim]") {
+  cash_server s(demo_dataset());
+  std::string at_100 = create_order(s);
+  std::string at_101 = create_with_comment(s, "x");
+  reply r = parse(s.handle("<RK7Query><RK7Command2 CMD=\"GetOrderList\"/><RK7Command CMD=\"GetSystemInfo\"/>"
+                           "<RK7Command CMD=\"GetOrderList\"><Table code=\"101\"/></RK7Command>"
+                           "<RK7Command CMD=\"GetOrderList\"><Table code=\"999999\"/></RK7Command></RK7Query>"));
+  std::vector<pugi::xml_node> results;
+  for (auto c : r.root().children("CommandResult"))
+    results.push_back(c);
+  REQUIRE(results.size() == 4);
+  CHECK(listed_guids(results[0]) == std::vector<std::string>{at_100, at_101});
+  CHECK(results[0].child("SourceCommand")); // the DOM part of the result stays first
+  CHECK(results[1].child("SystemInfo"));
+  CHECK(listed_guids(results[2]) == std::vector<std::string>{at_101});
+  // A failed command carries no list.
+  CHECK(std::string(results[3].attribute("Status").value()) != "Ok");
+  CHECK_FALSE(results[3].child("Visit"));
+}
