@@ -27,7 +27,7 @@ long long restaurant_slot::now_ms() const {
 }
 
 void restaurant_slot::submit(std::string body, reply_fn reply) {
-  job j{std::move(body), std::move(reply)};
+  job j{std::move(body), std::move(reply), {}};
   // A real cash server works through XML requests one at a time: the next
   // waits its turn (other restaurants have their own queue).
   if (serialize && in_service_ > 0) {
@@ -62,7 +62,8 @@ void restaurant_slot::start(job j) {
   ++in_service_;
   long long start_ms = now_ms();
   std::string fault = next_fault();
-  int delay = fault == "hang" ? hang_ms : delay_for(cash_server::command_of(j.body));
+  j.command = cash_server::command_of(j.body);
+  int delay = fault == "hang" ? hang_ms : delay_for(j.command);
   // Latency is a timer, never a sleep: the io thread keeps serving others.
   auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(delay));
   timer->async_wait([this, timer, j = std::move(j), fault, start_ms](const asio::error_code&) {
@@ -82,10 +83,9 @@ void restaurant_slot::finish(const job& j, const std::string& fault, long long s
   } else {
     r.body = server_->handle(j.body); // also after a hang: the late request still runs
   }
-  std::string command = cash_server::command_of(j.body);
   if (fault.empty() || fault == "hang")
-    mark_seen(command, j.body);
-  log_.push_back({command.empty() ? "(none)" : command, start_ms, now_ms(), fault});
+    mark_seen(j.command, j.body);
+  log_.push_back({j.command.empty() ? "(none)" : j.command, start_ms, now_ms(), fault});
   if (log_.size() > 1000)
     log_.pop_front();
   j.reply(std::move(r));

@@ -80,6 +80,7 @@ private:
   struct job {
     std::string body;
     reply_fn reply;
+    std::string command; ///< command_of(body), read once when the job starts
   };
   void start(job j);
   void finish(const job& j, const std::string& fault, long long start_ms);
