@@ -191,10 +191,10 @@ std::vector<open_order_view> cash_server::open_orders() const {
 std::int64_t cash_server::order_version(const std::string& guid) const {
   std::lock_guard<std::mutex> lock(impl_->mu);
   auto g = normalize_guid(guid);
-  for (const auto& o : impl_->orders)
-    if (g && o->guid == *g)
-      return o->version;
-  return 0;
+  if (!g)
+    return 0;
+  auto it = impl_->orders_by_guid.find(*g);
+  return it == impl_->orders_by_guid.end() ? 0 : it->second->version;
 }
 
 std::int64_t cash_server::list_version() const {

@@ -107,10 +107,10 @@ std::string cash_server::impl::fresh_guid() const {
 
 order* cash_server::impl::find_order(const std::string& guid) {
   auto g = normalize_guid(guid);
-  for (auto& o : orders)
-    if (!o->deleted && g && o->guid == *g)
-      return o.get();
-  return nullptr;
+  if (!g)
+    return nullptr;
+  auto it = orders_by_guid.find(*g);
+  return it != orders_by_guid.end() && !it->second->deleted ? it->second : nullptr;
 }
 
 order& cash_server::impl::need_order(const pugi::xml_node& e) {
@@ -437,21 +437,28 @@ void cash_server::impl::recompute(order& o) const {
   o.sums = t;
 }
 
-void cash_server::impl::touch(order& o) {
+void cash_server::impl::touch(order& o, pugi::xml_node write_to) {
   recompute(o);
   ++o.version;
-  // The checksum covers the content a client sees, not the version itself.
-  pugi::xml_document doc;
-  write_order(doc, o);
-  doc.first_child().remove_attribute("version");
-  doc.first_child().remove_attribute("crc32");
+  pugi::xml_document scratch;
+  pugi::xml_node record = write_order(write_to ? write_to : pugi::xml_node(scratch), o);
+  // The checksum covers the content a client sees, not the version itself:
+  // the record's text as a document of its own, without version and crc32.
+  pugi::xml_attribute before = record.attribute("orderName"); // version and crc32 follow it
+  record.remove_attribute("version");
+  record.remove_attribute("crc32");
   crc32_writer crc;
-  doc.save(crc, "", pugi::format_raw);
+  static const char declaration[] = "<?xml version=\"1.0\"?>"; // what xml_document::save writes first
+  crc.write(declaration, sizeof declaration - 1);
+  record.print(crc, "", pugi::format_raw);
   o.crc32 = static_cast<std::int32_t>(crc.value());
+  pugi::xml_attribute version = record.insert_attribute_after("version", before);
+  version = static_cast<long long>(o.version);
+  record.insert_attribute_after("crc32", version) = o.crc32;
   ++list_version;
 }
 
-void cash_server::impl::write_order(pugi::xml_node parent, const order& o, bool detailed) const {
+pugi::xml_node cash_server::impl::write_order(pugi::xml_node parent, const order& o, bool detailed) const {
   auto n = parent.append_child("Order");
   if (o.visit > 0) { // a virtual order (CalcOrder on a cart) has neither
     n.append_attribute("visit") = static_cast<long long>(o.visit);
@@ -500,7 +507,7 @@ void cash_server::impl::write_order(pugi::xml_node parent, const order& o, bool 
     }
   }
   if (!detailed)
-    return;
+    return n;
   const order_category* categ = by_id(data.order_categories, o.category);
   const price_type* pt = categ ? by_id(data.price_types, categ->price_type) : nullptr;
   auto write_discount = [&](pugi::xml_node parent_node, const discount_line& l) {
@@ -591,6 +598,7 @@ void cash_server::impl::write_order(pugi::xml_node parent, const order& o, bool 
     tg.append_attribute("code") = 1;
     tg.append_attribute("name") = "Основная торговая группа";
   }
+  return n;
 }
 
 void cash_server::impl::do_print_bill(order& o) {

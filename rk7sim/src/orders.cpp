@@ -60,9 +60,8 @@ void cash_server::impl::create_order(const pugi::xml_node& q, pugi::xml_node out
     auto norm = normalize_guid(g.value());
     if (!norm)
       bad_query(std::string("Bad GUID attribute \"guid\" value: \"") + g.value() + "\"");
-    for (const auto& x : orders)
-      if (x->guid == *norm)
-        exec_error(0, "Заказ с GUID " + *norm + " уже существует");
+    if (orders_by_guid.count(*norm))
+      exec_error(0, "Заказ с GUID " + *norm + " уже существует");
     o->guid = *norm;
   } else {
     o->guid = fresh_guid();
@@ -92,11 +91,11 @@ void cash_server::impl::create_order(const pugi::xml_node& q, pugi::xml_node out
     o->ext_props.emplace_back(p.attribute("name").value(), p.attribute("value").value());
   o->open_time = now_text();
   o->version = 0;
-  touch(*o);
   out.append_attribute("VisitID") = static_cast<long long>(o->visit);
   out.append_attribute("OrderID") = o->order_ident;
   out.append_attribute("guid") = o->guid.c_str();
-  write_order(out, *o);
+  touch(*o, out);
+  orders_by_guid[o->guid] = o.get();
   orders.push_back(std::move(o));
 }
 
@@ -125,8 +124,7 @@ outcome cash_server::impl::save_order(const pugi::xml_node& q, pugi::xml_node ou
   }
   o = std::move(draft);
   data.rests = std::move(rests);
-  touch(o);
-  write_order(out, o);
+  touch(o, out);
   for (int uni : touched)
     for (const auto& s : o.sessions)
       if (s.uni == uni) {

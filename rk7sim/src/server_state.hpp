@@ -13,6 +13,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace rkgate::rk7sim {
@@ -198,6 +199,9 @@ struct cash_server::impl {
   mutable std::mutex mu;
 
   std::vector<std::unique_ptr<order>> orders; ///< creation order, including deleted
+  /// The same orders by GUID: every SaveOrder looks its order up and every
+  /// CreateOrder checks its GUID is new; a scan grew with the day's orders.
+  std::unordered_map<std::string, order*> orders_by_guid;
   std::int64_t next_visit = 0;
   std::int64_t list_version = 1;              ///< GetOrderList lastversion
   std::int64_t next_session_id = 1;
@@ -247,8 +251,12 @@ struct cash_server::impl {
   void apply_session(order& o, const pugi::xml_node& s, std::vector<line_error>& errors,
                      std::map<ident, dish_rest>& rests);
   void recompute(order& o) const;
-  void touch(order& o); ///< version, crc32 and the list version after a change
-  void write_order(pugi::xml_node parent, const order& o, bool detailed = true) const;
+  /// Version, crc32 and the list version after a change. With `write_to`,
+  /// the order record is also written there (the reply of SaveOrder and
+  /// CreateOrder): built once for both.
+  void touch(order& o, pugi::xml_node write_to = {});
+  /// Appends the order record (`Order`) to `parent` and returns it.
+  pugi::xml_node write_order(pugi::xml_node parent, const order& o, bool detailed = true) const;
   void do_print_bill(order& o);
   void do_pay(order& o, const std::vector<pay_line>& pays);
   void do_void(order& o);
