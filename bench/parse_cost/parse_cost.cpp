@@ -8,7 +8,8 @@
 // function callgrind collects in bench/parse_cost/parse_cost.sh.
 //
 //   rkgate-parse-cost <case> [iterations] [open orders]
-//   cases: parse-create parse-save parse-list sim-create sim-save sim-list sim-command-of
+//   cases: build-create build-save parse-create parse-save parse-list
+//          sim-create sim-save sim-list sim-command-of
 
 #include "rk7/codec.hpp"
 #include "rk7sim/cash_server.hpp"
@@ -106,7 +107,15 @@ int main(int argc, char** argv) {
     fixture f(open);
     std::vector<std::string> requests; // prepared outside the measured loop
     std::function<void(int)> step;
-    if (which == "parse-create") {
+    if (which == "build-create") {
+      const rk7::create_order req = create_request(rkgate::new_guid());
+      step = [&, req](int) { requests.push_back(rk7::build(req)); };
+      requests.reserve(static_cast<std::size_t>(iterations));
+    } else if (which == "build-save") {
+      const rk7::save_order req = save_request(rkgate::new_guid());
+      step = [&, req](int) { requests.push_back(rk7::build(req)); };
+      requests.reserve(static_cast<std::size_t>(iterations));
+    } else if (which == "parse-create") {
       step = [&](int) { parse_or_die<rk7::created_order>(f.create_reply); };
     } else if (which == "parse-save") {
       step = [&](int) { parse_or_die<rk7::saved_order>(f.save_reply); };

@@ -7,7 +7,7 @@
 
 #include <pugixml.hpp>
 
-#include <sstream>
+#include <string>
 
 namespace rk7 {
 namespace {
@@ -25,10 +25,17 @@ struct query {
   }
 
   std::string str() const {
-    std::ostringstream out;
+    string_writer out;
     doc.save(out, "", pugi::format_raw, pugi::encoding_utf8);
-    return out.str();
+    return std::move(out.text);
   }
+
+private:
+  /// pugixml's output straight into a string (no stream, no second copy).
+  struct string_writer : pugi::xml_writer {
+    std::string text;
+    void write(const void* data, std::size_t size) override { text.append(static_cast<const char*>(data), size); }
+  };
 };
 
 void set_int(pugi::xml_node node, const char* name, std::int64_t value) {
