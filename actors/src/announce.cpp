@@ -14,8 +14,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string callback_url_of(const order_record& rec) {
-  auto body = json::parse(rec.body, nullptr, false);
+std::string callback_url_in(const json& body) {
   if (body.is_object() && body.contains("callback_url") && body["callback_url"].is_string())
     return body["callback_url"].get<std::string>();
   return {};
@@ -23,52 +22,56 @@ std::string callback_url_of(const order_record& rec) {
 
 } // namespace
 
-void announce_event(const restaurant_context& rest, events::code what, const order_record& rec,
+announced_order::announced_order(const order_record& r) : rec(r) {
+  auto body = order_body_object(r);
+  api = order_api_object(r, body);
+  callback_url = callback_url_in(body);
+}
+
+void announce_event(const restaurant_context& rest, events::code what, const announced_order& order,
                     const json& invoice) {
   if (!rest.events)
     return;
   try {
-    auto record = json::parse(order_api_json(rec));
-    auto e = events::order_event(what, record, events::table_of(record), invoice);
+    auto e = events::order_event(what, order.api, events::table_of(order.api), invoice);
     // A manual order's events go through the CONSOLE, which adds delivery_state.
-    if (rec.manual && rest.console)
+    if (order.rec.manual && rest.console)
       caf::anon_send(rest.console, atom::put_v, std::move(e));
     else
       caf::anon_send(rest.events, atom::put_v, std::move(e));
   } catch (const std::exception& ex) {
-    spdlog::error("order {}: event not built: {}", rec.guid, ex.what());
+    spdlog::error("order {}: event not built: {}", order.rec.guid, ex.what());
   }
 }
 
-void announce_status(const restaurant_context& rest, const order_record& rec, std::optional<int> previous) {
+void announce_status(const restaurant_context& rest, const announced_order& order, std::optional<int> previous) {
+  const auto& rec = order.rec;
   if (rest.status_changes)
     rest.status_changes->count(rec.status);
   if (rec.manual && rest.console) {
     // The CONSOLE announces a manual order's changes (with delivery_state).
     caf::anon_send(rest.console, atom::status_v,
-                   console_status{rec.guid, rec.source, callback_url_of(rec), order_api_json(rec), previous});
+                   console_status{rec.guid, rec.source, order.callback_url, order.api.dump(), previous});
     return;
   }
-  announce_event(rest, events::code::order_status, rec, nullptr);
+  announce_event(rest, events::code::order_status, order, nullptr);
   if (!rest.notifier)
     return;
   notify::status_change change{rec.guid, rec.external_id, rec.restaurant, rec.status, previous, now_iso8601()};
   try {
-    callback_job job{rec.source, rec.guid, callback_url_of(rec),
-                     notify::callback_body(change, json::parse(order_api_json(rec)))};
+    callback_job job{rec.source, rec.guid, order.callback_url, notify::callback_body(change, order.api)};
     caf::anon_send(rest.notifier, atom::put_v, std::move(job));
   } catch (const std::exception& ex) {
     spdlog::error("order {}: callback not built: {}", rec.guid, ex.what());
   }
 }
 
-json session_invoice(const order_record& rec, std::size_t first_item, std::int64_t session) {
-  auto record = json::parse(order_api_json(rec));
+json session_invoice(const announced_order& order, std::size_t first_item, std::int64_t session) {
   json items = json::array();
-  const auto& all = record["items"];
+  const auto& all = order.api["items"];
   for (std::size_t i = first_item; all.is_array() && i < all.size(); ++i)
     items.push_back(all[i]);
-  return events::qr_invoice(record, items, session);
+  return events::qr_invoice(order.api, items, session);
 }
 
 } // namespace rkgate::actors

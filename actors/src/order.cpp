@@ -135,7 +135,7 @@ void fail(self_ptr self, api_reply why) {
   st.rec.reply_message = why.message;
   answer(self, why);
   persist(self, [self](bool) {
-    announce_status(*self->state.ctx.rest, self->state.rec, 5);
+    announce_status(*self->state.ctx.rest, announced_order{self->state.rec}, 5);
     finish(self);
   });
 }
@@ -229,7 +229,7 @@ void pay(self_ptr self, F done) {
         st.rec.status = 1;
         st.rec.to_pay = 0;
         persist(self, [self, done, before](bool) mutable {
-          announce_status(*self->state.ctx.rest, self->state.rec, before);
+          announce_status(*self->state.ctx.rest, announced_order{self->state.rec}, before);
           done(api_reply::success(200, order_api_json(self->state.rec)));
           finish(self);
         });
@@ -257,8 +257,9 @@ void created(self_ptr self) {
   persist(self, false, persistence::write_batch{}, [self](bool) {
     auto& st = self->state;
     answer(self, api_reply::success(201, postorder_data_json(st.rec)));
-    announce_event(*st.ctx.rest, events::code::save_order, st.rec, session_invoice(st.rec, 0, 1));
-    announce_status(*st.ctx.rest, st.rec, 5);
+    announced_order saved{st.rec};
+    announce_event(*st.ctx.rest, events::code::save_order, saved, session_invoice(saved, 0, 1));
+    announce_status(*st.ctx.rest, saved, 5);
     follow(self);
     if (st.ctx.rest->cfg.refs.close_paid_order && fully_prepaid(st.rec))
       pay(self, [](const api_reply& r) {
@@ -430,7 +431,7 @@ void run(self_ptr self) {
             return abandon_waiting(self);
           st.rec.reply_status = 201;
           answer(self, stored_reply(st.rec));
-          announce_status(*st.ctx.rest, st.rec, std::nullopt); // received, waiting for an operator
+          announce_status(*st.ctx.rest, announced_order{st.rec}, std::nullopt); // received, waiting for an operator
         });
         st.rec.reply_status = 0;
         return;
@@ -461,11 +462,11 @@ void reread(self_ptr self, const rk7::order& o) {
   auto sessions = static_cast<std::int64_t>(o.sessions.size());
   persist(self, [self, previous = before.status, items_before, sessions](bool) {
     auto& st = self->state;
+    announced_order now{st.rec};
     if (item_count(st.rec) > items_before)
-      announce_event(*st.ctx.rest, events::code::additional_order, st.rec,
-                     session_invoice(st.rec, items_before, sessions));
+      announce_event(*st.ctx.rest, events::code::additional_order, now, session_invoice(now, items_before, sessions));
     if (previous != st.rec.status)
-      announce_status(*st.ctx.rest, st.rec, previous);
+      announce_status(*st.ctx.rest, now, previous);
     if (st.rec.final())
       return finish(self);
     if (st.ctx.rest->cfg.refs.close_paid_order && fully_prepaid(st.rec))
@@ -483,7 +484,7 @@ void ended(self_ptr self, int status, F then) {
   auto previous = st.rec.status;
   st.rec.status = status;
   persist(self, [self, previous, then](bool) mutable {
-    announce_status(*self->state.ctx.rest, self->state.rec, previous);
+    announce_status(*self->state.ctx.rest, announced_order{self->state.rec}, previous);
     then();
     finish(self);
   });
@@ -614,7 +615,7 @@ caf::result<api_reply> add_payments(self_ptr self, const payment_list& list) {
     }
     persist(self, [self, rp](bool) mutable {
       auto& st = self->state;
-      announce_event(*st.ctx.rest, events::code::online_payment, st.rec, nullptr);
+      announce_event(*st.ctx.rest, events::code::online_payment, announced_order{st.rec}, nullptr);
       rp.deliver(api_reply::success(200, order_api_json(st.rec)));
       if (st.ctx.rest->cfg.refs.close_paid_order && fully_prepaid(st.rec))
         pay(self, [](const api_reply& r) {
@@ -636,8 +637,8 @@ caf::result<api_reply> add_session(self_ptr self, const cart& lines) {
   save_session(self, lines, rp, [self, rp](std::size_t items_before, std::int64_t sessions) mutable {
     persist(self, [self, rp, items_before, sessions](bool) mutable {
       auto& st = self->state;
-      announce_event(*st.ctx.rest, events::code::additional_order, st.rec,
-                     session_invoice(st.rec, items_before, sessions));
+      announced_order now{st.rec};
+      announce_event(*st.ctx.rest, events::code::additional_order, now, session_invoice(now, items_before, sessions));
       rp.deliver(api_reply::success(201, postorder_data_json(st.rec)));
     });
   });
@@ -699,7 +700,7 @@ order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self
             return;
           }
           rp.deliver(api_reply::success(200, order_api_json(self->state.rec)));
-          announce_status(*self->state.ctx.rest, self->state.rec, 5);
+          announce_status(*self->state.ctx.rest, announced_order{self->state.rec}, 5);
           finish(self);
         });
         return rp;

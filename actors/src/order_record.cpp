@@ -111,8 +111,15 @@ std::optional<order_record> order_record_from_json(std::string_view text) {
   }
 }
 
+json order_body_object(const order_record& r) {
+  return parse_or_null(r.body);
+}
+
 std::string order_api_json(const order_record& r) {
-  auto body = parse_or_null(r.body);
+  return order_api_object(r, order_body_object(r)).dump();
+}
+
+json order_api_object(const order_record& r, const json& body) {
   auto priced = parse_or_null(r.priced);
   auto get = [&](const char* key) {
     return body.is_object() && body.contains(key) ? body[key] : json(nullptr);
@@ -135,14 +142,14 @@ std::string order_api_json(const order_record& r) {
             {"sum", to_number(r.sum)},
             {"paid", to_number(r.paid)},
             {"to_pay", to_number(r.to_pay)},
-            {"items", priced.is_object() ? priced["items"] : json::array()},
-            {"discounts", priced.is_object() ? priced["discounts"] : json::array()},
+            {"items", priced.is_object() ? std::move(priced["items"]) : json::array()},
+            {"discounts", priced.is_object() ? std::move(priced["discounts"]) : json::array()},
             {"payments", payments},
             {"comment", get("comment").is_string() ? get("comment") : json("")},
             {"short_external_info",
              get("short_external_info").is_string() ? get("short_external_info") : json("")},
             {"customer", get("customer").is_object() ? get("customer") : json(nullptr)}};
-  return j.dump();
+  return j;
 }
 
 std::string postorder_data_json(const order_record& r) {

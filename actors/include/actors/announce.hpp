@@ -6,23 +6,32 @@
 #include "actors/gateway.hpp"
 #include "events/feed.hpp"
 
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>
 
 #include <optional>
 
 namespace rkgate::actors {
 
+/// One state of an order as announced: its API form (api.md §3.6) and its
+/// callback URL, built once and shared by every announcement of that state.
+struct announced_order {
+  explicit announced_order(const order_record& rec);
+  const order_record& rec;
+  nlohmann::json api;
+  std::string callback_url; ///< the order's own; empty: the source's default, if any
+};
+
 /// The order's status changed from `previous` (nullopt: its first status) to
 /// `rec.status`: a signed callback, and an `order_status` event.
-void announce_status(const restaurant_context& rest, const order_record& rec, std::optional<int> previous);
+void announce_status(const restaurant_context& rest, const announced_order& order, std::optional<int> previous);
 
 /// An event about the order (save_order, additional_order, online_payment,
 /// bill_request, order_status) with an optional invoice.
-void announce_event(const restaurant_context& rest, events::code what, const order_record& rec,
+void announce_event(const restaurant_context& rest, events::code what, const announced_order& order,
                     const nlohmann::json& invoice);
 
 /// The QR-menu invoice of the order's `session`-th session (1-based) from the
 /// record's priced items: `first_item` is the index of the session's first item.
-nlohmann::json session_invoice(const order_record& rec, std::size_t first_item, std::int64_t session);
+nlohmann::json session_invoice(const announced_order& order, std::size_t first_item, std::int64_t session);
 
 } // namespace rkgate::actors

@@ -4,6 +4,8 @@
 
 #include "common/money.hpp"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -56,6 +58,13 @@ std::optional<order_record> order_record_from_json(std::string_view text);
 
 /// The order record of api.md §3.6 as JSON text.
 std::string order_api_json(const order_record& r);
+
+/// `r.body` parsed (null when empty or unreadable).
+nlohmann::json order_body_object(const order_record& r);
+
+/// The order record of api.md §3.6 as a JSON value; `body` is
+/// order_body_object(r), for callers that read the body too.
+nlohmann::json order_api_object(const order_record& r, const nlohmann::json& body);
 
 /// The postorder `data` ({guid, status, table, order}) as JSON text.
 std::string postorder_data_json(const order_record& r);
