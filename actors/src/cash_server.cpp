@@ -67,22 +67,27 @@ void post_call(self_ptr self, const Req& req, std::optional<rk7_meter> meter, F 
   auto started = clock::now();
   self->state.post(rk7::build(req), [hdl, started, meter, then](rk7::result<std::string> body) mutable {
     auto took = clock::now() - started; // the round trip; parsing is the gateway's own time
-    auto r = body ? rk7::parse_reply<Req>(*body) : rk7::result<reply_of<Req>>(body.error());
-    rk7_completion c;
-    c.latency = std::chrono::duration_cast<std::chrono::milliseconds>(took);
     if (meter)
       meter->add(std::chrono::duration_cast<std::chrono::microseconds>(took));
-    if (!r) {
-      c.unreachable = r.error().unreachable();
-      c.error = describe(r.error());
-    }
-    c.deliver = [then, r]() mutable { then(std::move(r)); };
+    rk7_completion c;
+    c.latency = std::chrono::duration_cast<std::chrono::milliseconds>(took);
+    c.parse = [then, body = std::move(body)]() mutable {
+      auto r = body ? rk7::parse_reply<Req>(*body) : rk7::result<reply_of<Req>>(body.error());
+      rk7_outcome o;
+      if (!r) {
+        o.unreachable = r.error().unreachable();
+        o.error = describe(r.error());
+      }
+      o.deliver = [then, r = std::move(r)]() mutable { then(std::move(r)); };
+      return o;
+    };
     caf::anon_send(hdl, atom::done_v, std::move(c));
   });
 }
 
-/// Updates health from one finished call, at `now`.
-void note_outcome(cash_server_state& st, const rk7_completion& c, caf::actor_clock::time_point now) {
+/// Updates health from one finished call that took `latency`, at `now`.
+void note_outcome(cash_server_state& st, const rk7_outcome& c, std::chrono::milliseconds latency,
+                  caf::actor_clock::time_point now) {
   auto& h = st.health;
   bool was = h.checked && h.reachable;
   h.checked = true;
@@ -91,7 +96,7 @@ void note_outcome(cash_server_state& st, const rk7_completion& c, caf::actor_clo
     st.last_answer = now;
   h.last_error = c.error; // an r_keeper-level error still proves it answers
   if (h.reachable && c.error.empty())
-    h.latency_ms = c.latency.count();
+    h.latency_ms = latency.count();
   if (was != h.reachable)
     spdlog::warn("cash server {}: {}{}", st.restaurant, h.reachable ? "reachable" : "unreachable: ",
                  h.reachable ? "" : h.last_error);
@@ -312,9 +317,9 @@ cash_server_actor::behavior_type cash_server(self_ptr self, cash_server_setup se
     metered_write_handler<rk7::pay_order>(self),
     [self](atom::status) { return self->state.health; },
     [self](atom::done, rk7_completion& c) {
-      note_outcome(self->state, c, self->clock().now());
-      if (c.deliver)
-        c.deliver();
+      auto outcome = c.parse();
+      note_outcome(self->state, outcome, c.latency, self->clock().now());
+      outcome.deliver();
       // Every change of health comes from a finished call (the outcome, or
       // what its continuation learnt: version, licence).
       self->state.board->publish(self->state.health);

@@ -94,13 +94,20 @@ private:
   std::shared_ptr<const cash_health> current_ = std::make_shared<const cash_health>();
 };
 
-/// A finished r_keeper call, sent by the transport thread to the CASH SERVER:
-/// `deliver` answers the waiting requester and runs on the actor.
-struct rk7_completion {
+/// A parsed r_keeper reply: what it tells about the server's health, and
+/// `deliver`, which hands it to the waiting requester.
+struct rk7_outcome {
   bool unreachable = false;
-  std::string error;      ///< text of a failure, empty on success
-  std::chrono::milliseconds latency{0};
+  std::string error; ///< text of a failure, empty on success
   std::function<void()> deliver;
+};
+
+/// A finished r_keeper call, sent by the transport thread to the CASH SERVER.
+/// `parse` reads the reply on the actor: the transport's one thread only
+/// moves bytes, so a large reply (a long GetOrderList) delays no other call.
+struct rk7_completion {
+  std::chrono::milliseconds latency{0};
+  std::function<rk7_outcome()> parse;
 };
 
 /// Time the CASH SERVER spent in r_keeper calls made on behalf of one API
