@@ -9,29 +9,24 @@
 
 #include "common/rate_gate.hpp"
 #include "metrics/metrics.hpp"
+#include "router.hpp"
 
 #include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <utility>
 
 namespace rkgate::http {
 
-/// What RESTinio keeps in every request (its extra data): when the request was
-/// read and which route's stats count its answer in GET /metrics.
-struct request_timing {
-  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
-  metrics::route_stats* route = nullptr; ///< set by the matched route; null: no route matched
+struct ping_text;
+/// ping's rendered answers (ping_route.cpp), one per source and restaurant,
+/// each kept while the restaurant's health snapshot stays the one it was made from.
+struct ping_texts {
+  std::mutex lock;
+  std::map<std::pair<const void*, const void*>, std::shared_ptr<const ping_text>> by_caller;
 };
-
-struct request_timing_factory {
-  using data_t = request_timing;
-  void make_within(restinio::extra_data_buffer_t<data_t> buffer) noexcept { new (buffer.get()) data_t{}; }
-};
-
-using request_handle = restinio::generic_request_handle_t<request_timing>;
-using router_t = restinio::router::generic_express_router_t<restinio::router::std_regex_engine_t,
-                                                             request_timing_factory>;
 
 /// What every handler and bridge can reach.
 struct server_context {
@@ -42,6 +37,7 @@ struct server_context {
   metrics::http_stats http; ///< routes are added before serving, then only counted
   /// Sources with a `rate_limit`, by name; made before serving, then only admitted through.
   std::map<std::string, std::unique_ptr<rate_gate>> rate_gates;
+  ping_texts pings;
 };
 using context_ptr = std::shared_ptr<server_context>;
 
@@ -65,6 +61,9 @@ void count_answer(const context_ptr& ctx, const request_handle& req, int status)
 
 /// Writes an api_reply as the contract's envelope (or plain text / 304).
 void respond(const context_ptr& ctx, const request_handle& req, const actors::api_reply& reply);
+
+/// Writes a 200 whose body is a ready JSON envelope (api.md §1).
+void respond_envelope(const context_ptr& ctx, const request_handle& req, std::string envelope);
 
 /// A caller, as routes resolved it.
 struct caller {

@@ -447,6 +447,15 @@ void respond(const context_ptr& ctx, const request_handle& req, const api_reply&
   --ctx->in_flight;
 }
 
+void respond_envelope(const context_ptr& ctx, const request_handle& req, std::string envelope) {
+  count_answer(ctx, req, 200);
+  req->create_response()
+    .append_header(restinio::http_field::content_type, "application/json; charset=utf-8")
+    .set_body(std::move(envelope))
+    .done();
+  --ctx->in_flight;
+}
+
 std::string route_label(restinio::http_method_id_t method, std::string_view path) {
   // Express patterns name their parameters: keep `:guid`, drop its `([^/]+)`.
   std::string label = std::string(method.c_str()) + ' ';
@@ -524,7 +533,7 @@ api_server::api_server(caf::actor_system& sys, std::shared_ptr<const actors::dir
       .incoming_http_msg_limits(limits)
       .handle_request_timeout(server.request_timeout + std::chrono::seconds(30))
       .acceptor_post_bind_hook([&bound](asio::ip::tcp::acceptor& a) { bound = a.local_endpoint().port(); }),
-    2);
+    config::http_threads(server));
   impl_->port = bound;
 }
 

@@ -4,6 +4,7 @@
 // required keys are errors that name the key path and line.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -28,13 +29,23 @@ struct cidr {
 /// nullopt otherwise.
 std::optional<cidr> parse_cidr(const std::string& text);
 
+/// The most HTTP threads `server.threads` may ask for.
+inline constexpr std::size_t max_http_threads = 256;
+
 struct server_section {
   std::string listen_host = "0.0.0.0";
   std::uint16_t listen_port = 11111;
+  /// HTTP (RESTinio) threads; 0 means `auto`: see http_threads().
+  std::size_t threads = 0;
   milliseconds request_timeout{10000};
   std::uint64_t max_body = 1024 * 1024;
   std::vector<cidr> internal_allow; ///< default: 127.0.0.1/32, ::1/128
 };
+
+/// The HTTP threads to run: `server.threads`, or for `auto` half the
+/// hardware threads (at least 1), leaving the rest to the actors and to
+/// whatever else runs on the machine.
+std::size_t http_threads(const server_section& server);
 
 struct storage_section {
   std::string path = "./data";

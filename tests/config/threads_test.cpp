@@ -1,0 +1,53 @@
+// server.threads: the HTTP (RESTinio) thread count, `auto` or 1..max_http_threads.
+
+#include "minimal_config.hpp"
+
+#include <config/config.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+using namespace rkgate::config;
+
+namespace {
+
+server_section server_of(const std::string& threads_line) {
+  auto result = load_text("server:\n" + threads_line + restaurant_with(""));
+  REQUIRE(std::holds_alternative<gateway>(result));
+  return std::get<gateway>(result).server;
+}
+
+} // namespace
+
+TEST_CASE("server.threads defaults to auto: half the hardware threads, at least one", "[config][load]") {
+  auto dflt = load_text(restaurant_with(""));
+  REQUIRE(std::holds_alternative<gateway>(dflt));
+  const auto& server = std::get<gateway>(dflt).server;
+  CHECK(server.threads == 0);
+  auto expected = std::max(1u, std::thread::hardware_concurrency() / 2);
+  CHECK(http_threads(server) == expected);
+  CHECK(server_of("  threads: auto\n").threads == 0);
+}
+
+TEST_CASE("server.threads takes a count", "[config][load]") {
+  auto one = server_of("  threads: 1\n");
+  CHECK(one.threads == 1);
+  CHECK(http_threads(one) == 1);
+  auto most = server_of("  threads: " + std::to_string(max_http_threads) + "\n");
+  CHECK(http_threads(most) == max_http_threads);
+}
+
+TEST_CASE("server.threads out of range or not a count is an error at its line", "[config][errors]") {
+  for (std::string bad : {std::string("0"), std::string("-2"), std::string("1.5"), std::string("many"),
+                          std::string("[2]"), std::to_string(max_http_threads + 1)}) {
+    INFO(bad);
+    auto result = load_text("server:\n  threads: " + bad + "\n" + restaurant_with(""));
+    REQUIRE(std::holds_alternative<std::vector<problem>>(result));
+    const auto& problems = std::get<std::vector<problem>>(result);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].path == "server.threads");
+    CHECK(problems[0].line == 2);
+    CHECK(problems[0].message.find("auto") != std::string::npos);
+  }
+}
