@@ -1,5 +1,7 @@
 // The CASH SERVER: the only path to one r_keeper. Reads go out at once;
-// writes queue and run one at a time, and under XML-SaaS each licensed
+// writes queue, at most `writes_in_flight` of them sent at a time (r_keeper
+// works through them in order; one waiting there hides the gateway's
+// turn-around between two replies), and under XML-SaaS, one at a time, each licensed
 // write takes the next seqNumber, persisted before the request leaves, with
 // one resync-and-retry on 5305/5310 (rk7-xml.md §5.4). Health comes from
 // every call's outcome and from a periodic GetSystemInfo, skipped while
@@ -27,7 +29,8 @@ struct cash_server_state {
   cash_health health;
   std::shared_ptr<health_board> board; ///< `health` as published for ping
   std::deque<std::function<void()>> writes; ///< queued write starters
-  bool write_in_flight = false;
+  int writes_in_flight = 0;
+  int max_writes_in_flight = 1;
   bool check_in_flight = false;
   bool license_checked = false; ///< GetXMLLicenseInstanceSeqNumber answered once
   caf::actor_clock::time_point last_answer; ///< the last call r_keeper answered (the actor's clock)
@@ -116,17 +119,17 @@ void note_license(cash_server_state& st, const rk7::result<T>& r) {
 
 void pump_writes(self_ptr self) {
   auto& st = self->state;
-  if (st.write_in_flight || st.writes.empty())
-    return;
-  auto start = std::move(st.writes.front());
-  st.writes.pop_front();
-  st.write_in_flight = true;
-  start();
+  while (st.writes_in_flight < st.max_writes_in_flight && !st.writes.empty()) {
+    auto start = std::move(st.writes.front());
+    st.writes.pop_front();
+    ++st.writes_in_flight;
+    start();
+  }
 }
 
-/// The running write finished: start the next one.
+/// A write finished: start the next queued one.
 void write_done(self_ptr self) {
-  self->state.write_in_flight = false;
+  --self->state.writes_in_flight;
   pump_writes(self);
 }
 
@@ -289,6 +292,8 @@ cash_server_actor::behavior_type cash_server(self_ptr self, cash_server_setup se
   st.post = std::move(setup.post);
   st.timing = setup.timing;
   st.store = setup.store;
+  // Licensed writes must reach r_keeper in seqNumber order: one at a time.
+  st.max_writes_in_flight = setup.license ? 1 : std::max(1, setup.writes_in_flight);
   if (setup.license) {
     st.instance_guid = setup.license->instance_guid;
     st.seq.emplace(*setup.license, setup.last_seq);

@@ -44,6 +44,7 @@ cash_server_setup cash_setup(const config::restaurant& r, std::shared_ptr<rk7::t
   setup.restaurant = r.id;
   setup.post = transport_poster(std::move(net), endpoint_of(r.cash_server));
   setup.store = store;
+  setup.writes_in_flight = static_cast<int>(r.cash_server.writes_in_flight);
   if (r.license.mode == config::license_section::mode_t::saas && r.license.saas) {
     const auto& saas = *r.license.saas;
     setup.license = rk7::license_info{saas.anchor, saas.license_token, saas.instance_guid, 0};

@@ -206,6 +206,10 @@ void read_cash_server(const YAML::Node& node, const std::string& path, problem_l
   if (read_duration(map.optional("timeout"), map.path_of("timeout"), problems, out.timeout)
       && out.timeout.count() == 0)
     problems.add(map.path_of("timeout"), map.optional("timeout"), "must be longer than 0");
+  const YAML::Node depth = map.optional("writes_in_flight");
+  if (read(depth, map.path_of("writes_in_flight"), problems, out.writes_in_flight)
+      && (out.writes_in_flight < 1 || out.writes_in_flight > 4))
+    problems.add(map.path_of("writes_in_flight"), depth, "expected 1 to 4");
   map.finish();
 }
 

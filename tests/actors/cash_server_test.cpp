@@ -43,11 +43,13 @@ struct cash_fixture : caf_fixture {
   std::shared_ptr<fake_store_data> stored = std::make_shared<fake_store_data>();
   cash_server_actor cash;
 
-  void spawn(std::optional<rk7::license_info> lic = std::nullopt, std::optional<std::uint64_t> last = std::nullopt) {
+  void spawn(std::optional<rk7::license_info> lic = std::nullopt, std::optional<std::uint64_t> last = std::nullopt,
+             int writes_in_flight = 1) {
     cash_server_setup setup;
     setup.restaurant = "r1";
     setup.post = rk7.poster();
     setup.timing = timing;
+    setup.writes_in_flight = writes_in_flight;
     setup.license = lic;
     setup.last_seq = last;
     setup.store = own(spawn_fake_store(sys, stored));
@@ -112,6 +114,48 @@ TEST_CASE_METHOD(cash_fixture, "cash server: writes go out one at a time, reads 
   sched.run();
   CHECK(*third);
   CHECK(rk7.pending.empty());
+}
+
+TEST_CASE_METHOD(cash_fixture, "cash server: writes_in_flight 2 sends a second write while the first is at r_keeper",
+                 "[actors][cash_server]") {
+  spawn(std::nullopt, std::nullopt, 2);
+  come_up();
+  auto first = ask<rk7_result<rk7::created_order>>(cash, atom::call_v, create_req("{A}"));
+  auto second = ask<rk7_result<rk7::created_order>>(cash, atom::call_v, create_req("{B}"));
+  auto third = ask<rk7_result<rk7::created_order>>(cash, atom::call_v, create_req("{C}"));
+  sched.run();
+  // Two at r_keeper, in the order asked; the third waits for a free slot.
+  REQUIRE(rk7.count("CreateOrder") == 2);
+  CHECK(rk7.pending[0].xml.find("{A}") != std::string::npos);
+  CHECK(rk7.pending[1].xml.find("{B}") != std::string::npos);
+  rk7.answer("CreateOrder", rk7_fixture("create_order.xml"));
+  sched.run();
+  REQUIRE(*first);
+  REQUIRE(rk7.count("CreateOrder") == 2);
+  CHECK(rk7.pending[1].xml.find("{C}") != std::string::npos);
+  rk7.answer("CreateOrder", rk7_fixture("create_order.xml"));
+  rk7.answer("CreateOrder", rk7_fixture("create_order.xml"));
+  sched.run();
+  CHECK(*second);
+  CHECK(*third);
+  CHECK(rk7.pending.empty());
+}
+
+TEST_CASE_METHOD(cash_fixture, "cash server: XML-SaaS keeps one write at a time whatever writes_in_flight says",
+                 "[actors][cash_server][saas]") {
+  spawn(license(), 7, 2);
+  come_up();
+  auto first = ask<rk7_result<rk7::saved_order>>(cash, atom::call_v, save_req());
+  auto second = ask<rk7_result<rk7::saved_order>>(cash, atom::call_v, save_req());
+  sched.run();
+  CHECK(rk7.count("SaveOrder") == 1);
+  rk7.answer("SaveOrder", rk7_fixture("save_order.xml"));
+  sched.run();
+  REQUIRE(*first);
+  CHECK(rk7.count("SaveOrder") == 1); // the second only now
+  rk7.answer("SaveOrder", rk7_fixture("save_order.xml"));
+  sched.run();
+  CHECK(*second);
 }
 
 TEST_CASE_METHOD(cash_fixture, "cash server: health follows GetSystemInfo on its timer; fail fast while down",

@@ -35,6 +35,9 @@ struct cash_server_setup {
   std::string restaurant;
   rk7_poster post;
   cash_server_timing timing;
+  /// Writes sent before the previous one answered (config
+  /// `cash_server.writes_in_flight`); 1 under XML-SaaS whatever is set.
+  int writes_in_flight = 1;
   /// XML-SaaS: the LicenseInfo of this restaurant (nullopt = lifetime licence)
   /// and the last seqNumber persisted for its instance (nullopt = none yet).
   std::optional<rk7::license_info> license;

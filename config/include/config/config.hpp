@@ -87,6 +87,12 @@ struct cash_server_section {
   bool verify_tls = false;
   std::string min_tls = "1.0";
   milliseconds timeout{30000};
+  /// Writes (CreateOrder, SaveOrder, PayOrder, VoidOrder) sent before the
+  /// previous one has answered. r_keeper works through requests one at a
+  /// time; a second one already waiting there keeps it busy while the
+  /// gateway turns the first reply around. XML-SaaS always uses 1 (the
+  /// licence seqNumbers must arrive in order).
+  std::int64_t writes_in_flight = 2;
 };
 
 struct saas_license {
