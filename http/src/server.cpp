@@ -148,20 +148,26 @@ public:
       }
       rest = c.body["restaurant"].get<std::string>();
     }
+    const auto& restaurants = ctx_->dir->restaurants;
+    auto it = restaurants.end();
     if (rest.empty()) {
-      std::vector<std::string> allowed;
-      for (const auto& [id, r] : ctx_->dir->restaurants)
-        if (c.who.source->allows(id))
-          allowed.push_back(id);
-      if (allowed.size() != 1) {
+      // The token's only restaurant (no copies: every unnamed request comes here).
+      int allowed = 0;
+      for (auto r = restaurants.begin(); r != restaurants.end(); ++r)
+        if (c.who.source->allows(r->first)) {
+          it = r;
+          ++allowed;
+        }
+      if (allowed != 1) {
         respond(ctx_, req, fail(400, "bad_request", "name the restaurant (this token has several)",
                                 {{"field", "restaurant"}}));
         return std::nullopt;
       }
-      rest = allowed.front();
+      rest = it->first;
+    } else {
+      it = restaurants.find(rest);
     }
-    auto it = ctx_->dir->restaurants.find(rest);
-    if (it == ctx_->dir->restaurants.end()) {
+    if (it == restaurants.end()) {
       respond(ctx_, req, fail(404, "unknown_restaurant", "no restaurant " + rest));
       return std::nullopt;
     }

@@ -1,0 +1,78 @@
+// Routing (http/src/router.hpp): fixed paths come from a table, the rest from
+// the express router, and a request reaches the same route, with the same
+// /metrics label, whichever of the two answers it.
+
+#include "gateway_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace rkgate::test;
+
+namespace {
+
+/// The value of the sample whose line starts with `series` (name and labels), or -1.
+double sample(const std::string& text, const std::string& series) {
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind(series + " ", 0) == 0)
+      return std::stod(line.substr(series.size() + 1));
+  return -1;
+}
+
+/// The process's threads that kept its name: the main thread and the HTTP
+/// (asio) threads; CAF and RocksDB name theirs.
+int unnamed_threads(int pid) {
+  int count = 0;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    count += name == "rkgate";
+  }
+  return count;
+}
+
+} // namespace
+
+TEST_CASE("fixed paths, their express spellings, wrong methods and parametrised paths route as before",
+          "[gateway][e2e][routing]") {
+  sim s;
+  gate g(s);
+  auto exact = g.get("/api/v3/ping?restaurant=r1");
+  REQUIRE(exact.status == 200);
+  // Express matching ignores a trailing slash and letter case: still ping.
+  CHECK(body_of(g.get("/api/v3/ping/?restaurant=r1"))["data"]["restaurant"]["id"] == "r1");
+  CHECK(body_of(g.get("/API/v3/Ping?restaurant=r1"))["data"]["restaurant"]["id"] == "r1");
+  // A fixed path with another method, and a path nothing matches: 404 not_found.
+  auto wrong_method = g.post("/api/v3/ping", json::object());
+  CHECK(wrong_method.status == 404);
+  CHECK(body_of(wrong_method)["error"]["code"] == "not_found");
+  CHECK(g.get("/api/v3/pingx").status == 404);
+  // Two methods on one fixed path reach their own handlers.
+  CHECK(g.get("/api/v3/getorders").status == 200);
+  CHECK(body_of(g.post("/api/v3/getorders", json{{"guids", 5}}))["error"]["details"]["field"] == "guids");
+  // A parametrised route (express only).
+  auto console = g.get("/api/v3/console/orders/not-a-guid", nullptr);
+  CHECK(console.status == 401);
+
+  auto t = http_request("GET", g.url("/metrics")).body;
+  CHECK(sample(t, R"(rkgate_http_requests_total{route="GET /api/v3/ping",code="200"})") == 3);
+  CHECK(sample(t, R"(rkgate_http_requests_total{route="unmatched",code="404"})") == 2);
+  CHECK(sample(t, R"(rkgate_http_requests_total{route="GET /api/v3/getorders",code="200"})") == 1);
+  CHECK(sample(t, R"(rkgate_http_requests_total{route="POST /api/v3/getorders",code="400"})") == 1);
+  CHECK(sample(t, R"(rkgate_http_requests_total{route="GET /api/v3/console/orders/:guid",code="401"})") == 1);
+}
+
+TEST_CASE("server.threads sets the number of HTTP threads", "[gateway][e2e][routing]") {
+  sim s;
+  gate one(s), three(s);
+  one.restart_with("  request_timeout", "  threads: 1\n");
+  three.restart_with("  request_timeout", "  threads: 3\n");
+  REQUIRE(one.get("/api/v3/ping?restaurant=r1").status == 200);
+  REQUIRE(three.get("/api/v3/ping?restaurant=r1").status == 200);
+  CHECK(unnamed_threads(three.proc->pid()) - unnamed_threads(one.proc->pid()) == 2);
+}
