@@ -68,6 +68,16 @@ void persist(self_ptr self, F next) {
   persist(self, true, persistence::write_batch{}, std::move(next));
 }
 
+/// Writes the record unsynced without waiting for the STORE: it writes in
+/// arrival order, so every later write of this order lands after it.
+void persist_unawaited(self_ptr self) {
+  auto& st = self->state;
+  st.rec.updated_at = now_iso8601();
+  persistence::write_batch batch;
+  stage_order(batch, st.rec);
+  caf::anon_send(st.ctx.store, atom::put_v, std::move(batch), false);
+}
+
 void answer(self_ptr self, api_reply r) {
   auto waiting = std::move(self->state.waiting);
   self->state.waiting.clear();
@@ -247,26 +257,25 @@ void follow(self_ptr self) {
 }
 
 /// Creation is complete: answer the callers, close a paid order if configured.
-/// The final record goes to the WAL unsynced before the 201: a process crash
-/// loses nothing, and after a power loss the synced record of the creation
-/// makes the ORDER reconcile by guid (GetOrder finds the dishes).
+/// The final record is written unsynced and the 201 does not wait for it: if
+/// the process dies before the write, the synced record of the creation makes
+/// the ORDER reconcile by guid after the restart (GetOrder finds the dishes),
+/// exactly as after a power loss.
 void created(self_ptr self) {
   auto& st = self->state;
   st.running = false;
   st.rec.reply_status = 201;
-  persist(self, false, persistence::write_batch{}, [self](bool) {
-    auto& st = self->state;
-    answer(self, api_reply::success(201, postorder_data_json(st.rec)));
-    announced_order saved{st.rec};
-    announce_event(*st.ctx.rest, events::code::save_order, saved, session_invoice(saved, 0, 1));
-    announce_status(*st.ctx.rest, saved, 5);
-    follow(self);
-    if (st.ctx.rest->cfg.refs.close_paid_order && fully_prepaid(st.rec))
-      pay(self, [](const api_reply& r) {
-        if (!r.ok())
-          spdlog::warn("closing a paid order failed: {}", r.message);
-      });
-  });
+  answer(self, api_reply::success(201, postorder_data_json(st.rec)));
+  persist_unawaited(self);
+  announced_order saved{st.rec};
+  announce_event(*st.ctx.rest, events::code::save_order, saved, session_invoice(saved, 0, 1));
+  announce_status(*st.ctx.rest, saved, 5);
+  follow(self);
+  if (st.ctx.rest->cfg.refs.close_paid_order && fully_prepaid(st.rec))
+    pay(self, [](const api_reply& r) {
+      if (!r.ok())
+        spdlog::warn("closing a paid order failed: {}", r.message);
+    });
 }
 
 /// SaveOrder, side by side with the (unsynced) record of CreateOrder's

@@ -36,19 +36,12 @@ table_pool_actor::behavior_type table_pool(table_pool_actor::stateful_pointer<ta
       st.slots[slot] = guid;
       persistence::write_batch batch;
       batch.put(persistence::table::tables, table_key(st.restaurant, st.base, slot), guid);
-      auto rp = self->make_response_promise<int>();
-      // Unsynced: the ORDER's synced record, written with CreateOrder, makes
-      // it durable too (the log is synced in order) before CreateOrder's
-      // reply is acted on.
-      self->request(st.db, caf::infinite, atom::put_v, std::move(batch), false)
-        .then([rp, slot](bool ok) mutable {
-                if (ok)
-                  rp.deliver(slot);
-                else
-                  rp.deliver(caf::make_error(caf::sec::runtime_error, "table allocation not stored"));
-              },
-              [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
-      return rp;
+      // Unsynced and not waited for: the STORE writes in arrival order, and
+      // the ORDER's synced record, written with CreateOrder after this,
+      // makes it durable too (the log is synced in order) before
+      // CreateOrder's reply is acted on.
+      caf::anon_send(st.db, atom::put_v, std::move(batch), false);
+      return slot;
     },
     [self](atom::release, const std::string& guid) {
       auto& st = self->state;

@@ -176,4 +176,48 @@ inline store_actor spawn_fake_store(caf::actor_system& sys, std::shared_ptr<fake
   });
 }
 
+/// A STORE whose puts wait until the test releases them, oldest first
+/// (a `flush` message answers the oldest put with `next_ok`: a promise is
+/// delivered by its actor, not by the test).
+struct held_store_data {
+  struct put {
+    persistence::write_batch batch;
+    bool sync = false;
+    caf::typed_response_promise<bool> rp;
+    bool writes(persistence::table t, const std::string& k) const {
+      for (const auto& op : batch.ops())
+        if (op.t == t && op.key == k && op.value)
+          return true;
+      return false;
+    }
+    bool erases(persistence::table t, const std::string& k) const {
+      for (const auto& op : batch.ops())
+        if (op.t == t && op.key == k && !op.value)
+          return true;
+      return false;
+    }
+  };
+  std::deque<put> puts;
+  bool next_ok = true;
+};
+
+inline store_actor spawn_held_store(caf::actor_system& sys, std::shared_ptr<held_store_data> data) {
+  return sys.spawn([data](store_actor::pointer self) -> store_actor::behavior_type {
+    return {
+      [self, data](atom::put, persistence::write_batch& batch, bool sync) -> caf::result<bool> {
+        auto rp = self->make_response_promise<bool>();
+        data->puts.push_back({std::move(batch), sync, rp});
+        return rp;
+      },
+      [data](atom::flush) {
+        auto p = std::move(data->puts.front());
+        data->puts.pop_front();
+        p.rp.deliver(data->next_ok);
+      },
+      [](atom::get, store_key&) { return store_value{}; },
+      [](atom::scan, store_key&) { return store_records{}; },
+    };
+  });
+}
+
 } // namespace rkgate::test
