@@ -20,20 +20,34 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+# The simulated cash servers and the load generator stand for machines of their
+# own: raised above the gateway (when allowed), so that on a saturated 2-core box
+# their own waiting for a CPU is not counted as the gateway's time or idleness.
+RAISED_NICE = -10
+
+
+def raised_priority():
+    try:
+        os.nice(RAISED_NICE)
+    except PermissionError:
+        pass
+
+
 class Proc:
     """A child that prints `READY <port>` on stdout once it serves."""
 
-    def __init__(self, argv, log_path, timeout=60, env=None):
+    def __init__(self, argv, log_path, timeout=60, env=None, priority=False):
         self.argv = argv
         self.log = open(log_path, "w")
         self.p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self.log, env=env,
-                                  text=True, bufsize=1)
+                                  text=True, bufsize=1, preexec_fn=raised_priority if priority else None)
         self.port = None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -56,6 +70,12 @@ class Proc:
                 if line.startswith("VmRSS:"):
                     return int(line.split()[1])
         return 0
+
+    def cpu_seconds(self):
+        """User + system CPU time used so far (all threads)."""
+        with open(f"/proc/{self.p.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self, sig=signal.SIGTERM):
         if self.p.poll() is None:
@@ -122,7 +142,7 @@ class Bench:
                 "--scenario", path, "--out", result, "--quiet"]
         for k, v in overrides.items():
             argv += [f"--{k}", str(v)]
-        subprocess.run(argv, check=True)
+        subprocess.run(argv, check=True, preexec_fn=raised_priority)
         with open(result) as f:
             return json.load(f)
 
@@ -274,6 +294,25 @@ def sim_state(sim_port, i):
     return json.loads(body)
 
 
+class CpuWindow:
+    """CPU seconds each process uses in [start_after, start_after + length) from now,
+    sampled on a thread while a load runs (the load's measured window)."""
+
+    def __init__(self, procs, start_after, length):
+        self.used = {}
+        def sample():
+            time.sleep(start_after)
+            before = {name: p.cpu_seconds() for name, p in procs.items()}
+            time.sleep(length)
+            self.used = {name: p.cpu_seconds() - before[name] for name, p in procs.items()}
+        self.thread = threading.Thread(target=sample, daemon=True)
+        self.thread.start()
+
+    def per_unit_ms(self, units):
+        self.thread.join()
+        return {name: round(1000 * s / max(units, 1), 3) for name, s in self.used.items()}
+
+
 def service_time(sim_port, restaurants):
     """r_keeper busy time by command, summed over restaurants (from rk7sim's service log)."""
     busy, counts = {}, {}
@@ -320,6 +359,7 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
     # which measures the load generator rather than the gateway.
     saturate = order_request(restaurants, sources, "saturate")
     saturate["body"] = dict(saturate["body"], restaurant="r{cmod:%d}" % restaurants)
+    cpu = CpuWindow({"rkgate": gw, "rk7sim": sim}, start_after=5, length=20)
     sat = b.load("postorder-saturate", gw.port, {
         "connections": 8 * restaurants, "duration_s": 20, "warmup_s": 5, "requests": [saturate]})
     busy, counts = service_time(sim.port, restaurants)
@@ -328,6 +368,7 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
     ceiling = restaurants / (order_ms / 1000) if order_ms else 0
     ok = sat["routes"]["postorder"]["statuses"].get("201", 0)
     achieved = ok / sat["measured_seconds"]
+    cpu_ms_per_order = cpu.per_unit_ms(ok)
     low = b.load("postorder-overhead", gw.port, {
         "connections": 64, "rate": max(1.0, round(0.1 * ceiling)), "duration_s": 15, "warmup_s": 3,
         "requests": [order_request(restaurants, sources, "overhead")]})
@@ -339,7 +380,7 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
         "rk7_ms_per_order": round(order_ms, 2), "rk7_busy_ms_by_command": busy,
         "rk7_calls_by_command": counts,
         "ceiling_orders_per_s": round(ceiling, 1), "achieved_orders_per_s": round(achieved, 1),
-        "ratio": round(ratio, 3), "saturate_statuses": sat["routes"]["postorder"]["statuses"],
+        "ratio": round(ratio, 3), "cpu_ms_per_order": cpu_ms_per_order, "saturate_statuses": sat["routes"]["postorder"]["statuses"],
         "saturate_latency": pick(lat(sat)),
         "overhead_us": pick(overhead) if overhead else None,
         "overhead_statuses": low["routes"]["postorder"]["statuses"],

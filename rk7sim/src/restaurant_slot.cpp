@@ -86,7 +86,7 @@ void restaurant_slot::finish(const job& j, const std::string& fault, long long s
   if (fault.empty() || fault == "hang")
     mark_seen(j.command, j.body);
   log_.push_back({j.command.empty() ? "(none)" : j.command, start_ms, now_ms(), fault});
-  if (log_.size() > 1000)
+  if (log_.size() > service_log_size)
     log_.pop_front();
   j.reply(std::move(r));
   --in_service_;

@@ -97,6 +97,9 @@ private:
   std::mt19937 rng_;
   std::deque<job> queue_;
   std::size_t in_service_ = 0;
+  /// The last calls served: enough for a benchmark's whole measured window
+  /// (the postorder scenario's ceiling is computed from it).
+  static constexpr std::size_t service_log_size = 5000;
   std::deque<service_entry> log_;
   bool cashier_on_ = false;
   cashier_settings cashier_settings_;
