@@ -1,7 +1,7 @@
 // A bare RESTinio hello-world: the loopback ceiling that rkgate's cheapest
 // route (/api/v3/ping) is measured against. Same traits as rkgate's server
-// except the router (a bare server has none); THREADS asio threads (rkgate
-// runs 2; bench/run.py measures both and compares with the faster). Prints
+// except the router (a bare server has none); THREADS asio threads (rkgate's
+// are `server.threads`; bench/run.py measures both at 1 and 2). Prints
 // `READY <port>` like rk7sim and rkgate.
 //
 //   bench-hello [PORT] [THREADS]
