@@ -4,6 +4,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
+#include <rocksdb/rate_limiter.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -40,6 +41,12 @@ rocksdb::Options store_options() {
   // Open must not read every table file's statistics (slow on a big store).
   options.skip_stats_update_on_db_open = true;
   options.skip_checking_sst_file_sizes_on_db_open = true;
+  // A WAL sync is on the order path (docs/architecture.md, "Crash safety"). On
+  // ext4 it also waits for other files' dirty data, so table files written by
+  // flushes and compactions are pushed to disk as they grow (1 MiB at a time)
+  // and at a bounded rate, instead of in bursts a WAL sync would wait behind.
+  options.bytes_per_sync = 1 << 20;
+  options.rate_limiter.reset(rocksdb::NewGenericRateLimiter(64 << 20));
   return options;
 }
 
