@@ -12,6 +12,14 @@
 namespace rkgate::rk7sim {
 namespace {
 
+/// A listed order's reference as its ID, Code and Name attributes (0, 0 and
+/// "" when the order has none).
+void ref_attrs(xml_text& x, const char* id, const char* code, const char* name, const ref_base* r) {
+  x.attr(id, static_cast<long long>(r ? r->id : 0));
+  x.attr(code, static_cast<long long>(r ? r->code : 0));
+  x.attr(name, r ? r->name.c_str() : "");
+}
+
 void write_errors(pugi::xml_node out, const std::vector<line_error>& errors) {
   for (const auto& e : errors) {
     auto n = out.append_child("Error");
@@ -255,18 +263,10 @@ outcome cash_server::impl::get_order_list(const pugi::xml_node& q, pugi::xml_nod
       x.attr("Bill", o->bill_time.empty() ? "0" : "1");
       if (!o->bill_time.empty())
         x.attr("BillTime", o->bill_time);
-      x.attr("TableID", static_cast<long long>(t ? t->id : 0));
-      x.attr("TableCode", static_cast<long long>(t ? t->code : 0));
-      x.attr("TableName", t ? t->name.c_str() : "");
-      x.attr("WaiterID", static_cast<long long>(w ? w->id : 0));
-      x.attr("WaiterCode", static_cast<long long>(w ? w->code : 0));
-      x.attr("WaiterName", w ? w->name.c_str() : "");
-      x.attr("OrderCategID", static_cast<long long>(c ? c->id : 0));
-      x.attr("OrderCategCode", static_cast<long long>(c ? c->code : 0));
-      x.attr("OrderCategName", c ? c->name.c_str() : "");
-      x.attr("OrderTypeID", static_cast<long long>(ty ? ty->id : 0));
-      x.attr("OrderTypeCode", static_cast<long long>(ty ? ty->code : 0));
-      x.attr("OrderTypeName", ty ? ty->name.c_str() : "");
+      ref_attrs(x, "TableID", "TableCode", "TableName", t);
+      ref_attrs(x, "WaiterID", "WaiterCode", "WaiterName", w);
+      ref_attrs(x, "OrderCategID", "OrderCategCode", "OrderCategName", c);
+      ref_attrs(x, "OrderTypeID", "OrderTypeCode", "OrderTypeName", ty);
       x.end_empty();
     }
     x.close("Orders");

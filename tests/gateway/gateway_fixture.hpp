@@ -160,4 +160,14 @@ inline json simple_order(const std::string& external_id) {
               {"items", {{{"id", 1000001}, {"quantity", 1}}, {{"code", 7}, {"quantity", 2}}}}};
 }
 
+/// The value of the Prometheus sample whose line starts with `series` (name
+/// and labels) in a GET /metrics text, or -1.
+inline double metric_sample(const std::string& text, const std::string& series) {
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind(series + " ", 0) == 0)
+      return std::stod(line.substr(series.size() + 1));
+  return -1;
+}
+
 } // namespace rkgate::test

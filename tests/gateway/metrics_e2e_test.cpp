@@ -10,19 +10,6 @@
 
 using namespace rkgate::test;
 
-namespace {
-
-/// The value of the sample whose line starts with `series` (name and labels), or -1.
-double sample(const std::string& text, const std::string& series) {
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);)
-    if (line.rfind(series + " ", 0) == 0)
-      return std::stod(line.substr(series.size() + 1));
-  return -1;
-}
-
-} // namespace
-
 TEST_CASE("metrics count routes by code, r_keeper calls, status changes, callbacks and menu age",
           "[gateway][e2e][metrics]") {
   sim s;
@@ -36,16 +23,16 @@ TEST_CASE("metrics count routes by code, r_keeper calls, status changes, callbac
   REQUIRE(m.status == 200);
   CHECK(m.headers["content-type"].find("text/plain") == 0);
   const auto& t = m.body;
-  CHECK(sample(t, R"(rkgate_http_requests_total{route="GET /api/v3/ping",code="200"})") == 1);
-  CHECK(sample(t, R"(rkgate_http_requests_total{route="GET /api/v3/ping",code="401"})") == 1);
-  CHECK(sample(t, R"(rkgate_http_requests_total{route="POST /api/v3/postorder",code="201"})") == 1);
-  CHECK(sample(t, R"(rkgate_http_request_duration_seconds_count{route="GET /api/v3/getmenu"})") == 1);
-  CHECK(sample(t, R"(rkgate_cash_server_up{restaurant="r1"})") == 1);
+  CHECK(metric_sample(t, R"(rkgate_http_requests_total{route="GET /api/v3/ping",code="200"})") == 1);
+  CHECK(metric_sample(t, R"(rkgate_http_requests_total{route="GET /api/v3/ping",code="401"})") == 1);
+  CHECK(metric_sample(t, R"(rkgate_http_requests_total{route="POST /api/v3/postorder",code="201"})") == 1);
+  CHECK(metric_sample(t, R"(rkgate_http_request_duration_seconds_count{route="GET /api/v3/getmenu"})") == 1);
+  CHECK(metric_sample(t, R"(rkgate_cash_server_up{restaurant="r1"})") == 1);
   // CreateOrder and SaveOrder at least, besides the menu and health reads.
-  CHECK(sample(t, R"(rkgate_rk7_call_duration_seconds_count{restaurant="r1"})") >= 2);
-  CHECK(sample(t, R"(rkgate_order_status_changes_total{restaurant="r1",status="0"})") == 1);
-  CHECK(sample(t, "rkgate_callbacks_pending") >= 0);
-  auto age = sample(t, R"(rkgate_menu_age_seconds{restaurant="r1"})");
+  CHECK(metric_sample(t, R"(rkgate_rk7_call_duration_seconds_count{restaurant="r1"})") >= 2);
+  CHECK(metric_sample(t, R"(rkgate_order_status_changes_total{restaurant="r1",status="0"})") == 1);
+  CHECK(metric_sample(t, "rkgate_callbacks_pending") >= 0);
+  auto age = metric_sample(t, R"(rkgate_menu_age_seconds{restaurant="r1"})");
   CHECK(age >= 0);
   CHECK(age < 60);
   // Every sample line is `name{labels} number` or `name number`.
@@ -60,8 +47,8 @@ TEST_CASE("metrics count routes by code, r_keeper calls, status changes, callbac
   s.proc.reset();
   REQUIRE(eventually([&] {
     auto again = http_request("GET", g.url("/metrics")).body;
-    return sample(again, R"(rkgate_cash_server_up{restaurant="r1"})") == 0 &&
-           sample(again, R"(rkgate_rk7_call_errors_total{restaurant="r1",kind="network"})") >= 1;
+    return metric_sample(again, R"(rkgate_cash_server_up{restaurant="r1"})") == 0 &&
+           metric_sample(again, R"(rkgate_rk7_call_errors_total{restaurant="r1",kind="network"})") >= 1;
   }));
 }
 

@@ -8,20 +8,10 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 using namespace rkgate::test;
 
 namespace {
-
-/// The value of the sample whose line starts with `series` (name and labels), or -1.
-double sample(const std::string& text, const std::string& series) {
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);)
-    if (line.rfind(series + " ", 0) == 0)
-      return std::stod(line.substr(series.size() + 1));
-  return -1;
-}
 
 /// The process's threads that kept its name: the main thread and the HTTP
 /// (asio) threads; CAF and RocksDB name theirs.
@@ -60,11 +50,11 @@ TEST_CASE("fixed paths, their express spellings, wrong methods and parametrised 
   CHECK(console.status == 401);
 
   auto t = http_request("GET", g.url("/metrics")).body;
-  CHECK(sample(t, R"(rkgate_http_requests_total{route="GET /api/v3/ping",code="200"})") == 3);
-  CHECK(sample(t, R"(rkgate_http_requests_total{route="unmatched",code="404"})") == 2);
-  CHECK(sample(t, R"(rkgate_http_requests_total{route="GET /api/v3/getorders",code="200"})") == 1);
-  CHECK(sample(t, R"(rkgate_http_requests_total{route="POST /api/v3/getorders",code="400"})") == 1);
-  CHECK(sample(t, R"(rkgate_http_requests_total{route="GET /api/v3/console/orders/:guid",code="401"})") == 1);
+  CHECK(metric_sample(t, R"(rkgate_http_requests_total{route="GET /api/v3/ping",code="200"})") == 3);
+  CHECK(metric_sample(t, R"(rkgate_http_requests_total{route="unmatched",code="404"})") == 2);
+  CHECK(metric_sample(t, R"(rkgate_http_requests_total{route="GET /api/v3/getorders",code="200"})") == 1);
+  CHECK(metric_sample(t, R"(rkgate_http_requests_total{route="POST /api/v3/getorders",code="400"})") == 1);
+  CHECK(metric_sample(t, R"(rkgate_http_requests_total{route="GET /api/v3/console/orders/:guid",code="401"})") == 1);
 }
 
 TEST_CASE("server.threads sets the number of HTTP threads", "[gateway][e2e][routing]") {
