@@ -4,6 +4,8 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <unordered_map>
+
 namespace rkgate::actors {
 
 namespace {
@@ -11,7 +13,8 @@ namespace {
 struct table_pool_state {
   std::string restaurant;
   std::int64_t base = 0;
-  std::map<int, std::string> slots; ///< slot -> order guid
+  std::map<int, std::string> slots;                ///< slot -> order guid
+  std::unordered_map<std::string, int> slot_of;    ///< order guid -> slot (the same pairs)
   store_actor db;
   static constexpr const char* name = "table-pool";
 };
@@ -22,18 +25,17 @@ table_pool_actor::behavior_type table_pool(table_pool_actor::stateful_pointer<ta
   self->state.restaurant = std::move(restaurant);
   self->state.base = base;
   self->state.slots = std::move(slots);
+  for (const auto& [slot, guid] : self->state.slots)
+    self->state.slot_of[guid] = slot;
   self->state.db = db;
   return {
     [self](atom::allocate, const std::string& guid) -> caf::result<int> {
       auto& st = self->state;
-      for (const auto& [slot, owner] : st.slots)
-        if (owner == guid)
-          return slot;
-      std::set<int> used;
-      for (const auto& entry : st.slots)
-        used.insert(entry.first);
-      int slot = lowest_free_slot(used);
+      if (auto known = st.slot_of.find(guid); known != st.slot_of.end())
+        return known->second;
+      int slot = lowest_free_slot(st.slots);
       st.slots[slot] = guid;
+      st.slot_of[guid] = slot;
       persistence::write_batch batch;
       batch.put(persistence::table::tables, table_key(st.restaurant, st.base, slot), guid);
       // Unsynced and not waited for: the STORE writes in arrival order, and
@@ -45,15 +47,15 @@ table_pool_actor::behavior_type table_pool(table_pool_actor::stateful_pointer<ta
     },
     [self](atom::release, const std::string& guid) {
       auto& st = self->state;
-      for (auto it = st.slots.begin(); it != st.slots.end(); ++it)
-        if (it->second == guid) {
-          persistence::write_batch batch;
-          batch.erase(persistence::table::tables, table_key(st.restaurant, st.base, it->first));
-          st.slots.erase(it);
-          self->request(st.db, caf::infinite, atom::put_v, std::move(batch), true)
-            .then([](bool) {}, [](caf::error&) {});
-          return;
-        }
+      auto known = st.slot_of.find(guid);
+      if (known == st.slot_of.end())
+        return;
+      persistence::write_batch batch;
+      batch.erase(persistence::table::tables, table_key(st.restaurant, st.base, known->second));
+      st.slots.erase(known->second);
+      st.slot_of.erase(known);
+      self->request(st.db, caf::infinite, atom::put_v, std::move(batch), true)
+        .then([](bool) {}, [](caf::error&) {});
     },
   };
 }

@@ -11,10 +11,13 @@ std::string delivery_table_name(int slot) {
   return slot == 0 ? "Dlv" : "Dlv." + std::to_string(slot);
 }
 
-int lowest_free_slot(const std::set<int>& used) {
+int lowest_free_slot(const std::map<int, std::string>& taken) {
   int slot = 0;
-  while (used.count(slot))
+  for (const auto& entry : taken) {
+    if (entry.first != slot)
+      break; // slots are never negative, so the first gap is the lowest
     ++slot;
+  }
   return slot;
 }
 

@@ -3,7 +3,7 @@
 // is the base table (`100`), slot n a virtual table `100.n`. Pure logic.
 
 #include <cstdint>
-#include <set>
+#include <map>
 #include <string>
 
 namespace rkgate::actors {
@@ -15,7 +15,8 @@ std::string table_name(std::int64_t base_code, int slot);
 /// `Dlv` for slot 0, `Dlv.1` for slot 1 (ProCart's delivery naming).
 std::string delivery_table_name(int slot);
 
-/// The lowest slot not in `used`.
-int lowest_free_slot(const std::set<int>& used);
+/// The lowest slot not taken in `taken` (slot -> its order): a released
+/// number is reused first. One pass over the slots in order, no allocation.
+int lowest_free_slot(const std::map<int, std::string>& taken);
 
 } // namespace rkgate::actors
