@@ -15,6 +15,8 @@ namespace rkgate::actors {
 struct events_log_state {
   std::shared_ptr<persistence::store> db;
   std::unique_ptr<events::feed> feed;
+  persistence::write_batch staged; ///< appended, not written yet
+  bool flush_scheduled = false;
   static constexpr const char* name = "events-log";
 };
 
@@ -35,11 +37,26 @@ events_log_actor::behavior_type events_log(self_ptr self, std::shared_ptr<persis
   }
   return {
     [self](atom::put, events::new_event& e) {
+      auto& st = self->state;
       try {
-        self->state.feed->append(std::move(e), events::clock::now());
+        st.feed->append(std::move(e), events::clock::now(), st.staged);
       } catch (const std::exception& ex) {
-        spdlog::error("events log: event not stored: {}", ex.what());
+        spdlog::error("events log: event not added: {}", ex.what());
+        return;
       }
+      if (!st.flush_scheduled) {
+        st.flush_scheduled = true;
+        // Mailbox order: the flush runs after every put already queued.
+        self->send(self, atom::flush_v);
+      }
+    },
+    [self](atom::flush) {
+      auto& st = self->state;
+      st.flush_scheduled = false;
+      std::string error;
+      if (!st.feed->write(st.staged, &error))
+        spdlog::error("events log: {} events not stored: {}", st.staged.ops().size(), error);
+      st.staged = persistence::write_batch{};
     },
     [self](atom::get, const events_query& q) -> std::string {
       auto visible = [&q](const std::string& restaurant) {

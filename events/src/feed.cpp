@@ -91,30 +91,48 @@ std::string feed::next_hash() {
   }
 }
 
-void feed::store_put(const event& e) {
-  if (!db_)
-    return;
-  persistence::write_batch batch;
-  batch.put(persistence::table::events, sequence_key(e.sequence), to_storage(e));
-  std::string error;
-  if (!db_->write(batch, false, &error))
-    throw std::runtime_error("events: storing an event failed: " + error);
+void feed::stage(const event& e, persistence::write_batch& batch) const {
+  if (db_)
+    batch.put(persistence::table::events, sequence_key(e.sequence), to_storage(e));
 }
 
-const event& feed::append(new_event e, time_point now) {
+bool feed::write(const persistence::write_batch& staged, std::string* error) {
+  return !db_ || staged.empty() || db_->write(staged, false, error);
+}
+
+const event& feed::add(new_event e, time_point now) {
   if (e.restaurant.empty())
     throw std::invalid_argument("event without a restaurant");
   event stored;
   static_cast<new_event&>(stored) = std::move(e);
   stored.hash = next_hash();
-  stored.sequence = next_sequence_;
+  stored.sequence = next_sequence_++;
   // Events stay in append order even if the wall clock steps back.
   stored.created_at = events_.empty() ? now : std::max(now, events_.back().created_at);
-  store_put(stored);
-  ++next_sequence_;
   by_hash_.emplace(stored.hash, stored.sequence);
   events_.push_back(std::move(stored));
   return events_.back();
+}
+
+const event& feed::append(new_event e, time_point now) {
+  persistence::write_batch batch;
+  const event& added = add(std::move(e), now);
+  stage(added, batch);
+  std::string error;
+  if (!write(batch, &error)) {
+    // An event the store refused is not added.
+    by_hash_.erase(added.hash);
+    events_.pop_back();
+    --next_sequence_;
+    throw std::runtime_error("events: storing an event failed: " + error);
+  }
+  return events_.back();
+}
+
+const event& feed::append(new_event e, time_point now, persistence::write_batch& staged) {
+  const event& added = add(std::move(e), now);
+  stage(added, staged);
+  return added;
 }
 
 std::size_t feed::prune(time_point now) {

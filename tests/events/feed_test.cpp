@@ -4,6 +4,7 @@
 #include "../notify/scratch_store.hpp"
 
 #include "events/feed.hpp"
+#include "persistence/store.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -160,6 +161,33 @@ TEST_CASE("the feed survives a restart within its window", "[events]") {
     return true;
   });
   CHECK(stored == 1);
+}
+
+TEST_CASE("staged appends are in the feed at once and on disk once written together", "[events]") {
+  scratch_store disk;
+  std::string h1;
+  {
+    feed log(&disk.db(), 5min, 4);
+    rkgate::persistence::write_batch staged;
+    h1 = log.append(call("msk-01", 1), t0, staged).hash;
+    log.append(call("msk-01", 2), t0 + 1s, staged);
+    CHECK(tables(log.since("none", everything, t0 + 1s)) == std::vector<std::int64_t>{1, 2});
+    std::size_t stored = 0;
+    auto count = [&](std::string_view, std::string_view) {
+      ++stored;
+      return true;
+    };
+    disk.db().scan(rkgate::persistence::table::events, "", count);
+    CHECK(stored == 0); // nothing written yet
+    std::string error;
+    REQUIRE(log.write(staged, &error));
+    disk.db().scan(rkgate::persistence::table::events, "", count);
+    CHECK(stored == 2);
+  }
+  disk.reopen();
+  feed log(&disk.db(), 5min, 5);
+  CHECK(log.load(t0 + 2s) == 0);
+  CHECK(tables(log.since(h1, everything, t0 + 2s)) == std::vector<std::int64_t>{2});
 }
 
 TEST_CASE("unreadable stored events are counted and erased", "[events]") {

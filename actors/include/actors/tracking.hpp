@@ -70,8 +70,11 @@ using notifier_actor = caf::typed_actor<
 
 /// The EVENTS LOG: the events feed with retention and persistence (detached).
 using events_log_actor = caf::typed_actor<
-  // Appends an event.
+  // Appends an event (at once in the feed; written with the others that came
+  // before the next flush).
   caf::reacts_to<atom::put, events::new_event>,
+  // Internal: writes the events appended since the last flush, in one write.
+  caf::reacts_to<atom::flush>,
   // Reads the feed: the `data` object of the answer as JSON text.
   caf::replies_to<atom::get, events_query>::with<std::string>>;
 

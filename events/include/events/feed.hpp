@@ -23,6 +23,7 @@
 
 namespace rkgate::persistence {
 class store;
+class write_batch;
 }
 
 namespace rkgate::events {
@@ -86,6 +87,13 @@ public:
   /// fails (the event is not added then).
   const event& append(new_event e, time_point now);
 
+  /// The same, but the event's write goes into `staged` for the caller to
+  /// write (several events in one write); the event is in the feed at once.
+  const event& append(new_event e, time_point now, persistence::write_batch& staged);
+
+  /// Writes what append(..., staged) staged (unsynced); false, with `error`, when it failed.
+  bool write(const persistence::write_batch& staged, std::string* error);
+
   /// The events after `hash` visible to the reader (see the header comment).
   /// A hash of an event the reader may not see counts as unknown. Prunes first.
   page since(std::string_view hash, const visibility& visible, time_point now);
@@ -98,7 +106,8 @@ public:
 
 private:
   std::string next_hash();
-  void store_put(const event& e);
+  const event& add(new_event e, time_point now);
+  void stage(const event& e, persistence::write_batch& batch) const;
 
   persistence::store* db_;
   std::chrono::milliseconds retention_;
