@@ -17,6 +17,12 @@ struct events_log_state {
   std::unique_ptr<events::feed> feed;
   persistence::write_batch staged; ///< appended, not written yet
   bool flush_scheduled = false;
+  /// An exit may overtake the scheduled flush: what is staged is written here.
+  ~events_log_state() {
+    std::string error;
+    if (feed && !feed->write(staged, &error))
+      spdlog::error("events log: events not stored at exit: {}", error);
+  }
   static constexpr const char* name = "events-log";
 };
 
