@@ -57,6 +57,8 @@ void announce_status(const restaurant_context& rest, const announced_order& orde
   announce_event(rest, events::code::order_status, order, nullptr);
   if (!rest.notifier)
     return;
+  if (order.callback_url.empty() && rest.callback_sources && !rest.callback_sources->count(rec.source))
+    return; // nobody asked for callbacks of this order
   notify::status_change change{rec.guid, rec.external_id, rec.restaurant, rec.status, previous, now_iso8601()};
   try {
     callback_job job{rec.source, rec.guid, order.callback_url, notify::callback_body(change, order.api)};

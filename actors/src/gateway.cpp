@@ -92,6 +92,10 @@ std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const con
   dir->events = spawn_events_log(sys, db, cfg.events.retention);
   // Before the restaurants: their ORDERs and STATUS POLLERs report to it.
   dir->console = spawn_console(sys, dir->store, dir->notifier, dir->events, std::move(console_restored));
+  auto callback_sources = std::make_shared<std::set<std::string>>();
+  for (const auto& s : cfg.sources)
+    if (!s.callback_url.empty())
+      callback_sources->insert(s.name);
   for (const auto& r : cfg.restaurants) {
     auto ctx = std::make_shared<restaurant_context>();
     ctx->cfg = r;
@@ -108,6 +112,7 @@ std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const con
     ctx->poller = spawn_status_poller(sys, r.id, ctx->cash, poll_timing{r.status_poll, r.status_poll * 5},
                                       dir->console);
     ctx->notifier = dir->notifier;
+    ctx->callback_sources = callback_sources;
     ctx->events = dir->events;
     ctx->console = dir->console;
     dir->restaurants[r.id] = ctx;

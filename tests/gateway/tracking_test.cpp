@@ -68,6 +68,24 @@ TEST_CASE("the cashier's bill, payment and void reach getorders, callbacks and e
   REQUIRE(eventually([&] { return g.has_event("additional_order", c); }, std::chrono::seconds(5)));
 }
 
+TEST_CASE("an order's own callback_url gets its callbacks where its source has no default",
+          "[gateway][e2e][tracking]") {
+  callback_receiver site_a;
+  callback_receiver own;
+  own.secret = "s2"; // site-b's secret signs its orders' callbacks
+  sim s(2);
+  tracking_gate g(s, site_a.server.url("/cb"));
+  auto with_url = simple_order("own-url");
+  with_url["restaurant"] = "r2";
+  with_url["callback_url"] = own.server.url("/own");
+  auto r = g.post("/api/v3/postorder", with_url, token_b);
+  REQUIRE(r.status == 201);
+  auto guid = body_of(r)["data"]["guid"].get<std::string>();
+  REQUIRE(eventually([&] { return !own.statuses(guid).empty(); }, std::chrono::seconds(10)));
+  CHECK(own.statuses(guid) == std::vector<int>{0});
+  CHECK(own.bad_signatures == 0);
+}
+
 TEST_CASE("a dead callback endpoint gets every callback in order once back, across a restart",
           "[gateway][e2e][tracking]") {
   callback_receiver cb;

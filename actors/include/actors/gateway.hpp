@@ -12,6 +12,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 namespace caf {
@@ -40,6 +41,9 @@ struct restaurant_context {
   menu_cache_actor menu;
   status_poller_actor poller; ///< follows its gateway orders on the cash server
   notifier_actor notifier;    ///< the gateway's one NOTIFIER
+  /// Sources with a default callback URL: an order of another source without
+  /// its own callback_url gets no callback, so none is built. Null: ask the NOTIFIER.
+  std::shared_ptr<const std::set<std::string>> callback_sources;
   events_log_actor events;    ///< the gateway's one EVENTS LOG
   console_actor console;      ///< announces manual orders' changes (docs/console.md); may be null
 };
