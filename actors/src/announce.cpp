@@ -12,15 +12,11 @@ namespace rkgate::actors {
 
 using nlohmann::json;
 
-namespace {
-
 std::string callback_url_in(const json& body) {
   if (body.is_object() && body.contains("callback_url") && body["callback_url"].is_string())
     return body["callback_url"].get<std::string>();
   return {};
 }
-
-} // namespace
 
 announced_order::announced_order(const order_record& r) : rec(r) {
   auto body = order_body_object(r);

@@ -1,9 +1,9 @@
 // The CASH SERVER: the only path to one r_keeper. Reads go out at once;
-// writes queue, at most `writes_in_flight` of them sent at a time (r_keeper
-// works through them in order; one waiting there hides the gateway's
-// turn-around between two replies), and under XML-SaaS, one at a time, each licensed
-// write takes the next seqNumber, persisted before the request leaves, with
-// one resync-and-retry on 5305/5310 (rk7-xml.md §5.4). Health comes from
+// writes queue and go out in order, at most `writes_in_flight` at a time
+// (r_keeper works through them one by one; one waiting there hides the
+// gateway's turn-around between two replies). Under XML-SaaS writes go one at
+// a time and each licensed write takes the next seqNumber, persisted before
+// the request leaves, with one resync-and-retry on 5305/5310 (rk7-xml.md §5.4). Health comes from
 // every call's outcome and from a periodic GetSystemInfo, skipped while
 // other calls keep being answered.
 

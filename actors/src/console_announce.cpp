@@ -1,5 +1,6 @@
 #include "console_announce.hpp"
 
+#include "actors/announce.hpp"
 #include "actors/order_record.hpp"
 #include "events/qr_format.hpp"
 #include "notify/callback.hpp"
@@ -54,10 +55,7 @@ events::new_event console_event(const console_change& c) {
 }
 
 std::string callback_url_of_body(const std::string& body) {
-  auto j = json::parse(body, nullptr, false);
-  if (j.is_object() && j.contains("callback_url") && j["callback_url"].is_string())
-    return j["callback_url"].get<std::string>();
-  return {};
+  return callback_url_in(json::parse(body, nullptr, false));
 }
 
 } // namespace rkgate::actors

@@ -17,12 +17,15 @@ struct events_log_state {
   std::unique_ptr<events::feed> feed;
   persistence::write_batch staged; ///< appended, not written yet
   bool flush_scheduled = false;
-  /// An exit may overtake the scheduled flush: what is staged is written here.
-  ~events_log_state() {
+  /// Writes what is staged (unsynced) and starts a new batch.
+  void write_staged() {
     std::string error;
     if (feed && !feed->write(staged, &error))
-      spdlog::error("events log: events not stored at exit: {}", error);
+      spdlog::error("events log: {} events not stored: {}", staged.ops().size(), error);
+    staged = persistence::write_batch{};
   }
+  /// An exit may overtake the scheduled flush: what is staged is written here.
+  ~events_log_state() { write_staged(); }
   static constexpr const char* name = "events-log";
 };
 
@@ -59,10 +62,7 @@ events_log_actor::behavior_type events_log(self_ptr self, std::shared_ptr<persis
     [self](atom::flush) {
       auto& st = self->state;
       st.flush_scheduled = false;
-      std::string error;
-      if (!st.feed->write(st.staged, &error))
-        spdlog::error("events log: {} events not stored: {}", st.staged.ops().size(), error);
-      st.staged = persistence::write_batch{};
+      st.write_staged();
     },
     [self](atom::get, const events_query& q) -> std::string {
       auto visible = [&q](const std::string& restaurant) {

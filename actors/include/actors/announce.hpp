@@ -12,6 +12,9 @@
 
 namespace rkgate::actors {
 
+/// The order body's own `callback_url` (empty when it has none).
+std::string callback_url_in(const nlohmann::json& body);
+
 /// One state of an order as announced: its API form (api.md §3.6) and its
 /// callback URL, built once and shared by every announcement of that state.
 struct announced_order {
