@@ -13,8 +13,8 @@ namespace {
 struct table_pool_state {
   std::string restaurant;
   std::int64_t base = 0;
-  std::map<int, std::string> slots;                ///< slot -> order guid
-  std::unordered_map<std::string, int> slot_of;    ///< order guid -> slot (the same pairs)
+  slot_numbers slots;                           ///< which slots are taken
+  std::unordered_map<std::string, int> slot_of; ///< order guid -> its slot
   store_actor db;
   static constexpr const char* name = "table-pool";
 };
@@ -24,8 +24,8 @@ table_pool_actor::behavior_type table_pool(table_pool_actor::stateful_pointer<ta
                                            std::map<int, std::string> slots, store_actor db) {
   self->state.restaurant = std::move(restaurant);
   self->state.base = base;
-  self->state.slots = std::move(slots);
-  for (const auto& [slot, guid] : self->state.slots)
+  self->state.slots = slot_numbers(slots);
+  for (const auto& [slot, guid] : slots)
     self->state.slot_of[guid] = slot;
   self->state.db = db;
   return {
@@ -33,8 +33,7 @@ table_pool_actor::behavior_type table_pool(table_pool_actor::stateful_pointer<ta
       auto& st = self->state;
       if (auto known = st.slot_of.find(guid); known != st.slot_of.end())
         return known->second;
-      int slot = lowest_free_slot(st.slots);
-      st.slots[slot] = guid;
+      int slot = st.slots.take();
       st.slot_of[guid] = slot;
       persistence::write_batch batch;
       batch.put(persistence::table::tables, table_key(st.restaurant, st.base, slot), guid);
@@ -52,7 +51,7 @@ table_pool_actor::behavior_type table_pool(table_pool_actor::stateful_pointer<ta
         return;
       persistence::write_batch batch;
       batch.erase(persistence::table::tables, table_key(st.restaurant, st.base, known->second));
-      st.slots.erase(known->second);
+      st.slots.release(known->second);
       st.slot_of.erase(known);
       self->request(st.db, caf::infinite, atom::put_v, std::move(batch), true)
         .then([](bool) {}, [](caf::error&) {});

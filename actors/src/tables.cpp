@@ -11,14 +11,33 @@ std::string delivery_table_name(int slot) {
   return slot == 0 ? "Dlv" : "Dlv." + std::to_string(slot);
 }
 
-int lowest_free_slot(const std::map<int, std::string>& taken) {
-  int slot = 0;
+slot_numbers::slot_numbers(const std::map<int, std::string>& taken) {
   for (const auto& entry : taken) {
-    if (entry.first != slot)
-      break; // slots are never negative, so the first gap is the lowest
-    ++slot;
+    for (int gap = fresh_; gap < entry.first; ++gap)
+      released_.insert(gap);
+    fresh_ = entry.first + 1;
   }
+}
+
+int slot_numbers::take() {
+  if (released_.empty())
+    return fresh_++;
+  int slot = *released_.begin();
+  released_.erase(released_.begin());
   return slot;
+}
+
+void slot_numbers::release(int slot) {
+  if (slot != fresh_ - 1) {
+    released_.insert(slot);
+    return;
+  }
+  // The highest slot: shrink, and drop the free numbers now at the top.
+  --fresh_;
+  while (!released_.empty() && *released_.rbegin() == fresh_ - 1) {
+    released_.erase(std::prev(released_.end()));
+    --fresh_;
+  }
 }
 
 } // namespace rkgate::actors

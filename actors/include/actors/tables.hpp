@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 
 namespace rkgate::actors {
@@ -15,8 +16,23 @@ std::string table_name(std::int64_t base_code, int slot);
 /// `Dlv` for slot 0, `Dlv.1` for slot 1 (ProCart's delivery naming).
 std::string delivery_table_name(int slot);
 
-/// The lowest slot not taken in `taken` (slot -> its order): a released
-/// number is reused first. One pass over the slots in order, no allocation.
-int lowest_free_slot(const std::map<int, std::string>& taken);
+/// Which slots of one base table are taken; hands out the lowest free one
+/// (a released number is reused first) in O(log n), whatever the number of
+/// open orders on the table.
+class slot_numbers {
+public:
+  slot_numbers() = default;
+  /// Starts from the slots already taken (slot -> its order).
+  explicit slot_numbers(const std::map<int, std::string>& taken);
+
+  /// Takes the lowest free slot and returns it.
+  int take();
+  /// Frees `slot` (taken before).
+  void release(int slot);
+
+private:
+  int fresh_ = 0;          ///< every slot below is taken or in `released_`
+  std::set<int> released_; ///< free slots below `fresh_`
+};
 
 } // namespace rkgate::actors
