@@ -33,9 +33,12 @@ namespace {
 
 using self_ptr = order_actor::stateful_pointer<order_state>;
 
-caf::duration call_timeout(const order_state& st) {
-  return caf::duration{st.ctx.rest->cfg.cash_server.timeout + std::chrono::seconds(5)};
-}
+/// Calls to the CASH SERVER carry no CAF timeout: it answers every call,
+/// within the transport's `cash_server.timeout` once the call is out, so the
+/// ORDER always learns the real outcome (a CAF timeout could fire while the
+/// write still waited in the CASH SERVER's queue and went out later). The
+/// only error left is the CASH SERVER stopping (shutdown).
+constexpr auto cash_call = caf::infinite;
 
 /// Test hook: RKGATE_TEST_CRASH_AFTER=create_order kills the process right
 /// after CreateOrder succeeded and was persisted, before SaveOrder;
@@ -165,14 +168,14 @@ void apply(order_state& st, const rk7::order& o) {
     st.rk7_version = o.version;
 }
 
-/// One r_keeper call and the write of the record that describes it, side by
-/// side: the reply is acted on only once the record is stored (and, with
-/// `sync`, durable), so the write costs no time on the order's path while a
+/// One r_keeper call and the synced write of the record that describes it,
+/// side by side: the reply is acted on only once the record is durable, so
+/// the write costs no time on the order's path while a
 /// crash can never leave a reply acted on without its record
 /// (docs/architecture.md, "Crash safety of order creation").
 /// `next(stored, reply)` runs once both have answered.
 template <class Req, class F>
-void call_while_storing(self_ptr self, const Req& req, bool sync, persistence::write_batch batch, F next) {
+void call_while_storing(self_ptr self, const Req& req, persistence::write_batch batch, F next) {
   using reply_type = rk7_result<typename rk7::command_traits<Req>::reply>;
   struct joint {
     std::optional<bool> stored;
@@ -184,19 +187,19 @@ void call_while_storing(self_ptr self, const Req& req, bool sync, persistence::w
     }
   };
   auto j = std::make_shared<joint>(joint{std::nullopt, std::nullopt, std::move(next)});
-  persist(self, sync, std::move(batch), [j](bool ok) {
+  persist(self, true, std::move(batch), [j](bool ok) {
     j->stored = ok;
     j->maybe_go();
   });
   auto& st = self->state;
-  self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, req, st.meter)
+  self->request(st.ctx.rest->cash, cash_call, atom::call_v, req, st.meter)
     .then(
       [j](reply_type& r) {
         j->reply = std::move(r);
         j->maybe_go();
       },
       [j](caf::error& err) {
-        rk7::error e; // no answer in time: the call may or may not have happened
+        rk7::error e; // the CASH SERVER stopped: the call may or may not have happened
         e.kind = rk7::error_kind::timeout;
         e.message = "cash server did not answer: " + caf::to_string(err);
         j->reply = reply_type(e);
@@ -229,7 +232,7 @@ void pay(self_ptr self, F done) {
   req.cashier = rk7::ref::by_code(st.ctx.rest->cfg.refs.cashier_code.value_or(st.ctx.rest->cfg.refs.waiter_code));
   // Fully prepaid: the prepayments settle the order, so no further Payment
   // lines are sent (r_keeper wants payments equal to what is still unpaid).
-  self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, req, st.meter)
+  self->request(st.ctx.rest->cash, cash_call, atom::call_v, req, st.meter)
     .then(
       [self, done](rk7_result<rk7::ack>& r) mutable {
         if (!r)
@@ -278,29 +281,32 @@ void created(self_ptr self) {
     });
 }
 
-/// SaveOrder, side by side with the (unsynced) record of CreateOrder's
-/// outcome: the record that makes SaveOrder safe to repeat, the synced one
-/// written with CreateOrder, is durable already (after a crash the ORDER
-/// reconciles by guid and sees whether the dishes are there). SaveOrder's
-/// reply carries the whole order as the cash server now holds it (rk7-xml.md
-/// §4.6), so no GetOrder follows.
+/// SaveOrder. Nothing is written beside it: the synced record written with
+/// CreateOrder is what makes SaveOrder safe to repeat (after a crash the
+/// ORDER reconciles by guid and GetOrder tells whether the dishes are there),
+/// and the final record follows the reply. SaveOrder's reply carries the
+/// whole order as the cash server now holds it (rk7-xml.md §4.6), so no
+/// GetOrder follows.
 void save(self_ptr self) {
   auto& st = self->state;
   rk7::save_order req;
   req.target = rk7::order_ref::by_guid(st.rec.guid);
   req.sessions.push_back(to_session(st.body, st.settings));
-  call_while_storing(self, req, false, {}, [self](bool, rk7_result<rk7::saved_order> r) {
-    auto& st = self->state;
-    if (!r) {
-      if (r.error().unreachable())
-        return retry_later(self); // reconcile: GetOrder tells whether it happened
-      return fail(self, cash_failure(r.error()));
-    }
-    crash_hook("save_order");
-    apply(st, r->record);
-    st.rec.step = order_step::saved;
-    created(self);
-  });
+  self->request(st.ctx.rest->cash, cash_call, atom::call_v, req, st.meter)
+    .then(
+      [self](rk7_result<rk7::saved_order>& r) {
+        auto& st = self->state;
+        if (!r) {
+          if (r.error().unreachable())
+            return retry_later(self); // reconcile: GetOrder tells whether it happened
+          return fail(self, cash_failure(r.error()));
+        }
+        crash_hook("save_order");
+        apply(st, r->record);
+        st.rec.step = order_step::saved;
+        created(self);
+      },
+      [self](caf::error&) { retry_later(self); }); // the CASH SERVER stopped
 }
 
 /// CreateOrder, side by side with the synced write of the record that
@@ -328,7 +334,7 @@ void create(self_ptr self) {
     batch.put(persistence::table::idempotency, st.first_write->first, st.first_write->second);
     st.first_write.reset();
   }
-  call_while_storing(self, req, true, std::move(batch), [self](bool stored, rk7_result<rk7::created_order> r) {
+  call_while_storing(self, req, std::move(batch), [self](bool stored, rk7_result<rk7::created_order> r) {
     auto& st = self->state;
     if (!stored) {
       // At worst an empty visit stays on the till: no dishes were sent.
@@ -374,7 +380,7 @@ void allocate_then_create(self_ptr self) {
 /// order exists and how far it got, then continue from there.
 void reconcile(self_ptr self) {
   auto& st = self->state;
-  self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, rk7::get_order{rk7::order_ref::by_guid(st.rec.guid)},
+  self->request(st.ctx.rest->cash, cash_call, atom::call_v, rk7::get_order{rk7::order_ref::by_guid(st.rec.guid)},
                 st.meter)
     .then(
       [self](rk7_result<rk7::order>& r) {
@@ -505,7 +511,7 @@ void refresh_from_poller(self_ptr self, bool absent) {
   auto& st = self->state;
   if (st.rec.step != order_step::saved || st.rec.final())
     return;
-  self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, rk7::get_order{rk7::order_ref::by_guid(st.rec.guid)})
+  self->request(st.ctx.rest->cash, cash_call, atom::call_v, rk7::get_order{rk7::order_ref::by_guid(st.rec.guid)})
     .then(
       [self, absent](rk7_result<rk7::order>& r) {
         auto& st = self->state;
@@ -556,7 +562,7 @@ caf::result<api_reply> cancel(self_ptr self) {
   if (!refs.void_reason)
     return conflict("the restaurant has no void_reason configured");
   auto rp = self->make_response_promise<api_reply>();
-  self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, req)
+  self->request(st.ctx.rest->cash, cash_call, atom::call_v, req)
     .then(
       [self, rp](rk7_result<rk7::ack>& r) mutable {
         if (!r) {
@@ -578,7 +584,7 @@ void save_session(self_ptr self, const cart& lines, caf::typed_response_promise<
   rk7::save_order req;
   req.target = rk7::order_ref::by_guid(st.rec.guid);
   req.sessions.push_back(to_session(lines, st.settings));
-  self->request(st.ctx.rest->cash, call_timeout(st), atom::call_v, req)
+  self->request(st.ctx.rest->cash, cash_call, atom::call_v, req)
     .then(
       [self, rp, done](rk7_result<rk7::saved_order>& r) mutable {
         if (!r) {

@@ -36,9 +36,13 @@ json health_json(const cash_health& h) {
 }
 
 /// The menu for a cart's order category, or the failure to answer with.
+/// A published menu is taken from the MENU CACHE's snapshot (no message
+/// round trip); only a category not loaded yet asks the actor.
 template <class F>
 void with_menu(caf::event_based_actor* self, const context_ptr& ctx, const request_handle& req,
                const caller& who, std::int64_t category, F next) {
+  if (auto m = who.restaurant->menus->find(category != 0 ? category : who.restaurant->cfg.refs.order_category))
+    return next(std::move(m));
   self->request(who.restaurant->menu, request_timeout(ctx), atom::get_v, category)
     .then(
       [ctx, req, next](const menu_reply& m) mutable {
@@ -272,7 +276,10 @@ void bridge_postorder(const context_ptr& ctx, request_handle req, caller who, or
   if (order.body.manual_accept || who.restaurant->cfg.acceptance == config::restaurant::acceptance_t::manual)
     return bridge_postorder_manual(ctx, std::move(req), std::move(who), std::move(order));
   ctx->sys->spawn([=](caf::event_based_actor* self) {
-    self->request(who.source_actor, request_timeout(ctx), atom::lookup_v, order.body.external_id, order.hash)
+    // The SOURCE answers admissions at once (from memory or one store
+    // read): only the wait for the ORDER runs against the deadline, so the
+    // order path schedules one CAF timeout instead of three.
+    self->request(who.source_actor, caf::infinite, atom::lookup_v, order.body.external_id, order.hash)
       .then(
         [=](const admission& a) {
           if (a.kind != admission::absent)
@@ -281,7 +288,7 @@ void bridge_postorder(const context_ptr& ctx, request_handle req, caller who, or
             auto problems = check_cart(*m, order.body);
             if (!problems.empty())
               return respond(ctx, req, cart_invalid(problems));
-            self->request(who.source_actor, request_timeout(ctx), atom::create_v, order)
+            self->request(who.source_actor, caf::infinite, atom::create_v, order)
               .then([=](const admission& created) {
                       answer_admission(self, ctx, req, created, deadline, created.kind != admission::absent);
                     },

@@ -65,8 +65,11 @@ TEST_CASE_METHOD(order_fixture, "reconcile: created without lines -> SaveOrder o
   CHECK(rk7.count("CreateOrder") == 0);
   REQUIRE(rk7.count("SaveOrder") == 1);
   CHECK(rk7.peek("SaveOrder").xml.find("1024421") != std::string::npos);
+  CHECK(persisted() == std::nullopt); // the stored record already covers a repeat
+  rk7.answer("SaveOrder", rk7_fixture("save_order.xml"));
+  sched.run();
   REQUIRE(persisted());
-  CHECK(persisted()->step == order_step::created);
+  CHECK(persisted()->step == order_step::saved);
 }
 
 TEST_CASE_METHOD(order_fixture, "reconcile: already saved -> nothing is written again", "[actors][order]") {
