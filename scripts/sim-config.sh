@@ -8,7 +8,9 @@
 # `demo-token`) may use every restaurant; sources bench-<k> (tokens
 # `bench-token-<k>`) too. Operator `operator` has token `demo-operator`.
 # SIM_CALLBACK_URL, when set, is every source's default callback URL;
-# SIM_MENU_REFRESH the menu refresh period (default 30s).
+# SIM_MENU_REFRESH the menu refresh period (default 30s); SIM_WRITES_IN_FLIGHT
+# and SIM_STATUS_POLL each restaurant's cash_server.writes_in_flight and
+# status_poll (default: rkgate's own; for experiments).
 set -euo pipefail
 port=${1:?rk7sim port}
 restaurants=${2:-1}
@@ -51,12 +53,18 @@ for ((i = 1; i <= restaurants; i++)); do
   cat <<YAML
   - id: r$i
     name: Demo restaurant $i
+YAML
+  if [ -n "${SIM_STATUS_POLL:-}" ]; then echo "    status_poll: $SIM_STATUS_POLL"; fi
+  cat <<YAML
     cash_server:
       url: $scheme://127.0.0.1:$port/r$i/rk7api/v0/xmlinterface.xml
       user: http
       password: http
       verify_tls: false
       timeout: 30s
+YAML
+  if [ -n "${SIM_WRITES_IN_FLIGHT:-}" ]; then echo "      writes_in_flight: $SIM_WRITES_IN_FLIGHT"; fi
+  cat <<YAML
     menu:
       refresh: ${SIM_MENU_REFRESH:-30s}
     r_keeper_references:
