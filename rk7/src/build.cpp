@@ -239,6 +239,13 @@ std::string build(const get_order_list& r) {
   if (r.last_version)
     set_int(q.cmd, "lastversion", *r.last_version);
   set_bool(q.cmd, "onlyOpened", r.only_opened);
+  // Written only when they differ from the vendor's defaults (1, 1, 0).
+  if (!r.need_idents)
+    set_bool(q.cmd, "needIdents", false);
+  if (!r.need_codes)
+    set_bool(q.cmd, "needCodes", false);
+  if (r.need_names)
+    set_bool(q.cmd, "needNames", true);
   return q.str();
 }
 

@@ -101,8 +101,9 @@ std::optional<named_ref> opt_ref_child(pugi::xml_node parent, const char* name) 
   return read_named_ref(node);
 }
 
-/// GetOrderList writes references flat (TableID/TableCode/TableName),
-/// GetOrderList2 as a child element (<Table id code name/>).
+/// GetOrderList writes references flat (TableID/TableCode/TableName), each
+/// part only when asked for (needIdents, needCodes, needNames: a lean list has
+/// none of them), GetOrderList2 as a child element (<Table id code name/>).
 struct flat_ref_names {
   const char* element; ///< "Table"
   const char* id;      ///< "TableID"
@@ -114,11 +115,12 @@ std::optional<named_ref> flat_or_child_ref(pugi::xml_node node, const attr_list&
                                            const flat_ref_names& n) {
   const char* id = attrs.find({n.id});
   const char* code = attrs.find({n.code});
-  if (id || code) {
+  const char* name = attrs.find({n.name});
+  if (id || code || name) {
     named_ref r;
     r.id = id ? parse_int(id).value_or(0) : 0;
     r.code = code ? parse_int(code).value_or(0) : 0;
-    r.name = attrs.text({n.name});
+    r.name = name ? name : "";
     return r;
   }
   return opt_ref_child(node, n.element);

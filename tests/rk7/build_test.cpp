@@ -231,6 +231,23 @@ TEST_CASE("order commands validate", "[rk7][build]") {
   pugi::xml_document doc;
   CHECK(command_of(doc, list_xml).attribute("lastversion").as_llong() == 1542);
   CHECK(std::string(command_of(doc, list_xml).attribute("onlyOpened").value()) == "1");
+  // The vendor's defaults (idents and codes on, names off) are not written.
+  CHECK_FALSE(command_of(doc, list_xml).attribute("needIdents"));
+  CHECK_FALSE(command_of(doc, list_xml).attribute("needCodes"));
+  CHECK_FALSE(command_of(doc, list_xml).attribute("needNames"));
+
+  rk7::get_order_list lean;
+  lean.only_opened = true;
+  lean.need_idents = false;
+  lean.need_codes = false;
+  lean.need_names = true;
+  std::string lean_xml = rk7::build(lean);
+  CHECK(xsd_errors("qryGetOrderList.xsd", lean_xml) == "");
+  pugi::xml_node lean_cmd = command_of(doc, lean_xml);
+  CHECK(std::string(lean_cmd.attribute("needIdents").value()) == "0");
+  CHECK(std::string(lean_cmd.attribute("needCodes").value()) == "0");
+  CHECK(std::string(lean_cmd.attribute("needNames").value()) == "1");
+  CHECK_FALSE(lean_cmd.attribute("lastversion"));
 
   rk7::print_bill bill{target, rk7::ref::by_id(15004), rk7::ref::by_code(5)};
   CHECK(xsd_errors("qryPrintBill.xsd", rk7::build(bill)) == "");

@@ -313,6 +313,32 @@ TEST_CASE("GetOrderList: capitalised GetOrderList attributes", "[rk7][parse]") {
   CHECK(second.table->id == 0); // TableID missing
 }
 
+TEST_CASE("GetOrderList: a lean list (needIdents=0 needCodes=0) has no referenced items", "[rk7][parse]") {
+  auto list = rk7::parse<rk7::order_list>(valid_fixture("get_order_list_lean.xml", "resGetOrderList.xsd"));
+  REQUIRE(list);
+  CHECK(list->last_version == 1543);
+  REQUIRE(list->orders.size() == 2);
+  const rk7::order_summary& first = list->orders[0];
+  CHECK(first.guid == "{BED30F72-70B1-4929-AF40-A36E652FDC10}");
+  CHECK(first.version == 7);
+  CHECK(first.visit == 471734503);
+  CHECK(first.bill);
+  CHECK_FALSE(first.table); // no TableID/TableCode/TableName
+  CHECK(list->orders[1].guid == "{BED30F72-70B1-4929-AF40-A36E652FDC11}");
+  CHECK(list->orders[1].version == 2);
+  CHECK(list->orders[1].crc32 == -120);
+
+  // needIdents=0 needCodes=0 needNames=1: the name alone still makes a reference.
+  auto named = rk7::parse<rk7::order_list>(
+      R"(<RK7QueryResult Status="Ok" lastversion="7"><Visit VisitID="42"><Orders>)"
+      R"(<Order OrderID="256" Version="1" guid="{A}" TableName="Стол 1"/></Orders></Visit></RK7QueryResult>)");
+  REQUIRE(named);
+  REQUIRE(named->orders.at(0).table);
+  CHECK(named->orders[0].table->name == "Стол 1");
+  CHECK(named->orders[0].table->id == 0);
+  CHECK(named->orders[0].table->code == 0);
+}
+
 TEST_CASE("GetOrderList: GetOrderList2-style lower-case attributes", "[rk7][parse]") {
   auto list = rk7::parse<rk7::order_list>(valid_fixture("get_order_list2.xml", "resGetOrderList2.xsd"));
   REQUIRE(list);

@@ -1,6 +1,7 @@
 // GetOrderList's listed orders are written as text, not as a DOM
 // (rk7sim/src/xml_text.hpp): values escaped as pugixml would, each list in
-// its own place in batch replies, deleted orders and failed commands absent.
+// its own place in batch replies, deleted orders and failed commands absent;
+// the referenced items' IDs, codes and names as needIdents/needCodes/needNames ask.
 #include "sim_helpers.hpp"
 
 using namespace rk7sim_test;
@@ -35,7 +36,8 @@ TEST_CASE("GetOrderList: orders in creation order, deleted ones absent, values e
   std::string special = create_with_comment(s, "a&amp;b&lt;c&gt;&quot;d' &#9;e Стол");
   REQUIRE(s.void_order(voided).ok);
 
-  auto list = run(s, "GetOrderList", query("GetOrderList")); // reply checked against resGetOrderList.xsd
+  // Reply checked against resGetOrderList.xsd; names asked for (off by default).
+  auto list = run(s, "GetOrderList", query("GetOrderList", "", "needNames=\"1\""));
   REQUIRE(list.status() == "Ok");
   CHECK(listed_guids(list.root()) == std::vector<std::string>{plain, special});
   auto last_visit = list.root().last_child();
@@ -64,4 +66,50 @@ TEST_CASE("GetOrderList in a batch: each list inside its own CommandResult", "[r
   // A failed command carries no list.
   CHECK(std::string(results[3].attribute("Status").value()) != "Ok");
   CHECK_FALSE(results[3].child("Visit"));
+}
+
+TEST_CASE("GetOrderList: needIdents, needCodes and needNames choose the references' attributes", "[rk7sim]") {
+  cash_server s(demo_dataset());
+  std::string open = create_order(s);
+  std::string paid = create_order(s);
+  REQUIRE(s.pay(paid).ok);
+  const char* refs[] = {"Table", "Waiter", "OrderCateg", "OrderType"};
+  auto has = [](pugi::xml_node order, const std::string& attr) { return bool(order.attribute(attr.c_str())); };
+
+  SECTION("the vendor's defaults: IDs and codes, no names") {
+    auto list = run(s, "GetOrderList", query("GetOrderList"));
+    REQUIRE(list.status() == "Ok");
+    auto order = list.root().child("Visit").child("Orders").child("Order");
+    for (std::string r : refs) {
+      CHECK(has(order, r + "ID"));
+      CHECK(has(order, r + "Code"));
+      CHECK_FALSE(has(order, r + "Name"));
+    }
+    CHECK(order.attribute("TableCode").as_int() == 100);
+  }
+  SECTION("the STATUS POLLER's lean list: open orders, none of them") {
+    auto list = run(s, "GetOrderList",
+                    query("GetOrderList", "", "onlyOpened=\"1\" needIdents=\"0\" needCodes=\"0\""));
+    REQUIRE(list.status() == "Ok");
+    CHECK(listed_guids(list.root()) == std::vector<std::string>{open});
+    auto order = list.root().child("Visit").child("Orders").child("Order");
+    for (std::string r : refs)
+      for (const char* part : {"ID", "Code", "Name"})
+        CHECK_FALSE(has(order, r + part));
+    CHECK(order.attribute("Version"));
+    CHECK(order.attribute("guid"));
+  }
+  SECTION("names alone") {
+    auto list = run(s, "GetOrderList",
+                    query("GetOrderList", "", "needIdents=\"0\" needCodes=\"0\" needNames=\"1\""));
+    REQUIRE(list.status() == "Ok");
+    CHECK(listed_guids(list.root()) == std::vector<std::string>{open, paid});
+    auto order = list.root().child("Visit").child("Orders").child("Order");
+    CHECK(std::string(order.attribute("TableName").value()) == "Стол 100");
+    for (std::string r : refs) {
+      CHECK(has(order, r + "Name"));
+      CHECK_FALSE(has(order, r + "ID"));
+      CHECK_FALSE(has(order, r + "Code"));
+    }
+  }
 }

@@ -366,9 +366,15 @@ struct get_order {
   order_ref target;
 };
 
+/// GetOrderList (§4.8). The need_* flags choose which attributes of each
+/// order's referenced items (Table, Waiter, OrderCateg, OrderType, ...) the
+/// server writes: their IDs, codes and names; defaults are the vendor's.
 struct get_order_list {
   std::optional<std::int64_t> last_version;
   bool only_opened = false;
+  bool need_idents = true; ///< `TableID`, `WaiterID`, ...
+  bool need_codes = true;  ///< `TableCode`, `WaiterCode`, ...
+  bool need_names = false; ///< `TableName`, `WaiterName`, ...
 };
 
 /// One order as GetOrderList reports it (§4.8).
