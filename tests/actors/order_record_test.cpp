@@ -105,6 +105,24 @@ TEST_CASE("order record: before creation there is no table, visit or order", "[a
   CHECK(p["order"].is_null());
 }
 
+TEST_CASE("order record: the postorder data splices the priced order as stored", "[actors][order_record]") {
+  order_record r;
+  r.guid = "{00000000-0000-0000-0000-000000000002}";
+  r.status = 0;
+  r.table_code = 100;
+  r.table_slot = 2;
+  r.table_name = "100.2";
+  r.priced = R"({"items":[{"id":1,"name":"Борщ","price":250.5}],"sum":250.5})";
+  json expected = {{"guid", r.guid},
+                   {"status", 0},
+                   {"status_name", "open"},
+                   {"table", {{"code", 100}, {"name", "100.2"}}},
+                   {"order", json::parse(r.priced)}};
+  CHECK(postorder_data_json(r) == expected.dump()); // the same text a DOM would give
+  r.priced = "{broken";
+  CHECK(json::parse(postorder_data_json(r))["order"].is_null()); // never invalid JSON
+}
+
 TEST_CASE("order record: final states", "[actors][order_record]") {
   order_record r;
   r.status = 0;
