@@ -1,7 +1,13 @@
 // The STATUS POLLER of one cash server: GetOrderList with `lastversion`
 // (an unchanged server answers "No changes"), then a refresh for each
-// followed order whose version changed or that left the list (voided orders
-// are absent from it). The ORDER actors read themselves back and announce.
+// followed order whose version changed or that left the list. The list is
+// lean: open orders only (`onlyOpened`), and without the IDs and codes of
+// each order's table, waiter, category and type (`needIdents`/`needCodes` 0,
+// names are off by default; about a third of an order's bytes): only `guid`
+// and `Version` are compared. An
+// order absent from it (closed, paid or voided) is read back by its ORDER
+// with GetOrder, which tells finished from voided. The ORDER actors read
+// themselves back and announce.
 
 #include "actors/spawn.hpp"
 
@@ -68,6 +74,9 @@ void poll(self_ptr self) {
   rk7::get_order_list req;
   // Without followed orders there is nothing to compare: keep the version only.
   req.last_version = st.last_version;
+  req.only_opened = true;
+  req.need_idents = false;
+  req.need_codes = false;
   self->request(st.cash, caf::infinite, atom::call_v, req)
     .then(
       [self](rk7_result<rk7::order_list>& r) {

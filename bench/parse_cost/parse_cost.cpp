@@ -1,6 +1,9 @@
 // CPU cost of one r_keeper call on both sides, for callgrind instruction
 // counts: the gateway parsing CreateOrder / SaveOrder / GetOrderList replies
 // (rk7::parse) and rk7sim serving those requests (cash_server::handle).
+// GetOrderList comes in two forms: full (the vendor's defaults: IDs and codes
+// of each order's references) and lean (the STATUS POLLER's: open orders, no
+// IDs or codes).
 //
 // Setup (not measured) fills a demo cash server with `open` orders the way
 // the gateway makes them (CreateOrder then SaveOrder with two dishes), then
@@ -9,7 +12,8 @@
 //
 //   rkgate-parse-cost <case> [iterations] [open orders]
 //   cases: build-create build-save parse-create parse-save parse-list
-//          sim-create sim-save sim-list sim-command-of
+//          parse-list-lean sim-create sim-save sim-list sim-list-lean
+//          sim-command-of
 
 #include "rk7/codec.hpp"
 #include "rk7sim/cash_server.hpp"
@@ -60,6 +64,15 @@ rk7::save_order save_request(const std::string& guid) {
   return req;
 }
 
+/// GetOrderList as the STATUS POLLER asks it (actors/src/status_poller.cpp).
+rk7::get_order_list lean_list_request() {
+  rk7::get_order_list req;
+  req.only_opened = true;
+  req.need_idents = false;
+  req.need_codes = false;
+  return req;
+}
+
 /// `reply` when its status is Ok (moved through: no copy in the measured loop).
 std::string checked(std::string reply, const char* what) {
   if (reply.find("Status=\"Ok\"") == std::string::npos)
@@ -69,7 +82,7 @@ std::string checked(std::string reply, const char* what) {
 
 struct fixture {
   cash_server server{rkgate::rk7sim::demo_dataset(1)};
-  std::string create_reply, save_reply, list_reply;
+  std::string create_reply, save_reply, list_reply, lean_list_reply;
 
   explicit fixture(int open) {
     for (int i = 0; i < open; ++i) {
@@ -78,6 +91,7 @@ struct fixture {
       save_reply = checked(server.handle(rk7::build(save_request(guid))), "SaveOrder");
     }
     list_reply = checked(server.handle(rk7::build(rk7::get_order_list{})), "GetOrderList");
+    lean_list_reply = checked(server.handle(rk7::build(lean_list_request())), "GetOrderList");
   }
 };
 
@@ -121,6 +135,8 @@ int main(int argc, char** argv) {
       step = [&](int) { parse_or_die<rk7::saved_order>(f.save_reply); };
     } else if (which == "parse-list") {
       step = [&](int) { parse_or_die<rk7::order_list>(f.list_reply); };
+    } else if (which == "parse-list-lean") {
+      step = [&](int) { parse_or_die<rk7::order_list>(f.lean_list_reply); };
     } else if (which == "sim-create" || which == "sim-save") {
       std::vector<std::string> guids;
       for (int i = 0; i < iterations; ++i)
@@ -138,6 +154,9 @@ int main(int argc, char** argv) {
     } else if (which == "sim-list") {
       requests.push_back(rk7::build(rk7::get_order_list{}));
       step = [&](int) { checked(f.server.handle(requests.front()), "GetOrderList"); };
+    } else if (which == "sim-list-lean") {
+      requests.push_back(rk7::build(lean_list_request()));
+      step = [&](int) { checked(f.server.handle(requests.front()), "GetOrderList"); };
     } else if (which == "sim-command-of") {
       // restaurant_slot reads each request's command name for latency rules and logs.
       requests.push_back(rk7::build(save_request(rkgate::new_guid())));
@@ -150,9 +169,10 @@ int main(int argc, char** argv) {
       return 2;
     }
     rkgate_measured(&step, iterations);
-    std::printf("case=%s iterations=%d open=%d create_reply=%zu save_reply=%zu list_reply=%zu bytes\n",
+    std::printf("case=%s iterations=%d open=%d create_reply=%zu save_reply=%zu list_reply=%zu "
+                "lean_list_reply=%zu bytes\n",
                 which.c_str(), iterations, open, f.create_reply.size(), f.save_reply.size(),
-                f.list_reply.size());
+                f.list_reply.size(), f.lean_list_reply.size());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "rkgate-parse-cost: %s\n", e.what());
     return 1;
