@@ -374,6 +374,7 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
         "requests": [order_request(restaurants, sources, "overhead")]})
     b.stop_all()
     overhead = low["routes"]["postorder"].get("overhead_us")
+    without_disk = low["routes"]["postorder"].get("overhead_without_disk_us")
     ratio = achieved / ceiling if ceiling else 0
     return {
         "restaurants": restaurants, "latency_ms": latency_ms, "menus_warmed": warmed,
@@ -383,6 +384,7 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
         "ratio": round(ratio, 3), "cpu_ms_per_order": cpu_ms_per_order, "saturate_statuses": sat["routes"]["postorder"]["statuses"],
         "saturate_latency": pick(lat(sat)),
         "overhead_us": pick(overhead) if overhead else None,
+        "overhead_without_disk_us": pick(without_disk) if without_disk else None,
         "overhead_statuses": low["routes"]["postorder"]["statuses"],
         "target": "ratio >= 0.95, overhead p99 <= 1 ms",
         "met": bool(ratio >= 0.95 and overhead and overhead["p99"] <= 1000),

@@ -25,6 +25,7 @@ struct order_state {
   bool running = false;      ///< a step is in flight
   int retries = 0;
   rk7_meter meter; ///< r_keeper time of creation (Server-Timing of postorder)
+  std::chrono::microseconds disk_wait{0}; ///< waits for a durable record after r_keeper replied (Server-Timing)
   std::int64_t rk7_version = -1; ///< the order's version as the cash server last reported it
   static constexpr const char* name = "order";
 };
@@ -85,6 +86,7 @@ void answer(self_ptr self, api_reply r) {
   auto waiting = std::move(self->state.waiting);
   self->state.waiting.clear();
   r.rk7_ms = self->state.meter.total();
+  r.disk_ms = static_cast<double>(self->state.disk_wait.count()) / 1000.0;
   for (auto& rp : waiting)
     rp.deliver(r);
 }
@@ -180,15 +182,19 @@ void call_while_storing(self_ptr self, const Req& req, persistence::write_batch 
   struct joint {
     std::optional<bool> stored;
     std::optional<reply_type> reply;
+    std::chrono::steady_clock::time_point replied;
     F next;
     void maybe_go() {
       if (stored && reply)
         next(*stored, std::move(*reply));
     }
   };
-  auto j = std::make_shared<joint>(joint{std::nullopt, std::nullopt, std::move(next)});
-  persist(self, true, std::move(batch), [j](bool ok) {
+  auto j = std::make_shared<joint>(joint{std::nullopt, std::nullopt, {}, std::move(next)});
+  persist(self, true, std::move(batch), [self, j](bool ok) {
     j->stored = ok;
+    if (j->reply) // r_keeper answered first: the order waited for the disk
+      self->state.disk_wait += std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - j->replied);
     j->maybe_go();
   });
   auto& st = self->state;
@@ -196,6 +202,7 @@ void call_while_storing(self_ptr self, const Req& req, persistence::write_batch 
     .then(
       [j](reply_type& r) {
         j->reply = std::move(r);
+        j->replied = std::chrono::steady_clock::now();
         j->maybe_go();
       },
       [j](caf::error& err) {

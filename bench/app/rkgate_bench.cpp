@@ -48,6 +48,8 @@ json to_json(const load_result& r, const load_options& o) {
                     {"latency_us", latency_json(s.latency)}};
     if (s.overhead.count())
       routes[name]["overhead_us"] = latency_json(s.overhead);
+    if (s.overhead_without_disk.count())
+      routes[name]["overhead_without_disk_us"] = latency_json(s.overhead_without_disk);
   }
   return {{"connections", o.connections},
           {"mode", o.rate > 0 ? "open" : "closed"},

@@ -59,6 +59,7 @@ struct parsed_response {
   int status = 0;
   bool close = false;
   double upstream_ms = -1; ///< Server-Timing dur, when present
+  double disk_ms = -1;     ///< Server-Timing disk;dur, when present
 };
 
 std::size_t parse_response(const std::string& in, parsed_response& out) {
@@ -73,6 +74,7 @@ std::size_t parse_response(const std::string& in, parsed_response& out) {
   bool chunked = false;
   out.close = false;
   out.upstream_ms = -1;
+  out.disk_ms = -1;
   std::size_t pos = in.find("\r\n") + 2;
   while (pos < head_end) {
     auto eol = in.find("\r\n", pos);
@@ -90,9 +92,13 @@ std::size_t parse_response(const std::string& in, parsed_response& out) {
         chunked = strcasestr(value.c_str(), "chunked") != nullptr;
       else if (is("connection"))
         out.close = strcasestr(value.c_str(), "close") != nullptr;
-      else if (is("server-timing"))
+      else if (is("server-timing")) {
+        // "<upstream>;dur=<ms>[, disk;dur=<ms>]": the first metric is the upstream time.
         if (auto dur = value.find("dur="); dur != std::string::npos)
           out.upstream_ms = std::atof(value.c_str() + dur + 4);
+        if (auto disk = value.find("disk;dur="); disk != std::string::npos)
+          out.disk_ms = std::atof(value.c_str() + disk + 9);
+      }
     }
     pos = eol + 2;
   }
@@ -337,6 +343,10 @@ private:
       if (r.upstream_ms >= 0) {
         auto upstream = static_cast<std::uint64_t>(r.upstream_ms * 1e6);
         s.overhead.record(lat > upstream ? lat - upstream : 0);
+        if (r.disk_ms >= 0) {
+          auto waited = upstream + static_cast<std::uint64_t>(r.disk_ms * 1e6);
+          s.overhead_without_disk.record(lat > waited ? lat - waited : 0);
+        }
       }
       result_.all.record(lat);
       ++s.responses;

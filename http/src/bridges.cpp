@@ -126,8 +126,10 @@ void wait_order(caf::event_based_actor* self, const context_ptr& ctx, const requ
       [ctx, req, repeat](api_reply r) {
         if (repeat && r.status == 201)
           r.status = 200;
-        if (repeat)
-          r.rk7_ms = 0; // this request made no r_keeper call
+        if (repeat) { // this request made no r_keeper call and waited for no write
+          r.rk7_ms = 0;
+          r.disk_ms = 0;
+        }
         respond(ctx, req, r);
       },
       [self, ctx, req, guid, repeat](caf::error& err) {

@@ -433,7 +433,9 @@ void respond(const context_ptr& ctx, const request_handle& req, const api_reply&
   auto resp = req->create_response(restinio::http_status_line_t{
     restinio::http_status_code_t{static_cast<std::uint16_t>(reply.status)}, reason(reply.status)});
   if (reply.rk7_ms >= 0)
-    resp.append_header("Server-Timing", fmt::format("rk7;dur={:.3f}", reply.rk7_ms));
+    resp.append_header("Server-Timing", reply.disk_ms >= 0
+                                          ? fmt::format("rk7;dur={:.3f}, disk;dur={:.3f}", reply.rk7_ms, reply.disk_ms)
+                                          : fmt::format("rk7;dur={:.3f}", reply.rk7_ms));
   if (reply.status == 304) {
     resp.append_header(restinio::http_field::etag, "\"" + reply.etag + "\"");
     resp.done();

@@ -20,6 +20,10 @@ struct api_reply {
   /// Milliseconds (with fractions) spent in r_keeper calls for this answer
   /// (validate, postorder): sent as `Server-Timing: rk7;dur=<ms>`; -1 = not measured.
   double rk7_ms = -1;
+  /// Milliseconds (with fractions) the answer waited, after r_keeper had
+  /// replied, for the order's record to be durable (postorder: the WAL sync
+  /// behind CreateOrder): sent as `Server-Timing: disk;dur=<ms>`; -1 = not measured.
+  double disk_ms = -1;
   int retry_after_s = 0; ///< 429: seconds until a request would be admitted (`Retry-After`)
 
   bool ok() const { return code.empty(); }

@@ -45,6 +45,9 @@ struct route_stats {
   /// `Server-Timing: <name>;dur=<ms>` (rkgate reports its r_keeper time so);
   /// only responses that carried the header.
   histogram overhead;
+  /// The same, less the time the server reported waiting for its disk
+  /// (`Server-Timing: ..., disk;dur=<ms>`); only responses that carried it.
+  histogram overhead_without_disk;
   std::uint64_t responses = 0;
   std::uint64_t failures = 0; ///< no response: connection error or closed
   std::map<int, std::uint64_t> statuses;
