@@ -69,10 +69,10 @@ events_log_actor::behavior_type events_log(self_ptr self, std::shared_ptr<persis
         return std::find(q.restaurants.begin(), q.restaurants.end(), restaurant) != q.restaurants.end();
       };
       try {
-        return events::to_json(self->state.feed->since(q.hash, visible, events::clock::now())).dump();
+        return events::page_text(self->state.feed->since(q.hash, visible, events::clock::now()));
       } catch (const std::exception& e) {
         spdlog::error("events log: read failed: {}", e.what());
-        return events::to_json(events::page{{}, true}).dump();
+        return events::page_text(events::page{{}, true});
       }
     },
   };

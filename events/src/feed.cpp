@@ -36,6 +36,55 @@ std::int64_t to_ms(time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
+time_point from_ms(std::int64_t ms) {
+  return time_point(std::chrono::duration_cast<clock::duration>(std::chrono::milliseconds(ms)));
+}
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+/// The update object's text; the caller's DOMs are moved in, not copied.
+std::string update_text(new_event&& e, const std::string& hash) {
+  json j = {{"hash", hash},
+            {"code", to_string(e.what)},
+            {"restaurant", e.restaurant},
+            {"table", e.table}};
+  if (!e.guid.empty())
+    j["guid"] = std::move(e.guid);
+  j["invoice"] = std::move(e.invoice);
+  j["order"] = std::move(e.order);
+  j["table_repr"] = std::move(e.table_repr);
+  std::string text = dump(j);
+  text.shrink_to_fit(); // kept for the whole retention window
+  return text;
+}
+
+/// A record of the earlier format: one object, the update plus "sequence" and
+/// "created_at". Without those two it is the update object with its keys in
+/// the same (sorted) order, so its dump is the text the feed returned then.
+std::optional<event> event_from_single_object(std::string_view text) {
+  auto j = json::parse(text.begin(), text.end(), nullptr, false);
+  if (j.is_discarded() || !j.is_object())
+    return std::nullopt;
+  try {
+    if (!code_from_string(j.at("code").get<std::string>()))
+      return std::nullopt;
+    event e;
+    e.hash = j.at("hash").get<std::string>();
+    e.restaurant = j.at("restaurant").get<std::string>();
+    if (!j.at("table").is_number_integer() || !j.contains("invoice") || !j.contains("order") ||
+        !j.contains("table_repr"))
+      return std::nullopt;
+    e.sequence = j.at("sequence").get<std::uint64_t>();
+    e.created_at = from_ms(j.at("created_at").get<std::int64_t>());
+    j.erase("sequence");
+    j.erase("created_at");
+    e.update = dump(j);
+    return e;
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
+}
+
 } // namespace
 
 const char* to_string(code c) { return code_names[static_cast<int>(c)]; }
@@ -100,15 +149,16 @@ bool feed::write(const persistence::write_batch& staged, std::string* error) {
   return !db_ || staged.empty() || db_->write(staged, false, error);
 }
 
-const event& feed::add(new_event e, time_point now) {
+const event& feed::add(new_event&& e, time_point now) {
   if (e.restaurant.empty())
     throw std::invalid_argument("event without a restaurant");
   event stored;
-  static_cast<new_event&>(stored) = std::move(e);
   stored.hash = next_hash();
+  stored.restaurant = e.restaurant;
   stored.sequence = next_sequence_++;
   // Events stay in append order even if the wall clock steps back.
   stored.created_at = events_.empty() ? now : std::max(now, events_.back().created_at);
+  stored.update = update_text(std::move(e), stored.hash);
   by_hash_.emplace(stored.hash, stored.sequence);
   events_.push_back(std::move(stored));
   return events_.back();
@@ -169,60 +219,63 @@ page feed::since(std::string_view hash, const visibility& visible, time_point no
   }
   for (auto it = begin; it != events_.end(); ++it)
     if (visible(it->restaurant))
-      out.updates.push_back(*it);
+      out.updates.push_back(&*it);
   return out;
 }
 
-json to_json(const event& e) {
-  json j = {{"hash", e.hash},
-            {"code", to_string(e.what)},
-            {"restaurant", e.restaurant},
-            {"table", e.table}};
-  if (!e.guid.empty())
-    j["guid"] = e.guid;
-  j["invoice"] = e.invoice;
-  j["order"] = e.order;
-  j["table_repr"] = e.table_repr;
-  return j;
-}
-
-json to_json(const page& p) {
-  json updates = json::array();
-  for (const auto& e : p.updates)
-    updates.push_back(to_json(e));
-  json data = {{"updates", std::move(updates)}};
-  if (p.reset)
-    data["reset"] = true;
-  return data;
+std::string page_text(const page& p) {
+  // What nlohmann's dump() gives for {"updates": [...], "reset": true}: keys
+  // sorted, no spaces; the update texts are that dump already.
+  static constexpr std::string_view with_reset = R"({"reset":true,"updates":[)";
+  static constexpr std::string_view without = R"({"updates":[)";
+  const std::string_view head = p.reset ? with_reset : without;
+  std::size_t size = head.size() + 2;
+  for (const event* e : p.updates)
+    size += e->update.size() + 1;
+  std::string out;
+  out.reserve(size);
+  out += head;
+  for (std::size_t i = 0; i < p.updates.size(); ++i) {
+    if (i)
+      out += ',';
+    out += p.updates[i]->update;
+  }
+  out += "]}";
+  return out;
 }
 
 std::string to_storage(const event& e) {
-  json j = to_json(e);
-  j["sequence"] = e.sequence;
-  j["created_at"] = to_ms(e.created_at);
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  json header = {{"created_at", to_ms(e.created_at)},
+                 {"hash", e.hash},
+                 {"restaurant", e.restaurant},
+                 {"sequence", e.sequence}};
+  // A dump never holds a raw newline (control characters are escaped), so the
+  // first one ends the header; the earlier format has none at all.
+  std::string text = dump(header);
+  text.reserve(text.size() + 1 + e.update.size());
+  text += '\n';
+  text += e.update;
+  return text;
 }
 
 std::optional<event> event_from_storage(std::string_view text) {
-  auto j = json::parse(text.begin(), text.end(), nullptr, false);
-  if (j.is_discarded() || !j.is_object())
+  const auto newline = text.find('\n');
+  if (newline == std::string_view::npos)
+    return event_from_single_object(text);
+  const auto head = text.substr(0, newline);
+  const auto update = text.substr(newline + 1);
+  auto header = json::parse(head.begin(), head.end(), nullptr, false);
+  // The update text goes into answers as it is: it must be one JSON object.
+  if (header.is_discarded() || !header.is_object() || update.empty() || update.front() != '{' ||
+      !json::accept(update.begin(), update.end()))
     return std::nullopt;
   try {
-    auto what = code_from_string(j.at("code").get<std::string>());
-    if (!what)
-      return std::nullopt;
     event e;
-    e.what = *what;
-    e.hash = j.at("hash").get<std::string>();
-    e.restaurant = j.at("restaurant").get<std::string>();
-    e.table = j.at("table").get<std::int64_t>();
-    e.guid = j.value("guid", "");
-    e.invoice = j.at("invoice");
-    e.order = j.at("order");
-    e.table_repr = j.at("table_repr");
-    e.sequence = j.at("sequence").get<std::uint64_t>();
-    e.created_at = time_point(std::chrono::duration_cast<clock::duration>(
-        std::chrono::milliseconds(j.at("created_at").get<std::int64_t>())));
+    e.hash = header.at("hash").get<std::string>();
+    e.restaurant = header.at("restaurant").get<std::string>();
+    e.sequence = header.at("sequence").get<std::uint64_t>();
+    e.created_at = from_ms(header.at("created_at").get<std::int64_t>());
+    e.update = std::string(update);
     return e;
   } catch (const json::exception&) {
     return std::nullopt;

@@ -27,11 +27,23 @@ new_event call(const std::string& restaurant, std::int64_t table, code what = co
   return e;
 }
 
+/// The update object of a retained event (kept as text).
+nlohmann::json update_of(const event& e) { return nlohmann::json::parse(e.update); }
+
 std::vector<std::int64_t> tables(const page& p) {
   std::vector<std::int64_t> out;
-  for (const auto& e : p.updates)
-    out.push_back(e.table);
+  for (const event* e : p.updates)
+    out.push_back(update_of(*e).at("table").get<std::int64_t>());
   return out;
+}
+
+std::size_t stored_count(scratch_store& disk) {
+  std::size_t stored = 0;
+  disk.db().scan(rkgate::persistence::table::events, "", [&](std::string_view, std::string_view) {
+    ++stored;
+    return true;
+  });
+  return stored;
 }
 
 } // namespace
@@ -135,12 +147,13 @@ TEST_CASE("the feed survives a restart within its window", "[events]") {
   page after2 = log.since(h2, everything, t0 + 6min);
   CHECK_FALSE(after2.reset);
   REQUIRE(after2.updates.size() == 1);
-  const event& e = after2.updates[0];
-  CHECK(e.what == code::save_order);
-  CHECK(e.guid == "{G}");
-  CHECK(e.invoice == nlohmann::json{{"id", 1}});
-  CHECK(e.order["sum"] == 186.0);
-  CHECK(e.table_repr["name"] == "6");
+  const event& e = *after2.updates[0];
+  const auto update = update_of(e);
+  CHECK(update["code"] == "save_order");
+  CHECK(update["guid"] == "{G}");
+  CHECK(update["invoice"] == nlohmann::json{{"id", 1}});
+  CHECK(update["order"]["sum"] == 186.0);
+  CHECK(update["table_repr"]["name"] == "6");
   CHECK(e.created_at == t0 + 3min);
   CHECK(log.since(h1, everything, t0 + 6min).reset);
 
@@ -155,12 +168,7 @@ TEST_CASE("the feed survives a restart within its window", "[events]") {
   feed later(&disk.db(), 5min, 6);
   later.load(t0 + 8min + 30s);
   CHECK(tables(later.since("none", everything, t0 + 8min + 30s)) == std::vector<std::int64_t>{4});
-  std::size_t stored = 0;
-  disk.db().scan(rkgate::persistence::table::events, "", [&](std::string_view, std::string_view) {
-    ++stored;
-    return true;
-  });
-  CHECK(stored == 1);
+  CHECK(stored_count(disk) == 1);
 }
 
 TEST_CASE("staged appends are in the feed at once and on disk once written together", "[events]") {
@@ -207,17 +215,100 @@ TEST_CASE("the wire form of a page", "[events]") {
   new_event e = call("msk-01", 1000028);
   e.table_repr = {{"id", 1000028}, {"name", "6"}, {"max_guests", 50}};
   const auto& stored = log.append(e, t0);
-  auto data = to_json(log.since("none", everything, t0));
-  CHECK(data["reset"] == true);
-  REQUIRE(data["updates"].size() == 1);
-  CHECK(data["updates"][0] == nlohmann::json{{"hash", stored.hash},
-                                             {"code", "waiter_call"},
-                                             {"restaurant", "msk-01"},
-                                             {"table", 1000028},
-                                             {"invoice", nullptr},
-                                             {"order", nullptr},
-                                             {"table_repr", e.table_repr}});
-  CHECK_FALSE(to_json(log.since(stored.hash, everything, t0)).contains("reset"));
+  new_event o = call("msk-01", 1000028, code::save_order);
+  o.guid = "{G}";
+  o.invoice = {{"id", 1}, {"session", {{"items", nlohmann::json::array()}, {"payments", nullptr}}}};
+  o.order = {{"guid", "{G}"}, {"sum", 186.5}, {"dishes", {{{"name", "Борщ \"домашний\""}}}}};
+  const auto& second = log.append(o, t0);
+  const nlohmann::json updates = {{{"hash", stored.hash},
+                                   {"code", "waiter_call"},
+                                   {"restaurant", "msk-01"},
+                                   {"table", 1000028},
+                                   {"invoice", nullptr},
+                                   {"order", nullptr},
+                                   {"table_repr", e.table_repr}},
+                                  {{"hash", second.hash},
+                                   {"code", "save_order"},
+                                   {"restaurant", "msk-01"},
+                                   {"table", 1000028},
+                                   {"guid", "{G}"},
+                                   {"invoice", o.invoice},
+                                   {"order", o.order},
+                                   {"table_repr", nullptr}}};
+  // Byte for byte what the DOM of the page dumps to (the answer before the
+  // feed kept texts).
+  CHECK(page_text(log.since("none", everything, t0)) ==
+        nlohmann::json{{"updates", updates}, {"reset", true}}.dump());
+  CHECK(page_text(log.since(stored.hash, everything, t0)) ==
+        nlohmann::json{{"updates", {updates[1]}}}.dump());
+  CHECK(page_text(log.since(second.hash, everything, t0)) == R"({"updates":[]})");
+  CHECK(page_text(page{{}, true}) == R"({"reset":true,"updates":[]})");
+}
+
+TEST_CASE("invalid UTF-8 from a caller does not break the answer", "[events]") {
+  feed log(nullptr, 5min, 10);
+  new_event e = call("msk-01", 1);
+  e.table_repr = {{"id", 1}, {"name", "\xff" "6"}};
+  log.append(e, t0);
+  auto data = nlohmann::json::parse(page_text(log.since("none", everything, t0)));
+  CHECK(data["updates"][0]["table_repr"]["name"] == "\xef\xbf\xbd" "6"); // U+FFFD
+}
+
+TEST_CASE("events stored in the earlier format load after an upgrade", "[events]") {
+  scratch_store disk;
+  // The earlier format: one object, the update plus sequence and created_at.
+  const nlohmann::json update = {{"hash", "0x0badcafe"},
+                                 {"code", "order_status"},
+                                 {"restaurant", "msk-01"},
+                                 {"table", 7},
+                                 {"guid", "{G}"},
+                                 {"invoice", nullptr},
+                                 {"order", {{"guid", "{G}"}, {"sum", 10.5}}},
+                                 {"table_repr", {{"id", 7}, {"name", "7"}, {"max_guests", nullptr}}}};
+  nlohmann::json old = update;
+  old["sequence"] = 7;
+  old["created_at"] = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          (t0 + 1min).time_since_epoch()).count();
+  rkgate::persistence::write_batch batch;
+  batch.put(rkgate::persistence::table::events, "0000000000000007", old.dump());
+  std::string error;
+  REQUIRE(disk.db().write(batch, true, &error));
+
+  feed log(&disk.db(), 5min, 11);
+  CHECK(log.load(t0 + 2min) == 0);
+  REQUIRE(log.size() == 1);
+  page all = log.since("none", everything, t0 + 2min);
+  REQUIRE(all.updates.size() == 1);
+  CHECK(all.updates[0]->update == update.dump()); // as the feed answered before
+  CHECK(all.updates[0]->created_at == t0 + 1min);
+  // The client's hash stays valid; new events follow the restored one.
+  log.append(call("msk-01", 8), t0 + 2min);
+  CHECK(tables(log.since("0x0badcafe", everything, t0 + 2min)) == std::vector<std::int64_t>{8});
+  // It expires with its window like any other.
+  CHECK(log.prune(t0 + 6min) == 1);
+  CHECK(stored_count(disk) == 1);
+}
+
+TEST_CASE("a stored event whose update text is not an object is unreadable", "[events]") {
+  scratch_store disk;
+  std::string header;
+  {
+    feed log(&disk.db(), 5min, 12);
+    const event& e = log.append(call("msk-01", 1), t0);
+    const std::string value = to_storage(e);
+    header = value.substr(0, value.find('\n') + 1);
+    REQUIRE(event_from_storage(value));
+    CHECK(event_from_storage(value)->update == e.update);
+  }
+  rkgate::persistence::write_batch junk;
+  junk.put(rkgate::persistence::table::events, "0000000000000001", header + R"({"code":)");
+  junk.put(rkgate::persistence::table::events, "0000000000000002", header + "[]");
+  std::string error;
+  REQUIRE(disk.db().write(junk, true, &error));
+  feed log(&disk.db(), 5min, 13);
+  CHECK(log.load(t0) == 2);
+  CHECK(log.size() == 0);
+  CHECK(stored_count(disk) == 0);
 }
 
 TEST_CASE("codes round-trip and bad events are refused", "[events]") {

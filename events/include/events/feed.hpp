@@ -55,17 +55,26 @@ struct new_event {
   nlohmann::json table_repr = nullptr;
 };
 
-/// A stored event.
-struct event : new_event {
+/// A retained event. It is kept as the text of its update object, serialized
+/// once at append (an event is read far more cheaply than a DOM is kept: a
+/// DOM is a few KB of small heap blocks per event for the whole retention
+/// window), plus what the feed filters and expires by.
+struct event {
   std::string hash;           ///< "0x" + 8 lowercase hex, unique among retained events
+  std::string restaurant;
   std::uint64_t sequence = 0; ///< position in the feed, increasing
   time_point created_at{};
+  /// The update object as the feed returns it, as JSON text:
+  /// {"code","guid"?,"hash","invoice","order","restaurant","table","table_repr"}
+  /// (nlohmann's key order; invalid UTF-8 in the caller's strings replaced by U+FFFD).
+  std::string update;
 };
 
-/// One answer of the feed.
+/// One answer of the feed. The updates point into the feed: they stay valid
+/// until the feed next drops events (the next since, prune or load).
 struct page {
-  std::vector<event> updates; ///< oldest first
-  bool reset = false;         ///< the hash was "none", unknown or expired
+  std::vector<const event*> updates; ///< oldest first
+  bool reset = false;                ///< the hash was "none", unknown or expired
 };
 
 /// Which restaurants a reader may see.
@@ -106,7 +115,7 @@ public:
 
 private:
   std::string next_hash();
-  const event& add(new_event e, time_point now);
+  const event& add(new_event&& e, time_point now);
   void stage(const event& e, persistence::write_batch& batch) const;
 
   persistence::store* db_;
@@ -118,16 +127,18 @@ private:
   std::unordered_map<std::string, std::uint64_t> by_hash_; ///< hash -> sequence
 };
 
-/// One update object of the feed:
-/// {"hash","code","restaurant","table","guid"?,"invoice","order","table_repr"}.
-nlohmann::json to_json(const event& e);
+/// The `data` object of the answer as JSON text, {"reset":true,"updates":[...]}
+/// (reset only when set), assembled from the stored update texts: the same
+/// bytes as nlohmann's dump() of that object.
+std::string page_text(const page& p);
 
-/// The `data` object of the answer: {"updates": [...], "reset": true} (reset
-/// only when set).
-nlohmann::json to_json(const page& p);
-
-/// The event as the store keeps it, and back (nullopt when not an event).
+/// The event as the store keeps it: a one-line JSON header
+/// {"created_at","hash","restaurant","sequence"}, a newline, the update text.
 std::string to_storage(const event& e);
+
+/// Back from the store: the format above (the update text is checked, not
+/// parsed into a DOM), or the earlier one (one JSON object: the update object
+/// plus "sequence" and "created_at"). nullopt when neither.
 std::optional<event> event_from_storage(std::string_view text);
 
 } // namespace rkgate::events
