@@ -1,14 +1,25 @@
 // One libcurl multi handle driven by one thread. post() only queues and
-// wakes the loop (curl_multi_wakeup); the loop starts queued transfers, drives
-// them and completes finished ones. Connections stay in the multi handle's
-// cache and are reused per host.
+// wakes the loop (an eventfd); the loop starts queued transfers, drives them
+// and completes finished ones. Connections stay in the multi handle's cache
+// and are reused per host.
+//
+// The loop is event-driven (curl_multi_socket_action over epoll): a wake-up
+// costs work for the sockets that are ready, not for every transfer in flight.
+// With a hundred cash servers each holding calls that r_keeper answers 20 ms
+// later, curl_multi_perform + curl_multi_poll walked all of them on every
+// reply and every new request.
 
 #include "net/http_engine.hpp"
 
 #include <curl/curl.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 namespace rkgate::net {
@@ -144,13 +155,80 @@ struct transfer {
 
 struct http_engine::impl {
   CURLM* multi = nullptr;
+  int epoll_fd = -1;
+  int wake_fd = -1; ///< eventfd: post() and the destructor wake the loop
   std::mutex mutex;
   std::vector<std::unique_ptr<transfer>> incoming; // guarded by mutex
   bool stopping = false;                           // guarded by mutex
   std::map<CURL*, std::unique_ptr<transfer>> active; // loop thread only
+  std::optional<steady::time_point> deadline;        ///< curl's timer; loop thread only
   std::thread thread;
 
+  impl() {
+    multi = curl_multi_init();
+    epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+    wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (!multi || epoll_fd < 0 || wake_fd < 0)
+      throw std::runtime_error("HTTP engine: cannot set up curl multi, epoll or eventfd");
+    watch(wake_fd, EPOLLIN);
+    curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, on_timer);
+    curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this);
+  }
+
+  ~impl() {
+    curl_multi_cleanup(multi);
+    close(wake_fd);
+    close(epoll_fd);
+  }
+
+  void watch(int fd, std::uint32_t events) {
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.fd = fd;
+    // curl may announce a socket again (new interest) or reuse a closed fd's number.
+    if (epoll_ctl(epoll_fd, EPOLL_CTL_MOD, fd, &ev) != 0)
+      epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev);
+  }
+
+  /// curl tells which sockets it waits on, and for what.
+  static int on_socket(CURL*, curl_socket_t fd, int what, void* user, void*) {
+    auto* self = static_cast<impl*>(user);
+    if (what == CURL_POLL_REMOVE) {
+      epoll_ctl(self->epoll_fd, EPOLL_CTL_DEL, fd, nullptr);
+      return 0;
+    }
+    std::uint32_t events = 0;
+    if (what & CURL_POLL_IN)
+      events |= EPOLLIN;
+    if (what & CURL_POLL_OUT)
+      events |= EPOLLOUT;
+    self->watch(fd, events);
+    return 0;
+  }
+
+  /// curl asks to be called back after `ms` (-1: no timer).
+  static int on_timer(CURLM*, long ms, void* user) {
+    auto* self = static_cast<impl*>(user);
+    if (ms < 0)
+      self->deadline.reset();
+    else
+      self->deadline = steady::now() + std::chrono::milliseconds(ms);
+    return 0;
+  }
+
+  /// How long epoll may sleep: until curl's timer, at most a second.
+  int wait_ms() const {
+    if (!deadline)
+      return 1000;
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - steady::now()).count();
+    return left <= 0 ? 0 : static_cast<int>(std::min<long long>(left, 1000));
+  }
+
   void run() {
+    epoll_event ready[64];
+    int running = 0;
     for (;;) {
       std::vector<std::unique_ptr<transfer>> batch;
       {
@@ -160,13 +238,37 @@ struct http_engine::impl {
         batch.swap(incoming);
       }
       for (auto& t : batch)
-        start(std::move(t));
-      int running = 0;
-      curl_multi_perform(multi, &running);
+        start(std::move(t)); // curl sets a 0 ms timer: it starts them below
+      int n = epoll_wait(epoll_fd, ready, 64, wait_ms());
+      for (int i = 0; i < n; ++i) {
+        int fd = ready[i].data.fd;
+        if (fd == wake_fd) {
+          std::uint64_t count;
+          while (read(wake_fd, &count, sizeof count) > 0) {
+          }
+          continue;
+        }
+        int flags = 0;
+        if (ready[i].events & EPOLLIN)
+          flags |= CURL_CSELECT_IN;
+        if (ready[i].events & EPOLLOUT)
+          flags |= CURL_CSELECT_OUT;
+        if (ready[i].events & (EPOLLERR | EPOLLHUP))
+          flags |= CURL_CSELECT_ERR;
+        curl_multi_socket_action(multi, fd, flags, &running);
+      }
+      if (deadline && steady::now() >= *deadline) {
+        deadline.reset();
+        curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running);
+      }
       collect_finished();
-      curl_multi_poll(multi, nullptr, 0, 1000, nullptr);
     }
     cancel_all();
+  }
+
+  void wake() {
+    std::uint64_t one = 1;
+    [[maybe_unused]] auto written = write(wake_fd, &one, sizeof one);
   }
 
   void start(std::unique_ptr<transfer> t) {
@@ -216,9 +318,9 @@ struct http_engine::impl {
   }
 };
 
-http_engine::http_engine() : impl_(std::make_unique<impl>()) {
+http_engine::http_engine() {
   global_init_once();
-  impl_->multi = curl_multi_init();
+  impl_ = std::make_unique<impl>();
   impl_->thread = std::thread([this] { impl_->run(); });
 }
 
@@ -227,9 +329,8 @@ http_engine::~http_engine() {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     impl_->stopping = true;
   }
-  curl_multi_wakeup(impl_->multi);
+  impl_->wake();
   impl_->thread.join();
-  curl_multi_cleanup(impl_->multi);
 }
 
 void http_engine::post(request req, completion done) {
@@ -245,7 +346,7 @@ void http_engine::post(request req, completion done) {
     t->complete(t->failure(error_kind::shutdown, "HTTP engine shutting down (" + t->req.url + ")"));
     return;
   }
-  curl_multi_wakeup(impl_->multi);
+  impl_->wake();
 }
 
 } // namespace rkgate::net
