@@ -25,11 +25,11 @@ announced_order::announced_order(const order_record& r) : rec(r) {
 }
 
 void announce_event(const restaurant_context& rest, events::code what, const announced_order& order,
-                    const json& invoice) {
+                    json invoice) {
   if (!rest.events)
     return;
   try {
-    auto e = events::order_event(what, order.api, events::table_of(order.api), invoice);
+    auto e = events::order_event(what, order.api, events::table_of(order.api), std::move(invoice));
     // A manual order's events go through the CONSOLE, which adds delivery_state.
     if (order.rec.manual && rest.console)
       caf::anon_send(rest.console, atom::put_v, std::move(e));

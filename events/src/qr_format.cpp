@@ -10,27 +10,35 @@ using nlohmann::json;
 
 namespace {
 
-json field(const json& object, const char* key, json fallback = nullptr) {
-  if (object.is_object()) {
-    auto it = object.find(key);
-    if (it != object.end() && !it->is_null())
-      return *it;
-  }
-  return fallback;
+/// The member `key` of `object` when present and not null; else nullptr.
+/// Read in place: the record is never copied, only the values that go into
+/// the event.
+const json* member(const json& object, const char* key) {
+  if (!object.is_object())
+    return nullptr;
+  auto it = object.find(key);
+  return it != object.end() && !it->is_null() ? &*it : nullptr;
 }
 
-json array_field(const json& object, const char* key) {
-  json value = field(object, key);
-  return value.is_array() ? value : json::array();
+json field(const json& object, const char* key, json fallback = nullptr) {
+  const json* value = member(object, key);
+  return value ? *value : fallback;
+}
+
+/// The array `key` of `object`, or an empty array (read in place).
+const json& array_field(const json& object, const char* key) {
+  static const json empty = json::array();
+  const json* value = member(object, key);
+  return value && value->is_array() ? *value : empty;
 }
 
 /// The sum of the "sum" fields of `lines`, in kopecks (no float arithmetic).
 kopecks total_of(const json& lines) {
   kopecks total = 0;
   for (const auto& line : lines) {
-    json sum = field(line, "sum", 0);
-    if (sum.is_number())
-      total += kopecks_from_number(sum.get<double>()).value_or(0);
+    const json* sum = member(line, "sum");
+    if (sum && sum->is_number())
+      total += kopecks_from_number(sum->get<double>()).value_or(0);
   }
   return total;
 }
@@ -44,15 +52,24 @@ json qr_line(const json& line, const char* type) {
           {"sum", field(line, "sum", 0.0)}};
 }
 
+json qr_modifiers(const json& item) {
+  json modifiers = json::array();
+  for (const auto& m : array_field(item, "modifiers"))
+    modifiers.push_back(qr_line(m, "modifier"));
+  return modifiers;
+}
+
 } // namespace
 
 table_info table_of(const json& record) {
   table_info t;
-  json table = field(record, "table");
-  json code = field(table, "code", 0);
-  t.id = code.is_number_integer() ? code.get<std::int64_t>() : 0;
-  json name = field(table, "name", "");
-  t.name = name.is_string() ? name.get<std::string>() : "";
+  const json* table = member(record, "table");
+  if (!table)
+    return t;
+  const json* code = member(*table, "code");
+  t.id = code && code->is_number_integer() ? code->get<std::int64_t>() : 0;
+  const json* name = member(*table, "name");
+  t.name = name && name->is_string() ? name->get<std::string>() : "";
   return t;
 }
 
@@ -68,10 +85,7 @@ json qr_dishes(const json& items) {
     return dishes;
   for (const auto& item : items) {
     json dish = qr_line(item, "dish");
-    json modifiers = json::array();
-    for (const auto& m : array_field(item, "modifiers"))
-      modifiers.push_back(qr_line(m, "modifier"));
-    dish["modifiers"] = std::move(modifiers);
+    dish["modifiers"] = qr_modifiers(item);
     dishes.push_back(std::move(dish));
   }
   return dishes;
@@ -79,7 +93,7 @@ json qr_dishes(const json& items) {
 
 json qr_order(const json& record, const json& waiter) {
   const table_info table = table_of(record);
-  const json items = array_field(record, "items");
+  const json& items = array_field(record, "items");
   json pricelist = field(record, "pricelist_sum");
   json discounts = json::array();
   for (const auto& d : array_field(record, "discounts"))
@@ -99,12 +113,13 @@ json qr_order(const json& record, const json& waiter) {
 
 json qr_invoice(const json& record, const json& session_items, std::int64_t session_id) {
   json items = json::array();
-  for (const auto& dish : qr_dishes(session_items))
-    items.push_back({{"id", dish["id"]},
-                     {"type", dish["type"]},
-                     {"count", dish["count"]},
-                     {"modifiers", dish["modifiers"]},
-                     {"name", dish["name"]}});
+  if (session_items.is_array())
+    for (const auto& item : session_items)
+      items.push_back({{"id", field(item, "id")},
+                       {"type", "dish"},
+                       {"count", field(item, "quantity", 0.0)},
+                       {"modifiers", qr_modifiers(item)},
+                       {"name", field(item, "name", "")}});
   return {{"id", session_id},
           {"order_guid", field(record, "guid")},
           {"table_id", table_of(record).id},
@@ -115,7 +130,7 @@ json qr_invoice(const json& record, const json& session_items, std::int64_t sess
           {"session", {{"items", items}, {"payments", nullptr}}}};
 }
 
-new_event order_event(code what, const json& record, const table_info& table, const json& invoice,
+new_event order_event(code what, const json& record, const table_info& table, json invoice,
                       const json& waiter) {
   json guid = field(record, "guid");
   json restaurant = field(record, "restaurant");
@@ -126,7 +141,7 @@ new_event order_event(code what, const json& record, const table_info& table, co
   e.restaurant = restaurant.get<std::string>();
   e.table = table.id;
   e.guid = guid.get<std::string>();
-  e.invoice = invoice;
+  e.invoice = std::move(invoice);
   e.order = qr_order(record, waiter);
   e.table_repr = table_repr(table);
   return e;

@@ -31,7 +31,7 @@ void announce_status(const restaurant_context& rest, const announced_order& orde
 /// An event about the order (save_order, additional_order, online_payment,
 /// bill_request, order_status) with an optional invoice.
 void announce_event(const restaurant_context& rest, events::code what, const announced_order& order,
-                    const nlohmann::json& invoice);
+                    nlohmann::json invoice);
 
 /// The QR-menu invoice of the order's `session`-th session (1-based) from the
 /// record's priced items: `first_item` is the index of the session's first item.

@@ -47,7 +47,7 @@ nlohmann::json qr_invoice(const nlohmann::json& record, const nlohmann::json& se
 /// save_order/additional_order). Throws std::invalid_argument when the
 /// record is not an object with a guid and restaurant.
 new_event order_event(code what, const nlohmann::json& record, const table_info& table,
-                      const nlohmann::json& invoice = nullptr,
+                      nlohmann::json invoice = nullptr,
                       const nlohmann::json& waiter = nullptr);
 
 /// A guest's call at a table (waiter_call or bill_request) with no order.
