@@ -126,6 +126,8 @@ int main(int argc, char** argv) {
   caf_cfg.set("logger.file-verbosity", caf::atom("quiet"));
   caf_cfg.set("logger.console-verbosity", caf::atom("quiet"));
   caf_cfg.add_message_types<caf::id_block::rkgate_atoms>();
+  if (rkgate::config::shares_actor_queue(cfg.server))
+    caf_cfg.set("scheduler.policy", caf::atom("sharing"));
   int code = 0;
   {
     caf::actor_system sys{caf_cfg};
@@ -138,8 +140,9 @@ int main(int argc, char** argv) {
       code = 1;
     }
     if (server) {
-      spdlog::info("rkgate {} serving {} restaurants on port {}", RKGATE_VERSION, cfg.restaurants.size(),
-                   server->port());
+      spdlog::info("rkgate {} serving {} restaurants on port {} (actor scheduler: {})", RKGATE_VERSION,
+                   cfg.restaurants.size(), server->port(),
+                   rkgate::config::shares_actor_queue(cfg.server) ? "sharing" : "stealing");
       std::cout << "READY " << server->port() << std::endl;
       int sig = wait_for_signal();
       spdlog::info("signal {}: stopping", sig);

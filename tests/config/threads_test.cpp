@@ -1,4 +1,5 @@
-// server.threads: the HTTP (RESTinio) thread count, `auto` or 1..max_http_threads.
+// server.threads: the HTTP (RESTinio) thread count, `auto` or 1..max_http_threads;
+// server.actor_scheduler: CAF's scheduling policy, `auto`, `sharing` or `stealing`.
 
 #include "minimal_config.hpp"
 
@@ -49,5 +50,30 @@ TEST_CASE("server.threads out of range or not a count is an error at its line", 
     CHECK(problems[0].path == "server.threads");
     CHECK(problems[0].line == 2);
     CHECK(problems[0].message.find("auto") != std::string::npos);
+  }
+}
+
+TEST_CASE("server.actor_scheduler: auto shares one queue on small machines; both policies can be chosen",
+          "[config][load]") {
+  auto dflt = load_text(restaurant_with(""));
+  REQUIRE(std::holds_alternative<gateway>(dflt));
+  const auto& server = std::get<gateway>(dflt).server;
+  CHECK(server.scheduler == actor_scheduler::automatic);
+  CHECK(shares_actor_queue(server) == (std::thread::hardware_concurrency() <= 4));
+  CHECK(server_of("  actor_scheduler: auto\n").scheduler == actor_scheduler::automatic);
+  CHECK(shares_actor_queue(server_of("  actor_scheduler: sharing\n")));
+  CHECK_FALSE(shares_actor_queue(server_of("  actor_scheduler: stealing\n")));
+}
+
+TEST_CASE("server.actor_scheduler: anything else is an error at its line", "[config][errors]") {
+  for (std::string bad : {"share", "Sharing", "1", "[sharing]"}) {
+    INFO(bad);
+    auto result = load_text("server:\n  actor_scheduler: " + bad + "\n" + restaurant_with(""));
+    REQUIRE(std::holds_alternative<std::vector<problem>>(result));
+    const auto& problems = std::get<std::vector<problem>>(result);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].path == "server.actor_scheduler");
+    CHECK(problems[0].line == 2);
+    CHECK(problems[0].message.find("sharing") != std::string::npos);
   }
 }

@@ -32,11 +32,19 @@ std::optional<cidr> parse_cidr(const std::string& text);
 /// The most HTTP threads `server.threads` may ask for.
 inline constexpr std::size_t max_http_threads = 256;
 
+/// How CAF's scheduler hands messages to its threads (`server.actor_scheduler`).
+enum class actor_scheduler {
+  automatic, ///< `auto`: see shares_actor_queue()
+  sharing,   ///< one queue that every thread takes from; idle threads sleep until woken
+  stealing,  ///< CAF's default: a queue per thread, idle threads poll and steal
+};
+
 struct server_section {
   std::string listen_host = "0.0.0.0";
   std::uint16_t listen_port = 11111;
   /// HTTP (RESTinio) threads; 0 means `auto`: see http_threads().
   std::size_t threads = 0;
+  actor_scheduler scheduler = actor_scheduler::automatic;
   milliseconds request_timeout{10000};
   std::uint64_t max_body = 1024 * 1024;
   std::vector<cidr> internal_allow; ///< default: 127.0.0.1/32, ::1/128
@@ -46,6 +54,12 @@ struct server_section {
 /// hardware threads (at least 1), leaving the rest to the actors and to
 /// whatever else runs on the machine.
 std::size_t http_threads(const server_section& server);
+
+/// Whether CAF runs the `sharing` policy: `server.actor_scheduler`, or for
+/// `auto` sharing on up to 4 hardware threads, where work stealing's idle
+/// polling costs a core's share (docs/performance.md), and CAF's work
+/// stealing on bigger machines.
+bool shares_actor_queue(const server_section& server);
 
 struct storage_section {
   std::string path = "./data";
