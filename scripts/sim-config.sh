@@ -10,7 +10,8 @@
 # SIM_CALLBACK_URL, when set, is every source's default callback URL;
 # SIM_MENU_REFRESH the menu refresh period (default 30s); SIM_WRITES_IN_FLIGHT
 # and SIM_STATUS_POLL each restaurant's cash_server.writes_in_flight and
-# status_poll (default: rkgate's own; for experiments).
+# status_poll (default: rkgate's own; for experiments); SIM_ACTOR_SCHEDULER
+# server.actor_scheduler (default auto).
 set -euo pipefail
 port=${1:?rk7sim port}
 restaurants=${2:-1}
@@ -24,6 +25,7 @@ cat <<YAML
 server:
   listen: $listen
   request_timeout: 10s
+  actor_scheduler: ${SIM_ACTOR_SCHEDULER:-auto}
 storage:
   path: $storage
 sources:
