@@ -111,10 +111,18 @@ void finish(self_ptr self) {
   self->quit();
 }
 
+/// Gives the order's table back now (not when the actor stops).
+void free_table(self_ptr self) {
+  release_table(self);
+  self->state.rec.table_slot = -1;
+  self->state.rec.table_name.clear();
+}
+
 void back_to_waiting(self_ptr self, api_reply why);
 
 /// Creation failed before anything reached the cash server: forget the
-/// order and its idempotency key so a retry starts afresh.
+/// order and its idempotency key so a retry starts afresh. The table is
+/// freed before the caller hears of it, so that a retry finds it free.
 void abandon(self_ptr self, api_reply why) {
   auto& st = self->state;
   if (st.rec.manual)
@@ -122,6 +130,7 @@ void abandon(self_ptr self, api_reply why) {
   persistence::write_batch batch;
   stage_erase_order(batch, st.rec);
   self->send(st.ctx.source, atom::forget_v, st.rec.external_id);
+  free_table(self);
   answer(self, why);
   self->request(st.ctx.store, caf::infinite, atom::put_v, std::move(batch), true)
     .then([self](bool) { finish(self); }, [self](caf::error&) { finish(self); });
@@ -131,9 +140,7 @@ void abandon(self_ptr self, api_reply why) {
 /// waiting for the next attempt (docs/console.md §1) and answer the accept.
 void back_to_waiting(self_ptr self, api_reply why) {
   auto& st = self->state;
-  release_table(self);
-  st.rec.table_slot = -1;
-  st.rec.table_name.clear();
+  free_table(self);
   st.rec.step = order_step::waiting;
   st.rec.status = 5;
   st.running = false;
