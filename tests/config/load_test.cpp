@@ -1,4 +1,5 @@
 #include "minimal_config.hpp"
+#include "problems_of.hpp"
 
 #include <config/config.hpp>
 
@@ -36,12 +37,6 @@ env_vars good_env() {
 
 /// A minimal valid file; tests append or replace parts of it.
 const std::string restaurant_block = restaurant_with("");
-
-std::vector<problem> problems_of(const std::string& yaml) {
-  auto result = load_text(yaml);
-  REQUIRE(std::holds_alternative<std::vector<problem>>(result));
-  return std::get<std::vector<problem>>(result);
-}
 
 gateway loaded(const std::string& yaml) {
   auto result = load_text(yaml);

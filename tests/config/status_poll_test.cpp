@@ -1,6 +1,7 @@
 // restaurants[].status_poll: the STATUS POLLER period (issue 5).
 
 #include "minimal_config.hpp"
+#include "problems_of.hpp"
 
 #include <config/config.hpp>
 
@@ -21,9 +22,7 @@ TEST_CASE("status_poll defaults to 2s and takes a duration", "[config][load]") {
 
 TEST_CASE("status_poll below 100ms or not a duration is an error at its line", "[config][errors]") {
   for (const char* bad : {"    status_poll: 10ms\n", "    status_poll: often\n"}) {
-    auto result = load_text(restaurant_with(bad));
-    REQUIRE(std::holds_alternative<std::vector<problem>>(result));
-    const auto& problems = std::get<std::vector<problem>>(result);
+    const auto problems = problems_of(restaurant_with(bad));
     REQUIRE(problems.size() == 1);
     CHECK(problems[0].path == "restaurants[0].status_poll");
     CHECK(problems[0].line == 3);

@@ -2,6 +2,7 @@
 // server.actor_scheduler: CAF's scheduling policy, `auto`, `sharing` or `stealing`.
 
 #include "minimal_config.hpp"
+#include "problems_of.hpp"
 
 #include <config/config.hpp>
 
@@ -43,9 +44,7 @@ TEST_CASE("server.threads out of range or not a count is an error at its line", 
   for (std::string bad : {std::string("0"), std::string("-2"), std::string("1.5"), std::string("many"),
                           std::string("[2]"), std::to_string(max_http_threads + 1)}) {
     INFO(bad);
-    auto result = load_text("server:\n  threads: " + bad + "\n" + restaurant_with(""));
-    REQUIRE(std::holds_alternative<std::vector<problem>>(result));
-    const auto& problems = std::get<std::vector<problem>>(result);
+    const auto problems = problems_of("server:\n  threads: " + bad + "\n" + restaurant_with(""));
     REQUIRE(problems.size() == 1);
     CHECK(problems[0].path == "server.threads");
     CHECK(problems[0].line == 2);
@@ -68,9 +67,7 @@ TEST_CASE("server.actor_scheduler: auto shares one queue on small machines; both
 TEST_CASE("server.actor_scheduler: anything else is an error at its line", "[config][errors]") {
   for (std::string bad : {"share", "Sharing", "1", "[sharing]"}) {
     INFO(bad);
-    auto result = load_text("server:\n  actor_scheduler: " + bad + "\n" + restaurant_with(""));
-    REQUIRE(std::holds_alternative<std::vector<problem>>(result));
-    const auto& problems = std::get<std::vector<problem>>(result);
+    const auto problems = problems_of("server:\n  actor_scheduler: " + bad + "\n" + restaurant_with(""));
     REQUIRE(problems.size() == 1);
     CHECK(problems[0].path == "server.actor_scheduler");
     CHECK(problems[0].line == 2);

@@ -2,6 +2,7 @@
 // one answered (issue 7: keeps r_keeper busy while the gateway turns around).
 
 #include "minimal_config.hpp"
+#include "problems_of.hpp"
 
 #include <config/config.hpp>
 
@@ -32,9 +33,7 @@ TEST_CASE("cash_server.writes_in_flight defaults to 2 and takes 1 to 4", "[confi
 
 TEST_CASE("cash_server.writes_in_flight outside 1..4 or not a number is an error at its line", "[config][errors]") {
   for (const char* bad : {"      writes_in_flight: 0\n", "      writes_in_flight: 5\n", "      writes_in_flight: many\n"}) {
-    auto result = load_text(with_cash_server_line(bad));
-    REQUIRE(std::holds_alternative<std::vector<problem>>(result));
-    const auto& problems = std::get<std::vector<problem>>(result);
+    const auto problems = problems_of(with_cash_server_line(bad));
     REQUIRE(problems.size() == 1);
     CHECK(problems[0].path == "restaurants[0].cash_server.writes_in_flight");
     CHECK(problems[0].line == 6);
