@@ -675,14 +675,19 @@ caf::result<api_reply> add_session(self_ptr self, const cart& lines) {
 }
 
 order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self, order_record rec,
-                                 order_context ctx, std::optional<std::pair<std::string, std::string>> first_write) {
+                                 order_context ctx, std::optional<std::pair<std::string, std::string>> first_write,
+                                 std::optional<cart> body) {
   auto& st = self->state;
   st.rec = std::move(rec);
   st.ctx = std::move(ctx);
   st.first_write = std::move(first_write);
-  auto parsed = parse_order_body(nlohmann::json::parse(st.rec.body, nullptr, false), false);
-  if (auto* c = std::get_if<cart>(&parsed))
-    st.body = *c;
+  if (body) {
+    st.body = std::move(*body);
+  } else {
+    auto parsed = parse_order_body(nlohmann::json::parse(st.rec.body, nullptr, false), false);
+    if (auto* c = std::get_if<cart>(&parsed))
+      st.body = std::move(*c);
+  }
   const auto& refs = st.ctx.rest->cfg.refs;
   st.settings.station_id = refs.station_id;
   st.settings.waiter_code = refs.waiter_code;
@@ -761,8 +766,8 @@ order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self
 } // namespace
 
 order_actor spawn_order(caf::actor_system& sys, order_record rec, order_context ctx,
-                        std::optional<std::pair<std::string, std::string>> first_write) {
-  return sys.spawn(order, std::move(rec), std::move(ctx), std::move(first_write));
+                        std::optional<std::pair<std::string, std::string>> first_write, std::optional<cart> body) {
+  return sys.spawn(order, std::move(rec), std::move(ctx), std::move(first_write), std::move(body));
 }
 
 } // namespace rkgate::actors

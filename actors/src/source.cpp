@@ -40,7 +40,8 @@ using admission_promise = caf::typed_response_promise<admission>;
 using nlohmann::json;
 
 order_actor start_order(self_ptr self, order_record rec,
-                        std::optional<std::pair<std::string, std::string>> first_write) {
+                        std::optional<std::pair<std::string, std::string>> first_write,
+                        std::optional<cart> body = std::nullopt) {
   auto& st = self->state;
   auto rest = st.restaurants.find(rec.restaurant);
   if (rest == st.restaurants.end()) {
@@ -49,7 +50,7 @@ order_actor start_order(self_ptr self, order_record rec,
   }
   order_context ctx{rest->second, st.gateway, st.db, caf::actor_cast<source_actor>(self)};
   auto guid = rec.guid;
-  auto a = actors::spawn_order(self->system(), std::move(rec), std::move(ctx), std::move(first_write));
+  auto a = actors::spawn_order(self->system(), std::move(rec), std::move(ctx), std::move(first_write), std::move(body));
   self->monitor(a);
   return a;
 }
@@ -198,7 +199,7 @@ void admit_new(self_ptr self, admission_promise rp, order_request req) {
   rec.external_id = req.body.external_id;
   rec.restaurant = req.restaurant;
   rec.body_hash = req.hash;
-  rec.body = req.body_json;
+  rec.body = std::move(req.body_json);
   if (req.manual) {
     rec.manual = true;
     rec.step = order_step::waiting;
@@ -211,7 +212,7 @@ void admit_new(self_ptr self, admission_promise rp, order_request req) {
   a.guid = rec.guid;
   auto guid = rec.guid;
   source_state::order_entry e{rec.external_id, rec.restaurant, {}, req.body.table_code.value_or(0), {}};
-  e.actor = start_order(self, std::move(rec), first);
+  e.actor = start_order(self, std::move(rec), first, std::move(req.body));
   a.order = e.actor;
   if (e.actor) {
     st.keys[e.external_id] = source_state::key_entry{guid, req.hash};

@@ -281,20 +281,31 @@ void bridge_postorder(const context_ptr& ctx, request_handle req, caller who, or
     // The SOURCE answers admissions at once (from memory or one store
     // read): only the wait for the ORDER runs against the deadline, so the
     // order path schedules one CAF timeout instead of three.
+    auto create = [=]() {
+      self->request(who.source_actor, caf::infinite, atom::create_v, order)
+        .then([=](const admission& created) {
+                answer_admission(self, ctx, req, created, deadline, created.kind != admission::absent);
+              },
+              [ctx, req](caf::error& err) { respond(ctx, req, no_answer(err, "admission")); });
+    };
+    // The usual case: the published menu sells the cart, and `create` itself
+    // answers a known external_id (a retry), so one round trip to the SOURCE
+    // admits the order. Otherwise a retry of a known order is answered
+    // before the cart is judged: its menu may have changed since.
+    auto category = order.body.order_category.value_or(0);
+    if (auto m = who.restaurant->menus->find(category != 0 ? category : who.restaurant->cfg.refs.order_category);
+        m && check_cart(*m, order.body).empty())
+      return create();
     self->request(who.source_actor, caf::infinite, atom::lookup_v, order.body.external_id, order.hash)
       .then(
         [=](const admission& a) {
           if (a.kind != admission::absent)
             return answer_admission(self, ctx, req, a, deadline, true);
-          with_menu(self, ctx, req, who, order.body.order_category.value_or(0), [=](menu_ptr m) {
+          with_menu(self, ctx, req, who, category, [=](menu_ptr m) {
             auto problems = check_cart(*m, order.body);
             if (!problems.empty())
               return respond(ctx, req, cart_invalid(problems));
-            self->request(who.source_actor, caf::infinite, atom::create_v, order)
-              .then([=](const admission& created) {
-                      answer_admission(self, ctx, req, created, deadline, created.kind != admission::absent);
-                    },
-                    [ctx, req](caf::error& err) { respond(ctx, req, no_answer(err, "admission")); });
+            create();
           });
         },
         [ctx, req](caf::error& err) { respond(ctx, req, no_answer(err, "admission")); });

@@ -209,6 +209,8 @@ TEST_CASE("prepaid order in two currencies with discounts, closed through the AP
 TEST_CASE("stop list: 422 and nothing created", "[gateway][e2e]") {
   sim s;
   gate g(s);
+  auto before = g.post("/api/v3/postorder", simple_order("stop-0"));
+  REQUIRE(before.status == 201);
   s.control("POST", "/sim/stoplist", json{{"dish", 1000001}, {"on", true}});
   REQUIRE(eventually([&] {
     auto items = body_of(g.get("/api/v3/getmenu?restaurant=r1"))["data"]["items"];
@@ -220,7 +222,16 @@ TEST_CASE("stop list: 422 and nothing created", "[gateway][e2e]") {
   auto r = g.post("/api/v3/postorder", simple_order("stop-1"));
   REQUIRE(r.status == 422);
   CHECK(body_of(r)["error"]["details"][0]["problem"] == "stop_list");
-  CHECK(s.live_orders() == 0);
+  CHECK(s.live_orders() == 1);
+  // A retry of the order created before the stop list is answered with it
+  // (its cart is not judged again); a changed body is still a conflict.
+  auto retry = g.post("/api/v3/postorder", simple_order("stop-0"));
+  CHECK(retry.status == 200);
+  CHECK(body_of(retry)["data"]["guid"] == body_of(before)["data"]["guid"]);
+  json changed = simple_order("stop-0");
+  changed["items"][0]["quantity"] = 3;
+  CHECK(g.post("/api/v3/postorder", changed).status == 409);
+  CHECK(s.live_orders() == 1);
 }
 
 TEST_CASE("cash server down: ping says so, postorder 503 with nothing created", "[gateway][e2e]") {

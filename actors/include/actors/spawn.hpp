@@ -73,8 +73,11 @@ struct order_context {
 
 /// An ORDER. `first_write` is the idempotency record persisted together
 /// with the first step (nullopt for orders restored from the store).
+/// `body` is the cart of `rec.body` when the caller already parsed it (a new
+/// order); without it the ORDER parses the stored body (a restored order).
 order_actor spawn_order(caf::actor_system& sys, order_record rec, order_context ctx,
-                        std::optional<std::pair<std::string, std::string>> first_write);
+                        std::optional<std::pair<std::string, std::string>> first_write,
+                        std::optional<cart> body = std::nullopt);
 
 /// Restored state of one source: its orders that are not final. Everything
 /// else (finished orders, idempotency keys of other orders) stays on disk and
