@@ -156,8 +156,8 @@ int main(int argc, char** argv) {
       caf::anon_send_exit(r->menu, caf::exit_reason::user_shutdown);
       caf::anon_send_exit(r->cash, caf::exit_reason::user_shutdown);
       caf::anon_send_exit(r->poller, caf::exit_reason::user_shutdown);
+      caf::anon_send_exit(r->tables, caf::exit_reason::user_shutdown);
     }
-    caf::anon_send_exit(dir->gateway, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(dir->notifier, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(dir->events, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(dir->store, caf::exit_reason::user_shutdown);

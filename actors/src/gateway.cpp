@@ -65,11 +65,11 @@ std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const con
   dir->started = std::chrono::steady_clock::now();
 
   // Durable state, read before any actor runs.
-  table_allocations tables;
+  std::map<std::string, table_allocations> tables; // by restaurant
   db->scan(persistence::table::tables, "", [&](std::string_view key, std::string_view value) {
     auto parts = split_key(key);
     if (parts.size() == 3)
-      tables[{parts[0], std::stoll(parts[1])}][std::stoi(parts[2])] = std::string(value);
+      tables[parts[0]][std::stoll(parts[1])][std::stoi(parts[2])] = std::string(value);
     return true;
   });
   // Only orders that are not final come into memory (each gets its ORDER);
@@ -83,7 +83,6 @@ std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const con
   auto console_restored = read_console(*db);
 
   dir->store = spawn_store(sys, db);
-  dir->gateway = spawn_gateway(sys, std::move(tables), dir->store);
   if (!callbacks)
     callbacks = std::make_shared<net::http_engine>();
   auto callbacks_pending = std::make_shared<std::atomic<std::uint64_t>>(0);
@@ -109,6 +108,7 @@ std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const con
     auto menus = std::make_shared<menu_board>();
     ctx->menus = menus;
     ctx->menu = spawn_menu_cache(sys, r, ctx->cash, std::move(menus));
+    ctx->tables = spawn_table_pool(sys, r.id, std::move(tables[r.id]), dir->store);
     ctx->poller = spawn_status_poller(sys, r.id, ctx->cash, poll_timing{r.status_poll, r.status_poll * 5},
                                       dir->console);
     ctx->notifier = dir->notifier;
@@ -125,7 +125,7 @@ std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const con
     // Orders of restaurants a source has lost stay readable but are not re-attached.
     auto& mine = restored[s.name];
     mine.db = db;
-    dir->sources[s.name] = spawn_source(sys, s, std::move(allowed), dir->gateway, dir->store, std::move(mine));
+    dir->sources[s.name] = spawn_source(sys, s, std::move(allowed), dir->store, std::move(mine));
   }
   caf::anon_send(dir->console, atom::loaded_v, console_wiring{dir->restaurants, dir->sources});
   return dir;

@@ -100,7 +100,7 @@ api_reply stored_reply(const order_record& rec) {
 void release_table(self_ptr self) {
   auto& st = self->state;
   if (st.rec.table_slot >= 0)
-    self->send(st.ctx.gateway, atom::release_v, st.rec.restaurant, st.rec.table_code, st.rec.guid);
+    self->send(st.ctx.rest->tables, atom::release_v, st.rec.table_code, st.rec.guid);
 }
 
 /// The order is over (closed, deleted or failed): free its table and stop.
@@ -377,7 +377,7 @@ void allocate_then_create(self_ptr self) {
   auto& st = self->state;
   if (st.rec.table_slot >= 0)
     return create(self);
-  self->request(st.ctx.gateway, caf::infinite, atom::allocate_v, st.rec.restaurant, st.rec.table_code, st.rec.guid)
+  self->request(st.ctx.rest->tables, caf::infinite, atom::allocate_v, st.rec.table_code, st.rec.guid)
     .then(
       [self](int slot) {
         auto& st = self->state;

@@ -12,7 +12,6 @@ namespace rkgate::actors {
 struct source_state {
   config::source cfg;
   restaurant_map restaurants;
-  gateway_actor gateway;
   store_actor db;
   std::shared_ptr<const persistence::store> disk; ///< may_contain only (never blocks)
   struct key_entry {
@@ -48,7 +47,7 @@ order_actor start_order(self_ptr self, order_record rec,
     spdlog::warn("order {}: restaurant {} is no longer configured", rec.guid, rec.restaurant);
     return {};
   }
-  order_context ctx{rest->second, st.gateway, st.db, caf::actor_cast<source_actor>(self)};
+  order_context ctx{rest->second, st.db, caf::actor_cast<source_actor>(self)};
   auto guid = rec.guid;
   auto a = actors::spawn_order(self->system(), std::move(rec), std::move(ctx), std::move(first_write), std::move(body));
   self->monitor(a);
@@ -245,12 +244,11 @@ order_actor live_order(const source_state& st, const std::string& guid) {
 }
 
 source_actor::behavior_type source(source_actor::stateful_pointer<source_state> self,
-                                   config::source cfg, restaurant_map restaurants, gateway_actor gw,
-                                   store_actor db, source_restore restored) {
+                                   config::source cfg, restaurant_map restaurants, store_actor db,
+                                   source_restore restored) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.restaurants = std::move(restaurants);
-  st.gateway = gw;
   st.db = db;
   st.disk = std::move(restored.db);
   for (auto& rec : restored.orders) {
@@ -388,8 +386,8 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
 } // namespace
 
 source_actor spawn_source(caf::actor_system& sys, config::source cfg, restaurant_map restaurants,
-                          gateway_actor gw, store_actor db, source_restore restored) {
-  return sys.spawn(source, std::move(cfg), std::move(restaurants), gw, db, std::move(restored));
+                          store_actor db, source_restore restored) {
+  return sys.spawn(source, std::move(cfg), std::move(restaurants), db, std::move(restored));
 }
 
 } // namespace rkgate::actors

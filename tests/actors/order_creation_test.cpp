@@ -44,9 +44,9 @@ struct creation_fixture : caf_fixture {
   /// A new order, as the SOURCE admits it (with its idempotency key).
   void admit() {
     auto rec = fixture_order(guid);
+    rest->tables = own(spawn_table_pool(sys, "r1", {}, store));
     order_context ctx;
     ctx.rest = rest;
-    ctx.gateway = own(spawn_gateway(sys, {}, store));
     ctx.store = store;
     order = own(spawn_order(sys, rec, ctx, std::make_pair(key, std::string(R"({"guid":"x"})"))));
     sched.run();

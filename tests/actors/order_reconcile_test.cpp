@@ -32,9 +32,9 @@ struct order_fixture : caf_fixture {
     rec.table_code = 100;
     rec.table_slot = 0;
     rec.table_name = "100";
+    rest->tables = own(spawn_table_pool(sys, "r1", {{100, {{0, guid}}}}, store));
     order_context ctx;
     ctx.rest = rest;
-    ctx.gateway = own(spawn_gateway(sys, {{{"r1", 100}, {{0, guid}}}}, store));
     ctx.store = store;
     order = own(spawn_order(sys, rec, ctx, std::nullopt));
     sched.run();

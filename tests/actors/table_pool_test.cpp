@@ -1,5 +1,6 @@
-// The TABLE POOLs behind the GATEWAY on the deterministic scheduler:
-// 100, 100.1, 100.2, reuse after release, restore after a restart.
+// A restaurant's TABLE POOL on the deterministic scheduler: 100, 100.1,
+// 100.2, reuse after release, each base table on its own, restore after a
+// restart.
 
 #include "caf_fixture.hpp"
 
@@ -14,21 +15,26 @@ struct pool_fixture : caf_fixture {
   std::shared_ptr<fake_store_data> stored = std::make_shared<fake_store_data>();
   store_actor store = own(spawn_fake_store(sys, stored));
 
-  int allocate(const gateway_actor& gw, const std::string& guid, std::int64_t base = 100) {
-    auto slot = ask<int>(gw, atom::allocate_v, std::string("r1"), base, guid);
+  int allocate(const table_pool_actor& pool, const std::string& guid, std::int64_t base = 100) {
+    auto slot = ask<int>(pool, atom::allocate_v, base, guid);
     sched.run();
     REQUIRE(*slot);
     return **slot;
   }
-  /// The allocations in the store, as start_gateway reads them back.
+  void release(const table_pool_actor& pool, const std::string& guid, std::int64_t base = 100) {
+    caf::anon_send(pool, atom::release_v, base, guid);
+    sched.run();
+  }
+  /// Restaurant r1's allocations in the store, as start_gateway reads them back.
   table_allocations restored() {
     table_allocations out;
     for (const auto& [key, guid] : stored->records)
       if (key.first == persistence::table::tables) {
         auto first = key.second.find('\x1f');
         auto second = key.second.find('\x1f', first + 1);
-        out[{key.second.substr(0, first), std::stoll(key.second.substr(first + 1, second - first - 1))}]
-           [std::stoi(key.second.substr(second + 1))] = guid;
+        REQUIRE(key.second.substr(0, first) == "r1");
+        out[std::stoll(key.second.substr(first + 1, second - first - 1))][std::stoi(key.second.substr(second + 1))] =
+          guid;
       }
     return out;
   }
@@ -37,43 +43,64 @@ struct pool_fixture : caf_fixture {
 } // namespace
 
 TEST_CASE_METHOD(pool_fixture, "table pool: 100, 100.1, 100.2 and reuse after release", "[actors][tables]") {
-  auto gw = own(spawn_gateway(sys, {}, store));
-  CHECK(allocate(gw, "{A}") == 0);
-  CHECK(allocate(gw, "{B}") == 1);
-  CHECK(allocate(gw, "{C}") == 2);
+  auto pool = own(spawn_table_pool(sys, "r1", {}, store));
+  CHECK(allocate(pool, "{A}") == 0);
+  CHECK(allocate(pool, "{B}") == 1);
+  CHECK(allocate(pool, "{C}") == 2);
   CHECK(table_name(100, 2) == "100.2");
   // The same order asking again keeps its number.
-  CHECK(allocate(gw, "{B}") == 1);
-  // Another base table numbers on its own.
-  CHECK(allocate(gw, "{D}", 101) == 0);
-  // Each allocation is stored (synced) before it is answered.
+  CHECK(allocate(pool, "{B}") == 1);
+  // Each allocation is stored.
   CHECK(stored->get(persistence::table::tables, table_key("r1", 100, 1)) == std::string("{B}"));
 
-  caf::anon_send(gw, atom::release_v, std::string("r1"), std::int64_t{100}, std::string("{B}"));
-  sched.run();
+  release(pool, "{B}");
   CHECK_FALSE(stored->get(persistence::table::tables, table_key("r1", 100, 1)));
-  CHECK(allocate(gw, "{E}") == 1); // the lowest free number first
-  CHECK(allocate(gw, "{F}") == 3);
-  // Releasing an unknown order changes nothing.
-  caf::anon_send(gw, atom::release_v, std::string("r1"), std::int64_t{100}, std::string("{nobody}"));
-  sched.run();
-  CHECK(allocate(gw, "{G}") == 4);
+  CHECK(allocate(pool, "{E}") == 1); // the lowest free number first
+  CHECK(allocate(pool, "{F}") == 3);
+  // Releasing an unknown order, or on a base table with no orders, changes nothing.
+  release(pool, "{nobody}");
+  release(pool, "{E}", 555);
+  CHECK(allocate(pool, "{G}") == 4);
+  CHECK(allocate(pool, "{E}") == 1);
+}
+
+TEST_CASE_METHOD(pool_fixture, "table pool: each base table of the restaurant numbers on its own",
+                 "[actors][tables]") {
+  auto pool = own(spawn_table_pool(sys, "r1", {}, store));
+  CHECK(allocate(pool, "{A}", 100) == 0);
+  CHECK(allocate(pool, "{B}", 100) == 1);
+  CHECK(allocate(pool, "{C}", 101) == 0);
+  CHECK(allocate(pool, "{D}", 101) == 1);
+  CHECK(allocate(pool, "{E}", 100) == 2);
+  CHECK(stored->get(persistence::table::tables, table_key("r1", 101, 1)) == std::string("{D}"));
+  CHECK(stored->get(persistence::table::tables, table_key("r1", 100, 1)) == std::string("{B}"));
+
+  // A release frees the number on its own base table only.
+  release(pool, "{C}", 101);
+  CHECK_FALSE(stored->get(persistence::table::tables, table_key("r1", 101, 0)));
+  CHECK(stored->get(persistence::table::tables, table_key("r1", 100, 0)) == std::string("{A}"));
+  CHECK(allocate(pool, "{F}", 100) == 3);
+  CHECK(allocate(pool, "{G}", 101) == 0);
 }
 
 TEST_CASE_METHOD(pool_fixture, "table pool: allocations survive a restart", "[actors][tables]") {
-  auto gw = own(spawn_gateway(sys, {}, store));
-  allocate(gw, "{A}");
-  allocate(gw, "{B}");
-  allocate(gw, "{C}");
-  caf::anon_send(gw, atom::release_v, std::string("r1"), std::int64_t{100}, std::string("{A}"));
-  sched.run();
-  caf::anon_send_exit(gw, caf::exit_reason::user_shutdown);
+  auto pool = own(spawn_table_pool(sys, "r1", {}, store));
+  allocate(pool, "{A}");
+  allocate(pool, "{B}");
+  allocate(pool, "{C}");
+  allocate(pool, "{X}", 101);
+  allocate(pool, "{Y}", 101);
+  release(pool, "{A}");
+  release(pool, "{X}", 101);
+  caf::anon_send_exit(pool, caf::exit_reason::user_shutdown);
   sched.run();
 
-  auto again = own(spawn_gateway(sys, restored(), store));
+  auto again = own(spawn_table_pool(sys, "r1", restored(), store));
   CHECK(allocate(again, "{B}") == 1);
+  CHECK(allocate(again, "{Y}", 101) == 1);
   CHECK(allocate(again, "{D}") == 0);
   CHECK(allocate(again, "{E}") == 3);
+  CHECK(allocate(again, "{Z}", 101) == 0);
 }
 
 TEST_CASE_METHOD(pool_fixture, "table pool: the allocation is answered without waiting for its write",
@@ -81,8 +108,8 @@ TEST_CASE_METHOD(pool_fixture, "table pool: the allocation is answered without w
   // The write is unsynced and the ORDER's synced record made after it covers
   // it; a store that fails leaves that record unwritten and the order abandoned.
   auto held = std::make_shared<held_store_data>();
-  auto gw = own(spawn_gateway(sys, {}, own(spawn_held_store(sys, held))));
-  auto slot = ask<int>(gw, atom::allocate_v, std::string("r1"), std::int64_t{100}, std::string("{A}"));
+  auto pool = own(spawn_table_pool(sys, "r1", {}, own(spawn_held_store(sys, held))));
+  auto slot = ask<int>(pool, atom::allocate_v, std::int64_t{100}, std::string("{A}"));
   sched.run();
   REQUIRE(*slot);
   CHECK(**slot == 0);

@@ -277,19 +277,14 @@ using menu_cache_actor = caf::typed_actor<
   // Internal: time to re-read the stop list, remains and prices of an order category.
   caf::reacts_to<atom::check, std::int64_t>>;
 
-/// The TABLE POOL actor: numbers on one base table of one restaurant.
+/// The TABLE POOL actor: the numbers on every base table of one restaurant,
+/// each base table numbered on its own.
 using table_pool_actor = caf::typed_actor<
-  // Allocates (or returns the existing) slot for an order GUID.
-  caf::replies_to<atom::allocate, std::string>::with<int>,
-  // Frees the slot of an order GUID.
-  caf::reacts_to<atom::release, std::string>>;
-
-/// The GATEWAY actor: owns the table pools (spawned on demand).
-using gateway_actor = caf::typed_actor<
-  // Allocates a table slot: restaurant, base table code, order GUID.
-  caf::replies_to<atom::allocate, std::string, std::int64_t, std::string>::with<int>,
-  // Frees a table slot: restaurant, base table code, order GUID.
-  caf::reacts_to<atom::release, std::string, std::int64_t, std::string>>;
+  // Allocates (or returns the existing) slot on a base table for an order
+  // GUID: base table code, order GUID.
+  caf::replies_to<atom::allocate, std::int64_t, std::string>::with<int>,
+  // Frees the slot of an order GUID on a base table: base table code, order GUID.
+  caf::reacts_to<atom::release, std::int64_t, std::string>>;
 
 /// The ORDER actor: one order's lifecycle while it is active.
 using order_actor = caf::typed_actor<

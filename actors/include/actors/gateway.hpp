@@ -1,7 +1,7 @@
 #pragma once
 // Start-up of the actor topology: reads the durable state synchronously
-// (before any actor runs), spawns STORE, CASH SERVER, MENU CACHE, GATEWAY
-// (with the TABLE POOLs), SOURCE and the re-attached ORDER actors, and
+// (before any actor runs), spawns STORE, CASH SERVER, MENU CACHE, TABLE POOL,
+// SOURCE and the re-attached ORDER actors, and
 // returns the handles the HTTP layer routes to.
 
 #include "actors/actors.hpp"
@@ -39,6 +39,7 @@ struct restaurant_context {
   std::shared_ptr<const rk7_call_stats> rk7_calls; ///< its r_keeper calls, for GET /metrics
   std::shared_ptr<order_status_stats> status_changes; ///< announced status changes, for GET /metrics
   menu_cache_actor menu;
+  table_pool_actor tables;    ///< numbers its orders' tables (100, 100.1, ...)
   status_poller_actor poller; ///< follows its gateway orders on the cash server
   notifier_actor notifier;    ///< the gateway's one NOTIFIER
   /// Sources with a default callback URL: an order of another source without
@@ -53,7 +54,6 @@ using restaurant_map = std::map<std::string, std::shared_ptr<const restaurant_co
 /// Everything the HTTP layer needs to route a request; immutable after start.
 struct directory {
   config::gateway cfg;
-  gateway_actor gateway;
   store_actor store;
   restaurant_map restaurants;
   std::map<std::string, source_actor> sources; ///< by source name

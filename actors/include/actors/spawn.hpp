@@ -57,16 +57,16 @@ cash_server_actor spawn_cash_server(caf::actor_system& sys, cash_server_setup se
 menu_cache_actor spawn_menu_cache(caf::actor_system& sys, config::restaurant cfg, cash_server_actor cash,
                                   std::shared_ptr<menu_board> board = nullptr);
 
-/// Initial table allocations: (restaurant, base) -> slot -> guid.
-using table_allocations = std::map<std::pair<std::string, std::int64_t>, std::map<int, std::string>>;
+/// One restaurant's table allocations: base table code -> slot -> guid.
+using table_allocations = std::map<std::int64_t, std::map<int, std::string>>;
 
-/// The GATEWAY with its TABLE POOLs.
-gateway_actor spawn_gateway(caf::actor_system& sys, table_allocations tables, store_actor db);
+/// The TABLE POOL of `restaurant`, starting from its stored allocations.
+table_pool_actor spawn_table_pool(caf::actor_system& sys, std::string restaurant, table_allocations restored,
+                                  store_actor db);
 
 /// What an ORDER needs around it.
 struct order_context {
   std::shared_ptr<const restaurant_context> rest;
-  gateway_actor gateway;
   store_actor store;
   source_actor source;
 };
@@ -91,7 +91,7 @@ struct source_restore {
 
 /// A SOURCE, re-attaching ORDER actors for its active restored orders.
 source_actor spawn_source(caf::actor_system& sys, config::source cfg, restaurant_map restaurants,
-                          gateway_actor gw, store_actor db, source_restore restored);
+                          store_actor db, source_restore restored);
 
 /// Key helpers for the store.
 std::string idempotency_key(const std::string& source, const std::string& external_id);
