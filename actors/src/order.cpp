@@ -22,6 +22,9 @@ struct order_state {
   order_settings settings;
   std::optional<std::pair<std::string, std::string>> first_write; ///< idempotency key/value
   std::vector<caf::typed_response_promise<api_reply>> waiting;    ///< postorder callers
+  /// Why creation was abandoned: the answer to a postorder caller whose wait
+  /// arrives while the erase of the record is still on disk.
+  std::optional<api_reply> abandoned;
   bool running = false;      ///< a step is in flight
   int retries = 0;
   rk7_meter meter; ///< r_keeper time of creation (Server-Timing of postorder)
@@ -131,6 +134,7 @@ void abandon(self_ptr self, api_reply why) {
   stage_erase_order(batch, st.rec);
   self->send(st.ctx.source, atom::forget_v, st.rec.external_id);
   free_table(self);
+  st.abandoned = why;
   answer(self, why);
   self->request(st.ctx.store, caf::infinite, atom::put_v, std::move(batch), true)
     .then([self](bool) { finish(self); }, [self](caf::error&) { finish(self); });
@@ -699,6 +703,8 @@ order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self
   return {
     [self](atom::wait) -> caf::result<api_reply> {
       auto& st = self->state;
+      if (st.abandoned)
+        return *st.abandoned;
       if (st.rec.reply_status != 0 || st.rec.step == order_step::saved) {
         auto r = stored_reply(st.rec);
         r.rk7_ms = st.meter.total();
