@@ -85,11 +85,17 @@ void persist_unawaited(self_ptr self) {
   caf::anon_send(st.ctx.store, atom::put_v, std::move(batch), false);
 }
 
-void answer(self_ptr self, api_reply r) {
+/// `r` with the creation's r_keeper and disk times (Server-Timing).
+api_reply timed(const order_state& st, api_reply r) {
+  r.rk7_ms = st.meter.total();
+  r.disk_ms = static_cast<double>(st.disk_wait.count()) / 1000.0;
+  return r;
+}
+
+void answer(self_ptr self, api_reply why) {
   auto waiting = std::move(self->state.waiting);
   self->state.waiting.clear();
-  r.rk7_ms = self->state.meter.total();
-  r.disk_ms = static_cast<double>(self->state.disk_wait.count()) / 1000.0;
+  auto r = timed(self->state, std::move(why));
   for (auto& rp : waiting)
     rp.deliver(r);
 }
@@ -704,12 +710,9 @@ order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self
     [self](atom::wait) -> caf::result<api_reply> {
       auto& st = self->state;
       if (st.abandoned)
-        return *st.abandoned;
-      if (st.rec.reply_status != 0 || st.rec.step == order_step::saved) {
-        auto r = stored_reply(st.rec);
-        r.rk7_ms = st.meter.total();
-        return r;
-      }
+        return timed(st, *st.abandoned);
+      if (st.rec.reply_status != 0 || st.rec.step == order_step::saved)
+        return timed(st, stored_reply(st.rec));
       auto rp = self->make_response_promise<api_reply>();
       st.waiting.push_back(rp);
       return rp;

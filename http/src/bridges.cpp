@@ -35,13 +35,19 @@ json health_json(const cash_health& h) {
           {"last_error", h.last_error.empty() ? json(nullptr) : json(h.last_error)}};
 }
 
+/// The MENU CACHE's published menu for a cart's order category (0: the
+/// restaurant's default), or null while that category is not loaded yet.
+menu_ptr published_menu(const caller& who, std::int64_t category) {
+  return who.restaurant->menus->find(category != 0 ? category : who.restaurant->cfg.refs.order_category);
+}
+
 /// The menu for a cart's order category, or the failure to answer with.
 /// A published menu is taken from the MENU CACHE's snapshot (no message
 /// round trip); only a category not loaded yet asks the actor.
 template <class F>
 void with_menu(caf::event_based_actor* self, const context_ptr& ctx, const request_handle& req,
                const caller& who, std::int64_t category, F next) {
-  if (auto m = who.restaurant->menus->find(category != 0 ? category : who.restaurant->cfg.refs.order_category))
+  if (auto m = published_menu(who, category))
     return next(std::move(m));
   self->request(who.restaurant->menu, request_timeout(ctx), atom::get_v, category)
     .then(
@@ -293,8 +299,7 @@ void bridge_postorder(const context_ptr& ctx, request_handle req, caller who, or
     // admits the order. Otherwise a retry of a known order is answered
     // before the cart is judged: its menu may have changed since.
     auto category = order.body.order_category.value_or(0);
-    if (auto m = who.restaurant->menus->find(category != 0 ? category : who.restaurant->cfg.refs.order_category);
-        m && check_cart(*m, order.body).empty())
+    if (auto m = published_menu(who, category); m && check_cart(*m, order.body).empty())
       return create();
     self->request(who.source_actor, caf::infinite, atom::lookup_v, order.body.external_id, order.hash)
       .then(

@@ -20,6 +20,16 @@ server_section server_of(const std::string& threads_line) {
   return std::get<gateway>(result).server;
 }
 
+/// `server.<key>: <bad>` does not load: one problem, at its line, naming `hint`.
+void check_rejected(const std::string& key, const std::string& bad, const std::string& hint) {
+  INFO(bad);
+  const auto problems = problems_of("server:\n  " + key + ": " + bad + "\n" + restaurant_with(""));
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].path == "server." + key);
+  CHECK(problems[0].line == 2);
+  CHECK(problems[0].message.find(hint) != std::string::npos);
+}
+
 } // namespace
 
 TEST_CASE("server.threads defaults to auto: half the hardware threads, at least one", "[config][load]") {
@@ -42,14 +52,8 @@ TEST_CASE("server.threads takes a count", "[config][load]") {
 
 TEST_CASE("server.threads out of range or not a count is an error at its line", "[config][errors]") {
   for (std::string bad : {std::string("0"), std::string("-2"), std::string("1.5"), std::string("many"),
-                          std::string("[2]"), std::to_string(max_http_threads + 1)}) {
-    INFO(bad);
-    const auto problems = problems_of("server:\n  threads: " + bad + "\n" + restaurant_with(""));
-    REQUIRE(problems.size() == 1);
-    CHECK(problems[0].path == "server.threads");
-    CHECK(problems[0].line == 2);
-    CHECK(problems[0].message.find("auto") != std::string::npos);
-  }
+                          std::string("[2]"), std::to_string(max_http_threads + 1)})
+    check_rejected("threads", bad, "auto");
 }
 
 TEST_CASE("server.actor_scheduler: auto shares one queue on small machines; both policies can be chosen",
@@ -65,12 +69,6 @@ TEST_CASE("server.actor_scheduler: auto shares one queue on small machines; both
 }
 
 TEST_CASE("server.actor_scheduler: anything else is an error at its line", "[config][errors]") {
-  for (std::string bad : {"share", "Sharing", "1", "[sharing]"}) {
-    INFO(bad);
-    const auto problems = problems_of("server:\n  actor_scheduler: " + bad + "\n" + restaurant_with(""));
-    REQUIRE(problems.size() == 1);
-    CHECK(problems[0].path == "server.actor_scheduler");
-    CHECK(problems[0].line == 2);
-    CHECK(problems[0].message.find("sharing") != std::string::npos);
-  }
+  for (std::string bad : {"share", "Sharing", "1", "[sharing]"})
+    check_rejected("actor_scheduler", bad, "sharing");
 }
