@@ -40,10 +40,18 @@ void announce_event(const restaurant_context& rest, events::code what, const ann
   }
 }
 
-void announce_status(const restaurant_context& rest, const announced_order& order, std::optional<int> previous) {
-  const auto& rec = order.rec;
+void count_status(const restaurant_context& rest, int status) {
   if (rest.status_changes)
-    rest.status_changes->count(rec.status);
+    rest.status_changes->count(status);
+}
+
+void announce_status(const restaurant_context& rest, const announced_order& order, std::optional<int> previous) {
+  count_status(rest, order.rec.status);
+  publish_status(rest, order, previous);
+}
+
+void publish_status(const restaurant_context& rest, const announced_order& order, std::optional<int> previous) {
+  const auto& rec = order.rec;
   if (rec.manual && rest.console) {
     // The CONSOLE announces a manual order's changes (with delivery_state).
     caf::anon_send(rest.console, atom::status_v,

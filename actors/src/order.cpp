@@ -165,9 +165,10 @@ void fail(self_ptr self, api_reply why) {
   st.rec.reply_status = why.status;
   st.rec.reply_code = why.code;
   st.rec.reply_message = why.message;
+  count_status(*st.ctx.rest, st.rec.status);
   answer(self, why);
   persist(self, [self](bool) {
-    announce_status(*self->state.ctx.rest, announced_order{self->state.rec}, 5);
+    publish_status(*self->state.ctx.rest, announced_order{self->state.rec}, 5);
     finish(self);
   });
 }
@@ -292,11 +293,12 @@ void created(self_ptr self) {
   auto& st = self->state;
   st.running = false;
   st.rec.reply_status = 201;
+  count_status(*st.ctx.rest, st.rec.status);
   answer(self, api_reply::success(201, postorder_data_json(st.rec)));
   persist_unawaited(self);
   announced_order saved{st.rec};
   announce_event(*st.ctx.rest, events::code::save_order, saved, session_invoice(saved, 0, 1));
-  announce_status(*st.ctx.rest, saved, 5);
+  publish_status(*st.ctx.rest, saved, 5);
   follow(self);
   if (st.ctx.rest->cfg.refs.close_paid_order && fully_prepaid(st.rec))
     pay(self, [](const api_reply& r) {
@@ -469,8 +471,9 @@ void run(self_ptr self) {
           if (!ok)
             return abandon_waiting(self);
           st.rec.reply_status = 201;
+          count_status(*st.ctx.rest, st.rec.status);
           answer(self, stored_reply(st.rec));
-          announce_status(*st.ctx.rest, announced_order{st.rec}, std::nullopt); // received, waiting for an operator
+          publish_status(*st.ctx.rest, announced_order{st.rec}, std::nullopt); // received, waiting for an operator
         });
         st.rec.reply_status = 0;
         return;
@@ -742,8 +745,9 @@ order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self
             rp.deliver(api_reply::failure(500, "internal_error", "the cancellation could not be stored"));
             return;
           }
+          count_status(*self->state.ctx.rest, self->state.rec.status);
           rp.deliver(api_reply::success(200, order_api_json(self->state.rec)));
-          announce_status(*self->state.ctx.rest, announced_order{self->state.rec}, 5);
+          publish_status(*self->state.ctx.rest, announced_order{self->state.rec}, 5);
           finish(self);
         });
         return rp;

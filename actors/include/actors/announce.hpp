@@ -25,8 +25,17 @@ struct announced_order {
 };
 
 /// The order's status changed from `previous` (nullopt: its first status) to
-/// `rec.status`: a signed callback, and an `order_status` event.
+/// `rec.status`: counted for GET /metrics (count_status), then a signed
+/// callback and an `order_status` event (publish_status).
 void announce_status(const restaurant_context& rest, const announced_order& order, std::optional<int> previous);
+
+/// Counts a change to `status` for GET /metrics. An ORDER that answers an API
+/// call with the change counts it before the answer leaves (a client that
+/// reads /metrics next sees it) and publishes it after.
+void count_status(const restaurant_context& rest, int status);
+
+/// announce_status for a change already counted.
+void publish_status(const restaurant_context& rest, const announced_order& order, std::optional<int> previous);
 
 /// An event about the order (save_order, additional_order, online_payment,
 /// bill_request, order_status) with an optional invoice.
