@@ -222,8 +222,8 @@ void admit_new(self_ptr self, admission_promise rp, order_request req) {
 
 /// Close, cancel, pay or accept of an order that is not live: 409 with
 /// `why` when it is this source's (finished) order, 404 otherwise.
-caf::result<api_reply> not_live(self_ptr self, const std::string& guid, const char* why) {
-  auto rp = self->make_response_promise<api_reply>();
+void answer_not_live(self_ptr self, caf::typed_response_promise<api_reply> rp, const std::string& guid,
+                     const char* why) {
   self->request(self->state.db, caf::infinite, atom::get_v, store_key{persistence::table::orders, guid})
     .then(
       [rp, why, source = self->state.cfg.name](const store_value& v) mutable {
@@ -234,13 +234,33 @@ caf::result<api_reply> not_live(self_ptr self, const std::string& guid, const ch
           rp.deliver(api_reply::failure(404, "not_found", "no such order for this source"));
       },
       [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
-  return rp;
 }
 
 /// The live ORDER of `guid`, or null.
 order_actor live_order(const source_state& st, const std::string& guid) {
   auto it = st.orders.find(guid);
   return it == st.orders.end() ? order_actor{} : it->second.actor;
+}
+
+/// Hands an action on `guid` to its live ORDER, or answers as not live. An
+/// ORDER that finished just before (its DOWN message not here yet) is
+/// answered as not live too, instead of with an error.
+template <class... Ts>
+caf::result<api_reply> to_order(self_ptr self, const std::string& guid, const char* why, Ts&&... action) {
+  auto rp = self->make_response_promise<api_reply>();
+  auto a = live_order(self->state, guid);
+  if (!a) {
+    answer_not_live(self, rp, guid, why);
+    return rp;
+  }
+  self->request(a, caf::infinite, std::forward<Ts>(action)...)
+    .then([rp](api_reply& r) mutable { rp.deliver(std::move(r)); },
+          [self, rp, guid, why](caf::error& err) mutable {
+            if (err == caf::sec::request_receiver_down)
+              return answer_not_live(self, rp, guid, why);
+            rp.deliver(std::move(err));
+          });
+  return rp;
 }
 
 source_actor::behavior_type source(source_actor::stateful_pointer<source_state> self,
@@ -353,24 +373,16 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
       return c->rp;
     },
     [self](atom::close, const std::string& guid) -> caf::result<api_reply> {
-      if (auto a = live_order(self->state, guid))
-        return self->delegate(a, atom::close_v);
-      return not_live(self, guid, "order is already closed or deleted");
+      return to_order(self, guid, "order is already closed or deleted", atom::close_v);
     },
     [self](atom::cancel, const std::string& guid, const std::string& reason) -> caf::result<api_reply> {
-      if (auto a = live_order(self->state, guid))
-        return self->delegate(a, atom::cancel_v, reason);
-      return not_live(self, guid, "order is already closed or deleted");
+      return to_order(self, guid, "order is already closed or deleted", atom::cancel_v, reason);
     },
     [self](atom::pay, const std::string& guid, payment_list& list) -> caf::result<api_reply> {
-      if (auto a = live_order(self->state, guid))
-        return self->delegate(a, atom::pay_v, std::move(list));
-      return not_live(self, guid, "order is already closed or deleted");
+      return to_order(self, guid, "order is already closed or deleted", atom::pay_v, std::move(list));
     },
     [self](atom::accept, const std::string& guid, std::int64_t base_table) -> caf::result<api_reply> {
-      if (auto a = live_order(self->state, guid))
-        return self->delegate(a, atom::accept_v, base_table);
-      return not_live(self, guid, "the order is not waiting for acceptance");
+      return to_order(self, guid, "the order is not waiting for acceptance", atom::accept_v, base_table);
     },
     [self](atom::forget, const std::string& external_id) {
       auto& st = self->state;
