@@ -13,6 +13,12 @@ namespace rkgate::http {
 using namespace rkgate::actors;
 using nlohmann::json;
 
+api_reply no_answer(const caf::error& err, const char* what) {
+  if (err == caf::sec::request_timeout)
+    return api_reply::failure(503, "cash_server_unavailable", std::string(what) + " did not finish in time");
+  return api_reply::failure(500, "internal_error", std::string(what) + " failed: " + caf::to_string(err));
+}
+
 namespace {
 
 using clock = std::chrono::steady_clock;
@@ -21,11 +27,6 @@ std::chrono::milliseconds request_timeout(const context_ptr& ctx) {
   return ctx->dir->cfg.server.request_timeout;
 }
 
-api_reply no_answer(const caf::error& err, const char* what) {
-  if (err == caf::sec::request_timeout)
-    return api_reply::failure(503, "cash_server_unavailable", std::string(what) + " did not finish in time");
-  return api_reply::failure(500, "internal_error", std::string(what) + " failed: " + caf::to_string(err));
-}
 
 json health_json(const cash_health& h) {
   return {{"reachable", h.reachable},

@@ -17,12 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-api_reply no_answer(const caf::error& err, const char* what) {
-  if (err == caf::sec::request_timeout)
-    return api_reply::failure(503, "cash_server_unavailable", std::string(what) + " did not finish in time");
-  return api_reply::failure(500, "internal_error", std::string(what) + " failed: " + caf::to_string(err));
-}
-
 /// A repeat of an earlier postorder (same external_id): its stored answer.
 void repeat(caf::event_based_actor* self, const context_ptr& ctx, const request_handle& req, const admission& a) {
   if (a.kind == admission::conflict)

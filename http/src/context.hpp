@@ -62,6 +62,10 @@ void count_answer(const context_ptr& ctx, const request_handle& req, int status)
 /// Writes an api_reply as the contract's envelope (or plain text / 304).
 void respond(const context_ptr& ctx, const request_handle& req, const actors::api_reply& reply);
 
+/// The answer to a request whose actor did not answer: 503 past its
+/// deadline, 500 for any other error; `what` names the step.
+actors::api_reply no_answer(const caf::error& err, const char* what);
+
 /// Writes a 200 whose body is a ready JSON envelope (api.md §1).
 void respond_envelope(const context_ptr& ctx, const request_handle& req, std::string envelope);
 
