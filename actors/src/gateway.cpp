@@ -1,6 +1,7 @@
 #include "actors/ops_metrics.hpp"
 #include "actors/order_store.hpp"
 #include "actors/spawn.hpp"
+#include "actors/upkeep_slots.hpp"
 
 #include "net/http_engine.hpp"
 #include "rk7/transport.hpp"
@@ -95,7 +96,9 @@ std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const con
   for (const auto& s : cfg.sources)
     if (!s.callback_url.empty())
       callback_sources->insert(s.name);
+  std::size_t index = 0;
   for (const auto& r : cfg.restaurants) {
+    auto phase = upkeep_phase(index++, cfg.restaurants.size());
     auto ctx = std::make_shared<restaurant_context>();
     ctx->cfg = r;
     auto cash = cash_setup(r, net, *db, dir->store);
@@ -107,9 +110,9 @@ std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const con
     ctx->cash = spawn_cash_server(sys, std::move(cash));
     auto menus = std::make_shared<menu_board>();
     ctx->menus = menus;
-    ctx->menu = spawn_menu_cache(sys, r, ctx->cash, std::move(menus));
+    ctx->menu = spawn_menu_cache(sys, r, ctx->cash, std::move(menus), phase);
     ctx->tables = spawn_table_pool(sys, r.id, std::move(tables[r.id]), dir->store);
-    ctx->poller = spawn_status_poller(sys, r.id, ctx->cash, poll_timing{r.status_poll, r.status_poll * 5},
+    ctx->poller = spawn_status_poller(sys, r.id, ctx->cash, poll_timing{r.status_poll, r.status_poll * 5, phase},
                                       dir->console);
     ctx->notifier = dir->notifier;
     ctx->callback_sources = callback_sources;

@@ -1,4 +1,5 @@
 #include "actors/spawn.hpp"
+#include "actors/upkeep_slots.hpp"
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
@@ -11,6 +12,7 @@ struct menu_cache_state {
   config::restaurant cfg;
   cash_server_actor cash;
   std::shared_ptr<menu_board> board; ///< where ready menus are published (may be null)
+  double phase = 0; ///< where in each refresh period this restaurant re-reads, [0, 1)
   /// Reference books shared by every order category, with the DataVersions they were read at.
   std::map<std::string, rk7::reference> refs;
   std::map<std::string, std::int64_t> ref_versions;
@@ -41,6 +43,11 @@ caf::duration call_timeout(const menu_cache_state& st) {
   return caf::duration{st.cfg.cash_server.timeout + std::chrono::seconds(5)};
 }
 
+/// Until this restaurant's next re-read of a `period`.
+caf::timespan next_slot(self_ptr self, caf::timespan period) {
+  return until_slot(self->clock().now().time_since_epoch(), period, self->state.phase);
+}
+
 void finish_load(self_ptr self, std::int64_t category, menu_ptr m, api_reply failure) {
   auto& e = self->state.menus[category];
   e.loading = false;
@@ -55,11 +62,11 @@ void finish_load(self_ptr self, std::int64_t category, menu_ptr m, api_reply fai
     rp.deliver(menu_reply{e.current ? e.current : m, failure});
   if (!e.tick_scheduled) {
     e.tick_scheduled = true;
-    self->delayed_send(self, self->state.cfg.menu.refresh, atom::tick_v, category);
+    self->delayed_send(self, next_slot(self, self->state.cfg.menu.refresh), atom::tick_v, category);
   }
   if (!e.check_scheduled) {
     e.check_scheduled = true;
-    self->delayed_send(self, self->state.cfg.menu.availability_refresh, atom::check_v, category);
+    self->delayed_send(self, next_slot(self, self->state.cfg.menu.availability_refresh), atom::check_v, category);
   }
 }
 
@@ -227,8 +234,9 @@ void load(self_ptr self, std::int64_t category) {
 
 menu_cache_actor::behavior_type menu_cache(menu_cache_actor::stateful_pointer<menu_cache_state> self,
                                            config::restaurant cfg, cash_server_actor cash,
-                                           std::shared_ptr<menu_board> board) {
+                                           std::shared_ptr<menu_board> board, double phase) {
   self->state.cfg = std::move(cfg);
+  self->state.phase = phase;
   self->state.cash = cash;
   self->state.board = std::move(board);
   // Warm the default category right away so the first getmenu rarely waits.
@@ -263,8 +271,8 @@ menu_cache_actor::behavior_type menu_cache(menu_cache_actor::stateful_pointer<me
 } // namespace
 
 menu_cache_actor spawn_menu_cache(caf::actor_system& sys, config::restaurant cfg, cash_server_actor cash,
-                                  std::shared_ptr<menu_board> board) {
-  return sys.spawn(menu_cache, std::move(cfg), cash, std::move(board));
+                                  std::shared_ptr<menu_board> board, double phase) {
+  return sys.spawn(menu_cache, std::move(cfg), cash, std::move(board), phase);
 }
 
 api_reply cash_failure(const rk7::error& e) {

@@ -10,6 +10,7 @@
 // themselves back and announce.
 
 #include "actors/spawn.hpp"
+#include "actors/upkeep_slots.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -40,7 +41,9 @@ using self_ptr = status_poller_actor::stateful_pointer<status_poller_state>;
 
 void schedule(self_ptr self) {
   auto& st = self->state;
-  self->delayed_send(self, st.orders.empty() ? st.timing.idle : st.timing.active, atom::tick_v, ++st.tick);
+  caf::timespan period = st.orders.empty() ? st.timing.idle : st.timing.active;
+  auto delay = until_slot(self->clock().now().time_since_epoch(), period, st.timing.phase);
+  self->delayed_send(self, delay, atom::tick_v, ++st.tick);
 }
 
 void compare(self_ptr self, const rk7::order_list& list) {

@@ -54,8 +54,10 @@ cash_server_actor spawn_cash_server(caf::actor_system& sys, cash_server_setup se
 
 /// The MENU CACHE of one restaurant.
 /// `board` receives each ready menu (getmenu reads it); may be null.
+/// `phase` ([0, 1)) is where in each refresh period it re-reads: restaurants
+/// spread over the period instead of re-reading together.
 menu_cache_actor spawn_menu_cache(caf::actor_system& sys, config::restaurant cfg, cash_server_actor cash,
-                                  std::shared_ptr<menu_board> board = nullptr);
+                                  std::shared_ptr<menu_board> board = nullptr, double phase = 0);
 
 /// One restaurant's table allocations: base table code -> slot -> guid.
 using table_allocations = std::map<std::int64_t, std::map<int, std::string>>;

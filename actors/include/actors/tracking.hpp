@@ -82,6 +82,7 @@ using events_log_actor = caf::typed_actor<
 struct poll_timing {
   std::chrono::milliseconds active{2000}; ///< while gateway orders are open
   std::chrono::milliseconds idle{10000};  ///< while none is
+  double phase = 0; ///< where in each period this restaurant polls, [0, 1): restaurants spread over it
 };
 
 /// The STATUS POLLER of one restaurant; `till` (may be null) hears of orders
