@@ -89,10 +89,13 @@ class Proc:
 
 
 class Bench:
-    def __init__(self, build, out):
+    def __init__(self, build, out, store_dir=None):
         self.build = os.path.abspath(build)
         self.out = os.path.abspath(out)
         self.tmp = tempfile.mkdtemp(prefix="rkgate-bench-")
+        # Where the gateways' stores live (and the disk probe runs): the temporary
+        # directory's disk, or `--store-dir` to measure another one (e.g. tmpfs).
+        self.stores = tempfile.mkdtemp(prefix="rkgate-bench-stores-", dir=store_dir) if store_dir else self.tmp
         os.makedirs(self.out, exist_ok=True)
         self.procs = []
 
@@ -125,7 +128,7 @@ class Bench:
         return self.start(name, argv)
 
     def gateway(self, sim_port, restaurants=1, sources=0, storage=None, name="rkgate"):
-        storage = storage or tempfile.mkdtemp(dir=self.tmp)
+        storage = storage or tempfile.mkdtemp(dir=self.stores)
         config = os.path.join(self.tmp, f"{name}.yaml")
         with open(config, "w") as f:
             subprocess.run([os.path.join(ROOT, "scripts", "sim-config.sh"), str(sim_port),
@@ -184,7 +187,7 @@ def ping_gateway(b, sim_port, threads):
     name = f"rkgate-{threads}t"
     config = os.path.join(b.tmp, f"{name}.yaml")
     text = subprocess.run([os.path.join(ROOT, "scripts", "sim-config.sh"), str(sim_port), "1", "0",
-                           "127.0.0.1:0", tempfile.mkdtemp(dir=b.tmp)],
+                           "127.0.0.1:0", tempfile.mkdtemp(dir=b.stores)],
                           stdout=subprocess.PIPE, text=True, check=True).stdout
     with open(config, "w") as f:
         f.write(text.replace("server:\n", f"server:\n  threads: {threads}\n", 1))
@@ -394,7 +397,7 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
     ok = sat["routes"]["postorder"]["statuses"].get("201", 0)
     achieved = ok / sat["measured_seconds"]
     cpu_ms_per_order = cpu.per_unit_ms(ok)
-    disk = disk_sync_probe(b.tmp)
+    disk = disk_sync_probe(b.stores)
     low = b.load("postorder-overhead", gw.port, {
         "connections": 64, "rate": max(1.0, round(0.1 * ceiling)), "duration_s": 15, "warmup_s": 3,
         "requests": [order_request(restaurants, sources, "overhead")]})
@@ -704,7 +707,7 @@ def settled_rss(proc, seconds=2.0):
 
 def scenario_memory(b, orders=1_000_000, restaurants=10, sources=2, touched=10_000, open_permille=10):
     """RSS per stored order and restart time with `orders` orders in the store."""
-    seeded_dir = os.path.join(b.tmp, "seeded-store")
+    seeded_dir = os.path.join(b.stores, "seeded-store")
     started = time.monotonic()
     seed = subprocess.run([b.binary("rkgate-seed-store"), "--path", seeded_dir, "--orders", str(orders),
                            "--restaurants", str(restaurants), "--sources", str(sources),
@@ -715,7 +718,7 @@ def scenario_memory(b, orders=1_000_000, restaurants=10, sources=2, touched=10_0
     store_bytes = sum(os.path.getsize(os.path.join(seeded_dir, f)) for f in os.listdir(seeded_dir))
     sim = b.sim(restaurants=restaurants, cashier="off")
 
-    empty_gw, _, _, empty_t = memory_gateway(b, sim.port, restaurants, sources, tempfile.mkdtemp(dir=b.tmp),
+    empty_gw, _, _, empty_t = memory_gateway(b, sim.port, restaurants, sources, tempfile.mkdtemp(dir=b.stores),
                                           "rkgate-empty")
     empty_rss = settled_rss(empty_gw)
     empty_gw.stop()
@@ -770,9 +773,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
+    ap.add_argument("--store-dir", help="where the gateways' stores go (default: a temporary directory)")
     ap.add_argument("scenarios", nargs="*", default=list(SCENARIOS))
     args = ap.parse_args()
-    b = Bench(args.build, args.out)
+    b = Bench(args.build, args.out, args.store_dir)
     summary_path = os.path.join(b.out, "summary.json")
     summary = {}
     if os.path.exists(summary_path):
@@ -788,7 +792,9 @@ def main():
     finally:
         b.stop_all()
         shutil.rmtree(b.tmp, ignore_errors=True)
-        summary["machine"] = {"cores": os.cpu_count(), "when": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        shutil.rmtree(b.stores, ignore_errors=True)
+        summary["machine"] = {"cores": os.cpu_count(), "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                              "store_dir": args.store_dir or tempfile.gettempdir()}
         with open(summary_path, "w") as f:
             json.dump(summary, f, indent=2)
     subprocess.run([sys.executable, os.path.join(ROOT, "bench", "report.py"), b.out], check=False)
