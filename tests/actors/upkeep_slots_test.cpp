@@ -24,16 +24,14 @@ TEST_CASE("upkeep phases spread restaurants evenly over the period") {
   CHECK(*offsets.rbegin() == 1980);
 }
 
-TEST_CASE("the next slot is the first one at least half a period away") {
+TEST_CASE("the next slot comes after now and at most a period away") {
   // Phase 0.25 of a 2 s period: slots at 500, 2500, 4500 ms ...
-  CHECK(until_slot(ms(0), ms(2000), 0.25) == ms(2500));    // 500 is closer than half a period
-  CHECK(until_slot(ms(1500), ms(2000), 0.25) == ms(1000)); // exactly half a period away
-  CHECK(until_slot(ms(1000), ms(2000), 0.25) == ms(1500));
-  CHECK(until_slot(ms(1001), ms(2000), 0.25) == ms(1499));
-  CHECK(until_slot(ms(2400), ms(2000), 0.25) == ms(2100)); // a reply late by 1.9 s skips 2500
-  CHECK(until_slot(ms(4500), ms(2000), 0.25) == ms(2000)); // from one slot to the next
+  CHECK(until_slot(ms(0), ms(2000), 0.25) == ms(500));
+  CHECK(until_slot(ms(499), ms(2000), 0.25) == ms(1));
+  CHECK(until_slot(ms(500), ms(2000), 0.25) == ms(2000)); // at a slot: the next one
+  CHECK(until_slot(ms(540), ms(2000), 0.25) == ms(1960)); // a call that took 40 ms
+  CHECK(until_slot(ms(2600), ms(2000), 0.25) == ms(1900)); // a reply late past 2500 waits for 4500
   // Phase 0: every tick of a period polled on time stays a whole period apart.
-  CHECK(until_slot(ms(0), ms(2000), 0.0) == ms(2000));
   CHECK(until_slot(ms(6000), ms(2000), 0.0) == ms(2000));
   CHECK(until_slot(ms(6040), ms(2000), 0.0) == ms(1960));
 }

@@ -18,18 +18,19 @@ inline double upkeep_phase(std::size_t index, std::size_t count) {
 }
 
 /// Time from `now` (since the clock's epoch) to the next slot of `period`
-/// that lies `phase` (in [0, 1)) of the way into it. The slot is at least
-/// half a period away, so a late reply never makes two calls back to back.
+/// that lies `phase` (in [0, 1)) of the way into it: more than zero and at
+/// most one period, so a restaurant's ticks stay at most a period apart
+/// (plus the time its own call took) and `menu.availability_refresh` keeps
+/// its promise of how stale a menu may be.
 template <class Duration>
 Duration until_slot(Duration now, Duration period, double phase) {
   if (period <= Duration::zero())
     return Duration::zero();
   auto offset = std::chrono::round<Duration>(period * phase);
-  auto earliest = now + period / 2;
-  auto into = (earliest - offset) % period; // how far `earliest` is past its slot
+  auto into = (now - offset) % period; // how far `now` is past its slot
   if (into < Duration::zero())
     into += period;
-  return into == Duration::zero() ? earliest - now : earliest - now + (period - into);
+  return period - into;
 }
 
 } // namespace rkgate::actors
