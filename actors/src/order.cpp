@@ -21,7 +21,8 @@ struct order_state {
   order_context ctx;
   order_settings settings;
   std::optional<std::pair<std::string, std::string>> first_write; ///< idempotency key/value
-  std::vector<caf::typed_response_promise<api_reply>> waiting;    ///< postorder callers
+  /// Postorder callers: response promises and request sinks alike.
+  std::vector<std::function<void(const api_reply&)>> waiting;
   /// Why creation was abandoned: the answer to a postorder caller whose wait
   /// arrives while the erase of the record is still on disk.
   std::optional<api_reply> abandoned;
@@ -96,8 +97,8 @@ void answer(self_ptr self, api_reply why) {
   auto waiting = std::move(self->state.waiting);
   self->state.waiting.clear();
   auto r = timed(self->state, std::move(why));
-  for (auto& rp : waiting)
-    rp.deliver(r);
+  for (auto& to : waiting)
+    to(r);
 }
 
 api_reply stored_reply(const order_record& rec) {
@@ -717,8 +718,16 @@ order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self
       if (st.rec.reply_status != 0 || st.rec.step == order_step::saved)
         return timed(st, stored_reply(st.rec));
       auto rp = self->make_response_promise<api_reply>();
-      st.waiting.push_back(rp);
+      st.waiting.push_back([rp](const api_reply& r) mutable { rp.deliver(r); });
       return rp;
+    },
+    [self](atom::wait, const answer_sink_ptr& sink) {
+      auto& st = self->state;
+      if (st.abandoned)
+        return sink->answer(timed(st, *st.abandoned));
+      if (st.rec.reply_status != 0 || st.rec.step == order_step::saved)
+        return sink->answer(timed(st, stored_reply(st.rec)));
+      st.waiting.push_back([sink](const api_reply& r) { sink->answer(r); });
     },
     // The record as the STATUS POLLER keeps it: one GetOrderList per poll finds
     // every changed order, where a GetOrder per open order per getorders would
@@ -765,7 +774,7 @@ order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self
       st.rec.table_code = base_table;
       st.running = true;
       auto rp = self->make_response_promise<api_reply>();
-      st.waiting.push_back(rp);
+      st.waiting.push_back([rp](const api_reply& r) mutable { rp.deliver(r); });
       allocate_then_create(self);
       return rp;
     },

@@ -35,7 +35,6 @@ struct source_state {
 namespace {
 
 using self_ptr = source_actor::stateful_pointer<source_state>;
-using admission_promise = caf::typed_response_promise<admission>;
 using nlohmann::json;
 
 order_actor start_order(self_ptr self, order_record rec,
@@ -60,10 +59,58 @@ bool maybe_stored(const source_state& st, const std::string& external_id) {
   return !st.disk || st.disk->may_contain(persistence::table::idempotency, idempotency_key(st.cfg.name, external_id));
 }
 
+/// The stored answer to a postorder of an order that is no longer live
+/// (201; the sink makes it 200 for a retry).
+api_reply stored_answer(const std::string& record) {
+  auto rec = order_record_from_json(record);
+  if (!rec)
+    return api_reply::failure(500, "internal_error", "order record unreadable");
+  if (!rec->reply_code.empty())
+    return api_reply::failure(rec->reply_status, rec->reply_code, rec->reply_message);
+  return api_reply::success(201, postorder_data_json(*rec));
+}
+
+api_reply failed(const caf::error& err, const char* what) {
+  return api_reply::failure(500, "internal_error", std::string(what) + " failed: " + caf::to_string(err));
+}
+
+/// An admission delivered into a request's answer sink instead of to a
+/// requesting actor: postorder answered without a bridge (the same
+/// `deliver` calls as a response promise, so every admission path serves both).
+struct sink_reply {
+  self_ptr self;
+  answer_sink_ptr sink;
+
+  void deliver(const caf::error& err) const { sink->answer(failed(err, "admission")); }
+
+  void deliver(const admission& a) const {
+    if (a.kind == admission::conflict)
+      return sink->answer(api_reply::failure(409, "idempotency_conflict",
+                                             "this external_id was used with a different body",
+                                             json{{"guid", a.guid}}.dump()));
+    sink->admitted(a.guid, a.kind != admission::absent);
+    if (!a.order)
+      return sink->answer(stored_answer(a.record));
+    if (a.spawned) // cannot have finished: its first step is still queued
+      return self->send(a.order, atom::wait_v, sink);
+    // A live order that may finish before a one-way wait would reach it.
+    self->request(a.order, caf::infinite, atom::wait_v)
+      .then([sink = sink](api_reply& r) { sink->answer(std::move(r)); },
+            [self = self, sink = sink, guid = a.guid](caf::error& err) {
+              if (err != caf::sec::request_receiver_down)
+                return sink->answer(failed(err, "order creation"));
+              self->request(self->state.db, caf::infinite, atom::get_v,
+                            store_key{persistence::table::orders, guid})
+                .then([sink](const store_value& v) { sink->answer(stored_answer(v.value)); },
+                      [sink](caf::error& e) { sink->answer(failed(e, "store")); });
+            });
+  }
+};
+
 /// Reads the stored idempotency key of `external_id`, then calls `next`
 /// with it (nullopt: absent); a failed read answers `rp` with the error.
-template <class F>
-void read_key(self_ptr self, admission_promise rp, const std::string& external_id, F next) {
+template <class Reply, class F>
+void read_key(self_ptr self, Reply rp, const std::string& external_id, F next) {
   auto& st = self->state;
   self->request(st.db, caf::infinite, atom::get_v,
                 store_key{persistence::table::idempotency, idempotency_key(st.cfg.name, external_id)})
@@ -75,7 +122,8 @@ void read_key(self_ptr self, admission_promise rp, const std::string& external_i
 }
 
 /// Answers the admission of a known key: the live ORDER, or the stored record.
-void answer_known(self_ptr self, admission_promise rp, const source_state::key_entry& k, const std::string& hash) {
+template <class Reply>
+void answer_known(self_ptr self, Reply rp, const source_state::key_entry& k, const std::string& hash) {
   auto& st = self->state;
   admission a;
   a.guid = k.guid;
@@ -153,7 +201,8 @@ std::optional<std::pair<std::string, order_actor>> merge_target(const source_sta
 /// Adds the postorder to the table's open order as a new session (its ORDER
 /// announces `additional_order`) and keeps the external_id pointing at it;
 /// when that order is no longer open, a new order is created after all.
-void merge_into(self_ptr self, admission_promise rp, order_request req, std::pair<std::string, order_actor> target) {
+template <class Reply>
+void merge_into(self_ptr self, Reply rp, order_request req, std::pair<std::string, order_actor> target) {
   auto me = caf::actor_cast<source_actor>(self);
   self->request(target.second, std::chrono::seconds(30), atom::append_v, req.body)
     .then(
@@ -188,7 +237,8 @@ void merge_into(self_ptr self, admission_promise rp, order_request req, std::pai
 
 /// Admits an external_id known to be new: merges it into the table's open
 /// order, or creates the order (its ORDER persists key and record first).
-void admit_new(self_ptr self, admission_promise rp, order_request req) {
+template <class Reply>
+void admit_new(self_ptr self, Reply rp, order_request req) {
   auto& st = self->state;
   if (auto target = merge_target(st, req))
     return merge_into(self, rp, std::move(req), *target);
@@ -213,11 +263,35 @@ void admit_new(self_ptr self, admission_promise rp, order_request req) {
   source_state::order_entry e{rec.external_id, rec.restaurant, {}, req.body.table_code.value_or(0), {}};
   e.actor = start_order(self, std::move(rec), first, std::move(req.body));
   a.order = e.actor;
+  a.spawned = true;
   if (e.actor) {
     st.keys[e.external_id] = source_state::key_entry{guid, req.hash};
     st.orders[guid] = std::move(e);
   }
   rp.deliver(a);
+}
+
+/// Admits a postorder: a known external_id is answered (same order or
+/// conflict), a new one created; `rp` gets the admission.
+template <class Reply>
+void admit(self_ptr self, Reply rp, order_request req) {
+  auto& st = self->state;
+  const auto ext = req.body.external_id;
+  if (auto k = st.keys.find(ext); k != st.keys.end()) {
+    answer_known(self, rp, k->second, req.hash);
+  } else if (!maybe_stored(st, ext)) {
+    admit_new(self, rp, std::move(req));
+  } else {
+    read_key(self, rp, ext, [self, rp, req, ext](std::optional<idempotency_entry> e) mutable {
+      auto& st = self->state;
+      // Another create of the same external_id may have run meanwhile.
+      if (auto k = st.keys.find(ext); k != st.keys.end())
+        return answer_known(self, rp, k->second, req.hash);
+      if (e)
+        return answer_known(self, rp, source_state::key_entry{e->guid, e->hash}, req.hash);
+      admit_new(self, rp, std::move(req));
+    });
+  }
 }
 
 /// Close, cancel, pay or accept of an order that is not live: 409 with
@@ -321,25 +395,12 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
       return rp;
     },
     [self](atom::create, order_request& req) -> caf::result<admission> {
-      auto& st = self->state;
       auto rp = self->make_response_promise<admission>();
-      const auto ext = req.body.external_id;
-      if (auto k = st.keys.find(ext); k != st.keys.end()) {
-        answer_known(self, rp, k->second, req.hash);
-      } else if (!maybe_stored(st, ext)) {
-        admit_new(self, rp, std::move(req));
-      } else {
-        read_key(self, rp, ext, [self, rp, req, ext](std::optional<idempotency_entry> e) mutable {
-          auto& st = self->state;
-          // Another create of the same external_id may have run meanwhile.
-          if (auto k = st.keys.find(ext); k != st.keys.end())
-            return answer_known(self, rp, k->second, req.hash);
-          if (e)
-            return answer_known(self, rp, source_state::key_entry{e->guid, e->hash}, req.hash);
-          admit_new(self, rp, std::move(req));
-        });
-      }
+      admit(self, rp, std::move(req));
       return rp;
+    },
+    [self](atom::create, order_request& req, answer_sink_ptr& sink) {
+      admit(self, sink_reply{self, std::move(sink)}, std::move(req));
     },
     [self](atom::list, const std::string& restaurant) -> caf::result<api_reply> {
       auto c = std::make_shared<collector>();

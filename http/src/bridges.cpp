@@ -21,7 +21,6 @@ api_reply no_answer(const caf::error& err, const char* what) {
 
 namespace {
 
-using clock = std::chrono::steady_clock;
 
 std::chrono::milliseconds request_timeout(const context_ptr& ctx) {
   return ctx->dir->cfg.server.request_timeout;
@@ -45,19 +44,24 @@ menu_ptr published_menu(const caller& who, std::int64_t category) {
 /// The menu for a cart's order category, or the failure to answer with.
 /// A published menu is taken from the MENU CACHE's snapshot (no message
 /// round trip); only a category not loaded yet asks the actor.
-template <class F>
-void with_menu(caf::event_based_actor* self, const context_ptr& ctx, const request_handle& req,
-               const caller& who, std::int64_t category, F next) {
+template <class F, class Fail>
+void with_menu(caf::event_based_actor* self, const context_ptr& ctx, const caller& who, std::int64_t category,
+               F next, Fail fail) {
   if (auto m = published_menu(who, category))
     return next(std::move(m));
   self->request(who.restaurant->menu, request_timeout(ctx), atom::get_v, category)
     .then(
-      [ctx, req, next](const menu_reply& m) mutable {
+      [next, fail](const menu_reply& m) mutable {
         if (!m.value)
-          return respond(ctx, req, m.failure);
+          return fail(m.failure);
         next(m.value);
       },
-      [ctx, req](caf::error& err) { respond(ctx, req, no_answer(err, "menu load")); });
+      [fail](caf::error& err) mutable { fail(no_answer(err, "menu load")); });
+}
+
+/// with_menu's failure answer for a request the bridge answers itself.
+auto respond_to(const context_ptr& ctx, const request_handle& req) {
+  return [ctx, req](const api_reply& r) { respond(ctx, req, r); };
 }
 
 api_reply cart_invalid(const std::vector<cart_problem>& problems) {
@@ -112,61 +116,6 @@ rk7::calc_order calc_request(const caller& who, const cart& c) {
   return req;
 }
 
-/// Waits for an ORDER's creation result; past the deadline answers 202.
-/// Answers with a stored order record (the ORDER has finished).
-void answer_stored(const context_ptr& ctx, const request_handle& req, const std::string& record, bool repeat) {
-  auto rec = order_record_from_json(record);
-  if (!rec)
-    return respond(ctx, req, api_reply::failure(500, "internal_error", "order record unreadable"));
-  if (!rec->reply_code.empty())
-    return respond(ctx, req, api_reply::failure(rec->reply_status, rec->reply_code, rec->reply_message));
-  respond(ctx, req, api_reply::success(repeat ? 200 : 201, postorder_data_json(*rec)));
-}
-
-void wait_order(caf::event_based_actor* self, const context_ptr& ctx, const request_handle& req,
-                const order_actor& order, const std::string& guid, clock::time_point deadline, bool repeat) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
-  if (left < std::chrono::milliseconds(1))
-    left = std::chrono::milliseconds(1);
-  self->request(order, left, atom::wait_v)
-    .then(
-      [ctx, req, repeat](api_reply r) {
-        if (repeat && r.status == 201)
-          r.status = 200;
-        if (repeat) { // this request made no r_keeper call and waited for no write
-          r.rk7_ms = 0;
-          r.disk_ms = 0;
-        }
-        respond(ctx, req, r);
-      },
-      [self, ctx, req, guid, repeat](caf::error& err) {
-        if (err == caf::sec::request_receiver_down) {
-          // The ORDER finished between admission and this wait: its record is stored.
-          self->request(ctx->dir->store, caf::infinite, atom::get_v, store_key{persistence::table::orders, guid})
-            .then([ctx, req, repeat](const store_value& v) { answer_stored(ctx, req, v.value, repeat); },
-                  [ctx, req](caf::error& e) { respond(ctx, req, no_answer(e, "order creation")); });
-          return;
-        }
-        if (err == caf::sec::request_timeout) {
-          json data = {{"guid", guid}, {"status", 5}, {"status_name", "new"}, {"table", nullptr}, {"order", nullptr}};
-          return respond(ctx, req, api_reply::success(202, data.dump()));
-        }
-        respond(ctx, req, no_answer(err, "order creation"));
-      });
-}
-
-/// Answers an admitted order: its ORDER's result, or the stored record's.
-void answer_admission(caf::event_based_actor* self, const context_ptr& ctx, const request_handle& req,
-                      const admission& a, clock::time_point deadline, bool repeat) {
-  if (a.kind == admission::conflict)
-    return respond(ctx, req, api_reply::failure(409, "idempotency_conflict",
-                                                "this external_id was used with a different body",
-                                                json{{"guid", a.guid}}.dump()));
-  if (a.order)
-    return wait_order(self, ctx, req, a.order, a.guid, deadline, repeat);
-  answer_stored(ctx, req, a.record, repeat);
-}
-
 } // namespace
 
 void bridge_restaurants(const context_ptr& ctx, request_handle req, caller who) {
@@ -219,14 +168,16 @@ void respond_menu(const context_ptr& ctx, const request_handle& req, const menu_
 void bridge_getmenu(const context_ptr& ctx, request_handle req, caller who, std::int64_t category,
                     std::string if_none_match, bool gzip) {
   ctx->sys->spawn([=](caf::event_based_actor* self) {
-    with_menu(self, ctx, req, who, category,
-              [ctx, req, if_none_match, gzip](menu_ptr m) { respond_menu(ctx, req, m, if_none_match, gzip); });
+    with_menu(
+      self, ctx, who, category,
+      [ctx, req, if_none_match, gzip](menu_ptr m) { respond_menu(ctx, req, m, if_none_match, gzip); },
+      respond_to(ctx, req));
   });
 }
 
 void bridge_validate(const context_ptr& ctx, request_handle req, caller who, cart body) {
   ctx->sys->spawn([=](caf::event_based_actor* self) {
-    with_menu(self, ctx, req, who, body.order_category.value_or(0), [=](menu_ptr m) {
+    with_menu(self, ctx, who, body.order_category.value_or(0), [=](menu_ptr m) {
       auto problems = check_cart(*m, body);
       if (!problems.empty())
         return respond(ctx, req, cart_invalid(problems));
@@ -276,45 +227,39 @@ void bridge_validate(const context_ptr& ctx, request_handle req, caller who, car
             respond(ctx, req, api_reply::success(200, data.dump()));
           },
           [ctx, req](caf::error& err) { respond(ctx, req, no_answer(err, "CalcOrder")); });
-    });
+    }, respond_to(ctx, req));
   });
 }
 
 void bridge_postorder(const context_ptr& ctx, request_handle req, caller who, order_request order) {
-  auto deadline = clock::now() + request_timeout(ctx);
   if (order.body.manual_accept || who.restaurant->cfg.acceptance == config::restaurant::acceptance_t::manual)
     return bridge_postorder_manual(ctx, std::move(req), std::move(who), std::move(order));
+  auto sink = order_answer_sink(ctx, req); // the deadline runs from here
+  // The usual case: the published menu sells the cart, and `create` itself
+  // answers a known external_id (a retry), so the order goes from this thread
+  // straight to the SOURCE, and its ORDER answers the request.
+  auto category = order.body.order_category.value_or(0);
+  if (auto m = published_menu(who, category); m && check_cart(*m, order.body).empty())
+    return caf::anon_send(who.source_actor, atom::create_v, std::move(order), std::move(sink));
+  // Otherwise a retry of a known order is answered before the cart is judged
+  // again: its menu may have changed since.
   ctx->sys->spawn([=](caf::event_based_actor* self) {
-    // The SOURCE answers admissions at once (from memory or one store
-    // read): only the wait for the ORDER runs against the deadline, so the
-    // order path schedules one CAF timeout instead of three.
-    auto create = [=]() {
-      self->request(who.source_actor, caf::infinite, atom::create_v, order)
-        .then([=](const admission& created) {
-                answer_admission(self, ctx, req, created, deadline, created.kind != admission::absent);
-              },
-              [ctx, req](caf::error& err) { respond(ctx, req, no_answer(err, "admission")); });
-    };
-    // The usual case: the published menu sells the cart, and `create` itself
-    // answers a known external_id (a retry), so one round trip to the SOURCE
-    // admits the order. Otherwise a retry of a known order is answered
-    // before the cart is judged: its menu may have changed since.
-    auto category = order.body.order_category.value_or(0);
-    if (auto m = published_menu(who, category); m && check_cart(*m, order.body).empty())
-      return create();
     self->request(who.source_actor, caf::infinite, atom::lookup_v, order.body.external_id, order.hash)
       .then(
         [=](const admission& a) {
           if (a.kind != admission::absent)
-            return answer_admission(self, ctx, req, a, deadline, true);
-          with_menu(self, ctx, req, who, category, [=](menu_ptr m) {
-            auto problems = check_cart(*m, order.body);
-            if (!problems.empty())
-              return respond(ctx, req, cart_invalid(problems));
-            create();
-          });
+            return self->send(who.source_actor, atom::create_v, order, sink);
+          with_menu(
+            self, ctx, who, category,
+            [=](menu_ptr m) {
+              auto problems = check_cart(*m, order.body);
+              if (!problems.empty())
+                return sink->answer(cart_invalid(problems));
+              self->send(who.source_actor, atom::create_v, order, sink);
+            },
+            [sink](const api_reply& r) { sink->answer(r); });
         },
-        [ctx, req](caf::error& err) { respond(ctx, req, no_answer(err, "admission")); });
+        [sink](caf::error& err) { sink->answer(no_answer(err, "admission")); });
   });
 }
 

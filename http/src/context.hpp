@@ -32,6 +32,10 @@ struct ping_texts {
 struct server_context {
   caf::actor_system* sys = nullptr;
   std::shared_ptr<const actors::directory> dir;
+  /// The HTTP threads' io_context (RESTinio runs on it), for timers that answer
+  /// requests (order_answer_sink). Owned by the server, not here: its pending
+  /// handlers hold connections that hold the routes that hold this context.
+  std::weak_ptr<restinio::asio_ns::io_context> io;
   std::atomic<int> in_flight{0};
   std::atomic<bool> stopping{false};
   metrics::http_stats http; ///< routes are added before serving, then only counted
@@ -90,7 +94,13 @@ void respond_menu(const context_ptr& ctx, const request_handle& req, const actor
 void bridge_getmenu(const context_ptr& ctx, request_handle req, caller who, std::int64_t category,
                     std::string if_none_match, bool gzip);
 void bridge_validate(const context_ptr& ctx, request_handle req, caller who, actors::cart body);
+/// postorder with automatic acceptance: the SOURCE and the ORDER answer
+/// through an order_answer_sink (a bridge actor only when the published menu
+/// refuses the cart, to answer a retry before judging it again).
 void bridge_postorder(const context_ptr& ctx, request_handle req, caller who, actors::order_request order);
+/// postorder's answer channel: the actors' answer, or 202 with the order's
+/// guid once `server.request_timeout` from now has passed. Call on an HTTP thread.
+actors::answer_sink_ptr order_answer_sink(const context_ptr& ctx, request_handle req);
 void bridge_getorders(const context_ptr& ctx, request_handle req, caller who, std::string restaurant);
 void bridge_findorders(const context_ptr& ctx, request_handle req, caller who, actors::guid_list guids);
 void bridge_close(const context_ptr& ctx, request_handle req, caller who, std::string guid);

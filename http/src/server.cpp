@@ -488,6 +488,9 @@ void count_answer(const context_ptr& ctx, const request_handle& req, int status)
 struct api_server::impl {
   context_ptr ctx;
   std::uint16_t port = 0;
+  /// RESTinio's io_context, destroyed after the server (and after the last
+  /// request sink: they share it, so their timers never outlive it).
+  std::shared_ptr<restinio::asio_ns::io_context> io;
   restinio::running_server_handle_t<traits_t> server;
 };
 
@@ -532,8 +535,10 @@ api_server::api_server(caf::actor_system& sys, std::shared_ptr<const actors::dir
   std::atomic<std::uint16_t> bound{0};
   auto limits = restinio::incoming_http_msg_limits_t{}.max_body_size(
     std::max<std::uint64_t>(server.max_body * 4, 4 * 1024 * 1024));
+  impl_->io = std::make_shared<restinio::asio_ns::io_context>();
+  impl_->ctx->io = impl_->io;
   impl_->server = restinio::run_async<traits_t>(
-    restinio::own_io_context(),
+    restinio::external_io_context(*impl_->io),
     restinio::server_settings_t<traits_t>{}
       .address(server.listen_host)
       .port(server.listen_port)

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <future>
 #include <regex>
 #include <sstream>
 
@@ -225,13 +226,20 @@ TEST_CASE("postorder past the deadline: 202 with status 5, complete later", "[ga
   gate g(s); // request_timeout 5s
   REQUIRE(g.get("/api/v3/getmenu?restaurant=r1").status == 200);
   s.control("POST", "/sim/latency", json{{"ms", 6000}, {"command", "SaveOrder"}});
-  auto r = g.post("/api/v3/postorder", simple_order("late-1"));
+  auto first = std::async(std::launch::async, [&] { return g.post("/api/v3/postorder", simple_order("late-1")); });
+  // CreateOrder is done and SaveOrder under way: a retry now waits for the same order.
+  REQUIRE(eventually([&] { return s.live_orders() == 1; }));
+  auto retry = g.post("/api/v3/postorder", simple_order("late-1"));
+  auto r = first.get();
   REQUIRE(r.status == 202);
   auto data = body_of(r)["data"];
   CHECK(data["status"] == 5);
   CHECK(data["status_name"] == "new");
   auto guid = data["guid"].get<std::string>();
   REQUIRE(guid.size() == 38);
+  // The retry reached its own deadline while the order was still being created.
+  CHECK(retry.status == 202);
+  CHECK(body_of(retry)["data"]["guid"] == guid);
   // The order completes in the background; getorders shows it with its sums.
   REQUIRE(eventually(
     [&] {

@@ -183,6 +183,11 @@ TEST_CASE("postorder creates once, getorders and close follow it", "[gateway][e2
   REQUIRE(eventually([&] { return body_of(g.get("/api/v3/getorders"))["data"]["orders"].size() == 2; }));
   auto fourth = body_of(g.post("/api/v3/postorder", simple_order("site-4")))["data"];
   CHECK(fourth["table"]["name"] == "100");
+  // A retry of the finished order is answered from its stored record.
+  auto stored = g.post("/api/v3/postorder", order);
+  CHECK(stored.status == 200);
+  CHECK(body_of(stored)["data"]["guid"] == guid);
+  CHECK(body_of(stored)["data"]["table"]["name"] == "100");
 }
 
 TEST_CASE("prepaid order in two currencies with discounts, closed through the API", "[gateway][e2e]") {

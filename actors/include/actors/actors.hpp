@@ -290,6 +290,8 @@ using table_pool_actor = caf::typed_actor<
 using order_actor = caf::typed_actor<
   // Answers the postorder result once creation has finished.
   caf::replies_to<atom::wait>::with<api_reply>,
+  // The same, into a request's answer sink (postorder without a bridge).
+  caf::reacts_to<atom::wait, answer_sink_ptr>,
   // Answers the order record (api.md §3.6) as the STATUS POLLER last refreshed it.
   caf::replies_to<atom::get>::with<std::string>,
   // Closes a fully prepaid order with PayOrder.
@@ -314,6 +316,7 @@ struct admission {
   enum kind_t { absent, same, conflict } kind = absent;
   std::string guid;
   order_actor order;  ///< the active ORDER, or null
+  bool spawned = false; ///< `order` was spawned by this admission (its first step is still queued)
   std::string record; ///< the stored record (JSON) when no ORDER is active
 };
 
@@ -323,6 +326,9 @@ using source_actor = caf::typed_actor<
   caf::replies_to<atom::lookup, std::string, std::string>::with<admission>,
   // Admits a new order: persists key and record (synced), spawns its ORDER.
   caf::replies_to<atom::create, order_request>::with<admission>,
+  // The same, answering the request itself through its sink: a conflict or
+  // a stored order at once, a live or new order by its ORDER.
+  caf::reacts_to<atom::create, order_request, answer_sink_ptr>,
   // Lists the source's open orders (restaurant filter, empty = all).
   caf::replies_to<atom::list, std::string>::with<api_reply>,
   // Answers the records of the given orders, whatever their status.
@@ -341,6 +347,7 @@ using source_actor = caf::typed_actor<
 } // namespace rkgate::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::api_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::answer_sink_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::cash_health)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::rk7_completion)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::rk7_meter)

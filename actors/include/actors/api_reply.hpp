@@ -3,6 +3,7 @@
 // the HTTP status of the contract plus either the `data` JSON or an error.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -44,5 +45,22 @@ struct api_reply {
     return r;
   }
 };
+
+/// Where the answer to one API request goes when no actor waits for it: the
+/// HTTP layer's handle on the request. postorder hands it to the SOURCE with
+/// the order, and the ORDER answers into it, so no bridge actor relays the
+/// admission and the result (two thread hand-overs fewer per order). The
+/// HTTP layer implements it: both calls may come from any thread, and the
+/// first answer wins (a later one, e.g. after a 202 past the deadline, is dropped).
+class answer_sink {
+public:
+  virtual ~answer_sink() = default;
+  /// The request is about order `guid` (what a 202 past the deadline names);
+  /// `repeat`: a retry of a known external_id (answered 200, without timings).
+  /// Called before the request is handed on to the order's actor.
+  virtual void admitted(const std::string& guid, bool repeat) = 0;
+  virtual void answer(api_reply reply) = 0;
+};
+using answer_sink_ptr = std::shared_ptr<answer_sink>;
 
 } // namespace rkgate::actors
