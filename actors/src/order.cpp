@@ -107,6 +107,16 @@ api_reply stored_reply(const order_record& rec) {
   return api_reply::success(rec.reply_status == 0 ? 202 : rec.reply_status, postorder_data_json(rec));
 }
 
+/// The postorder answer once creation has ended (abandoned, answered or
+/// saved); nullopt while it is still under way.
+std::optional<api_reply> settled(const order_state& st) {
+  if (st.abandoned)
+    return timed(st, *st.abandoned);
+  if (st.rec.reply_status != 0 || st.rec.step == order_step::saved)
+    return timed(st, stored_reply(st.rec));
+  return std::nullopt;
+}
+
 void release_table(self_ptr self) {
   auto& st = self->state;
   if (st.rec.table_slot >= 0)
@@ -713,20 +723,16 @@ order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self
   return {
     [self](atom::wait) -> caf::result<api_reply> {
       auto& st = self->state;
-      if (st.abandoned)
-        return timed(st, *st.abandoned);
-      if (st.rec.reply_status != 0 || st.rec.step == order_step::saved)
-        return timed(st, stored_reply(st.rec));
+      if (auto r = settled(st))
+        return *r;
       auto rp = self->make_response_promise<api_reply>();
       st.waiting.push_back([rp](const api_reply& r) mutable { rp.deliver(r); });
       return rp;
     },
     [self](atom::wait, const answer_sink_ptr& sink) {
       auto& st = self->state;
-      if (st.abandoned)
-        return sink->answer(timed(st, *st.abandoned));
-      if (st.rec.reply_status != 0 || st.rec.step == order_step::saved)
-        return sink->answer(timed(st, stored_reply(st.rec)));
+      if (auto r = settled(st))
+        return sink->answer(std::move(*r));
       st.waiting.push_back([sink](const api_reply& r) { sink->answer(r); });
     },
     // The record as the STATUS POLLER keeps it: one GetOrderList per poll finds

@@ -28,7 +28,7 @@ public:
 
   ~order_sink() override {
     if (!answered_)
-      write(actors::api_reply::failure(500, "internal_error", "the order's answer was lost; ask getorders"));
+      respond(ctx_, req_, actors::api_reply::failure(500, "internal_error", "the order's answer was lost; ask getorders"));
   }
 
   void arm(std::chrono::milliseconds after) {
@@ -56,7 +56,7 @@ public:
       r.rk7_ms = 0; // this request made no r_keeper call and waited for no write
       r.disk_ms = 0;
     }
-    write(r);
+    respond(ctx_, req_, r);
   }
 
 private:
@@ -72,11 +72,7 @@ private:
       return;
     nlohmann::json data = {
       {"guid", guid}, {"status", 5}, {"status_name", "new"}, {"table", nullptr}, {"order", nullptr}};
-    write(actors::api_reply::success(202, data.dump()));
-  }
-
-  void write(const actors::api_reply& r) {
-    respond(ctx_, req_, r);
+    respond(ctx_, req_, actors::api_reply::success(202, data.dump()));
   }
 
   /// Outlives `timer_` and the request (declared first), also past the server's stop.
