@@ -52,7 +52,14 @@ struct seeded_gateway {
     seeded = seed(dir / "data", orders);
     sim = std::make_unique<child>(std::vector<std::string>{binary_path("rk7sim"), "--listen", "127.0.0.1:0",
                                                            "--user", "http", "--password", "http",
-                                                           "--restaurants", "2", "--cashier", "off"});
+                                                           "--restaurants", "2", "--cashier", "off",
+                                                           // rk7sim does not know the seeded orders: a
+                                                           // status poll would rightly void the open ones.
+                                                           // The first poll comes as soon as the re-attached
+                                                           // orders are followed, so it is held past the test
+                                                           // (other commands go on beside it).
+                                                           "--latency-cmd", "GetOrderList=120000",
+                                                           "--serialize", "0"});
     auto config = (dir / "rkgate.yaml").string();
     std::ofstream f(config);
     f << "server:\n  listen: 127.0.0.1:0\n  request_timeout: 5s\n"
@@ -64,8 +71,7 @@ struct seeded_gateway {
     for (int r = 1; r <= 2; ++r)
       f << "  - id: r" << r << "\n    name: Restaurant " << r << "\n"
         << "    cash_server:\n      url: http://127.0.0.1:" << sim->port() << "/r" << r
-        << "/rk7api/v0/xmlinterface.xml\n      user: http\n      password: http\n      timeout: 10s\n"
-        // rk7sim does not know the seeded orders: a poll would rightly delete the open ones.
+        << "/rk7api/v0/xmlinterface.xml\n      user: http\n      password: http\n      timeout: 60s\n"
         << "    status_poll: 3600s\n"
         << "    r_keeper_references:\n      station_id: 15004\n      waiter_code: 1\n      table_code: 100\n"
         << "      delivery_table_code: 900\n      order_category: 1\n      external_sales_classification: 2001\n"
