@@ -8,6 +8,8 @@ packages=(
   libcaf-dev librestinio-dev libasio-dev libfmt-dev libhttp-parser-dev
   nlohmann-json3-dev libpugixml-dev librocksdb-dev libspdlog-dev catch2
   libyaml-cpp-dev libcurl4-openssl-dev libssl-dev libxml2-dev libxml2-utils
+  # The gateway's allocator (app/CMakeLists.txt).
+  libjemalloc-dev
   # The operator console's browser test (tests/console/): Debian's browser and driver.
   chromium chromium-driver
 )
