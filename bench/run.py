@@ -136,13 +136,17 @@ class Bench:
                            stdout=f, check=True)
         return self.start(name, [self.binary("rkgate"), "--config", config, "--log-level", "warn"])
 
-    def load(self, name, port, scenario, **overrides):
+    def load(self, name, port, scenario, samples=False, **overrides):
+        """Runs one load; with `samples`, every response is also written to
+        <out>/<name>.samples.tsv (see rkgate-bench --samples)."""
         path = os.path.join(self.tmp, f"{name}.scenario.json")
         with open(path, "w") as f:
             json.dump(scenario, f)
         result = os.path.join(self.out, f"{name}.json")
         argv = [self.binary("rkgate-bench"), "--url", f"http://127.0.0.1:{port}",
                 "--scenario", path, "--out", result, "--quiet"]
+        if samples:
+            argv += ["--samples", os.path.join(self.out, f"{name}.samples.tsv")]
         for k, v in overrides.items():
             argv += [f"--{k}", str(v)]
         subprocess.run(argv, check=True, preexec_fn=raised_priority)
@@ -400,7 +404,7 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
     disk = disk_sync_probe(b.stores)
     low = b.load("postorder-overhead", gw.port, {
         "connections": 64, "rate": max(1.0, round(0.1 * ceiling)), "duration_s": 15, "warmup_s": 3,
-        "requests": [order_request(restaurants, sources, "overhead")]})
+        "requests": [order_request(restaurants, sources, "overhead")]}, samples=True)
     b.stop_all()
     overhead = low["routes"]["postorder"].get("overhead_us")
     without_disk = low["routes"]["postorder"].get("overhead_without_disk_us")
@@ -769,6 +773,32 @@ SCENARIOS = {
 }
 
 
+def kdamond_settings():
+    """The kernel's DAMON monitors as configured through sysfs, or None. On this
+    project's machines one runs with physical-address sampling and a pageout
+    scheme, and each of its sampling rounds stalls every process on the machine
+    for a few to 30 ms (docs/performance.md, "The machine's memory monitor")."""
+    root = "/sys/kernel/mm/damon/admin/kdamonds"
+
+    def read(path):
+        try:
+            with open(path) as f:
+                return f.read().strip()
+        except OSError:
+            return None
+    if not os.path.isdir(root):
+        return None
+    found = []
+    for k in sorted(d for d in os.listdir(root) if d.isdigit()):
+        ctx = os.path.join(root, k, "contexts", "0")
+        sample_us = read(os.path.join(ctx, "monitoring_attrs", "intervals", "sample_us"))
+        found.append({"state": read(os.path.join(root, k, "state")),
+                      "operations": read(os.path.join(ctx, "operations")),
+                      "sample_ms": int(sample_us) / 1000 if sample_us else None,
+                      "action": read(os.path.join(ctx, "schemes", "0", "action"))})
+    return found
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
@@ -794,7 +824,8 @@ def main():
         shutil.rmtree(b.tmp, ignore_errors=True)
         shutil.rmtree(b.stores, ignore_errors=True)
         summary["machine"] = {"cores": os.cpu_count(), "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                              "store_dir": args.store_dir or tempfile.gettempdir()}
+                              "store_dir": args.store_dir or tempfile.gettempdir(),
+                              "kdamond": kdamond_settings()}
         with open(summary_path, "w") as f:
             json.dump(summary, f, indent=2)
     subprocess.run([sys.executable, os.path.join(ROOT, "bench", "report.py"), b.out], check=False)

@@ -3,11 +3,15 @@
 //
 //   rkgate-bench --url http://127.0.0.1:11111 --scenario FILE
 //                [--connections N] [--rate R] [--duration S] [--warmup S]
-//                [--out FILE] [--quiet]
+//                [--out FILE] [--samples FILE] [--quiet]
 //
 // A scenario is JSON: {"connections", "rate", "duration_s", "warmup_s",
 // "requests": [{"name", "weight", "method", "path", "headers": {}, "body"}]};
 // body may be a string or a JSON value; {seq} and {mod:N} expand per request.
+// --samples writes every recorded response as a tab-separated line: route,
+// intended send time (CLOCK_MONOTONIC, ms), latency and overhead (us; -1
+// when the server reported no upstream time), to line a tail up with a trace
+// of the machine taken at the same time (e.g. `perf record -k CLOCK_MONOTONIC`).
 
 #include "bench/load.hpp"
 
@@ -15,6 +19,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <stdexcept>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -61,9 +66,24 @@ json to_json(const load_result& r, const load_options& o) {
           {"routes", routes}};
 }
 
+void write_samples(const std::string& path, const std::vector<sample>& samples) {
+  std::ofstream f(path);
+  if (!f)
+    throw std::runtime_error("cannot write " + path);
+  f << "route\tintended_ms\tlatency_us\toverhead_us\n";
+  char line[256];
+  for (const auto& s : samples) {
+    std::snprintf(line, sizeof line, "\t%.3f\t%.1f\t%.1f\n", static_cast<double>(s.intended_ns) / 1e6,
+                  static_cast<double>(s.latency_ns) / 1e3,
+                  s.overhead_ns < 0 ? -1.0 : static_cast<double>(s.overhead_ns) / 1e3);
+    f << s.route << line;
+  }
+}
+
 void usage() {
   std::fputs("usage: rkgate-bench --url http://HOST:PORT --scenario FILE [--connections N]\n"
-             "                    [--rate R] [--duration S] [--warmup S] [--out FILE] [--quiet]\n",
+             "                    [--rate R] [--duration S] [--warmup S] [--out FILE]\n"
+             "                    [--samples FILE] [--quiet]\n",
              stderr);
 }
 
@@ -105,7 +125,7 @@ bool parse_url(const std::string& url, load_options& o) {
 
 int main(int argc, char** argv) {
   load_options o;
-  std::string url, scenario, out;
+  std::string url, scenario, out, samples;
   json overrides = json::object();
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -123,6 +143,7 @@ int main(int argc, char** argv) {
     else if (a == "--duration") overrides["duration_s"] = std::stod(next());
     else if (a == "--warmup") overrides["warmup_s"] = std::stod(next());
     else if (a == "--out") out = next();
+    else if (a == "--samples") samples = next();
     else if (a == "--quiet") o.progress = false;
     else {
       usage();
@@ -140,7 +161,10 @@ int main(int argc, char** argv) {
     json s = json::parse(in);
     s.update(overrides);
     apply_scenario(s, o);
+    o.keep_samples = !samples.empty();
     auto r = run_load(o);
+    if (!samples.empty())
+      write_samples(samples, r.samples);
     auto text = to_json(r, o).dump(2);
     if (out.empty()) {
       std::cout << text << "\n";

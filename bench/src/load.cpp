@@ -340,15 +340,21 @@ private:
       auto& s = result_.routes[opt_.mix[c.route].name];
       auto lat = nanos_between(c.intended, now);
       s.latency.record(lat);
+      std::int64_t overhead = -1;
       if (r.upstream_ms >= 0) {
         auto upstream = static_cast<std::uint64_t>(r.upstream_ms * 1e6);
-        s.overhead.record(lat > upstream ? lat - upstream : 0);
+        overhead = static_cast<std::int64_t>(lat > upstream ? lat - upstream : 0);
+        s.overhead.record(static_cast<std::uint64_t>(overhead));
         if (r.disk_ms >= 0) {
           auto waited = upstream + static_cast<std::uint64_t>(r.disk_ms * 1e6);
           s.overhead_without_disk.record(lat > waited ? lat - waited : 0);
         }
       }
       result_.all.record(lat);
+      if (opt_.keep_samples)
+        result_.samples.push_back({opt_.mix[c.route].name,
+                                   std::chrono::duration_cast<std::chrono::nanoseconds>(c.intended.time_since_epoch()).count(),
+                                   lat, overhead});
       ++s.responses;
       ++s.statuses[r.status];
       ++result_.recorded;

@@ -37,6 +37,7 @@ struct load_options {
   std::chrono::milliseconds warmup{1000}; ///< not recorded
   std::vector<request_template> mix;
   bool progress = true; ///< a line a second on stderr
+  bool keep_samples = false; ///< one `sample` per recorded response (load_result::samples)
 };
 
 struct route_stats {
@@ -53,8 +54,18 @@ struct route_stats {
   std::map<int, std::uint64_t> statuses;
 };
 
+/// One recorded response, for lining a run's tail up with what else the
+/// machine did at the time (e.g. a `perf record -k CLOCK_MONOTONIC` trace).
+struct sample {
+  std::string route;
+  std::int64_t intended_ns = 0; ///< intended send time, CLOCK_MONOTONIC (steady_clock here)
+  std::uint64_t latency_ns = 0;
+  std::int64_t overhead_ns = -1; ///< latency minus the reported upstream time; -1: none reported
+};
+
 struct load_result {
   std::map<std::string, route_stats> routes;
+  std::vector<sample> samples; ///< in the order the responses came; only with keep_samples
   histogram all;
   double measured_seconds = 0;
   std::uint64_t recorded = 0;
