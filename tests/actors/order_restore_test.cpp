@@ -1,0 +1,92 @@
+// An open order re-attached at start-up is followed again at once: the
+// restaurant's STATUS POLLER polls as soon as its first order is watched, so
+// a void made on the till while the gateway was down is seen right after the
+// restart, not one poll period later.
+
+#include "restaurant_fixture.hpp"
+
+using namespace rkgate;
+using namespace rkgate::test;
+
+namespace {
+
+const std::string guid = "{BED30F72-70B1-4929-AF40-A36E652FDC10}"; // the order of the rk7 fixtures
+
+std::string order_list_reply(bool with_the_order) {
+  std::string visits = with_the_order ? "<Visit VisitID=\"471734503\" Finished=\"0\"><Orders><Order OrderID=\"256\" "
+                                        "Version=\"3\" guid=\"" + guid + "\" Finished=\"0\"/></Orders></Visit>"
+                                      : "";
+  return "<?xml version=\"1.0\" encoding=\"utf-8\"?><RK7QueryResult ServerVersion=\"7.26.8.100\" Status=\"Ok\" "
+         "CMD=\"GetOrderList\" lastversion=\"103\">" + visits + "</RK7QueryResult>";
+}
+
+/// GetOrder of the order, still open and unpaid.
+std::string open_order_reply() {
+  return "<?xml version=\"1.0\" encoding=\"utf-8\"?><RK7QueryResult ServerVersion=\"7.26.8.100\" Status=\"Ok\" "
+         "CMD=\"GetOrder\"><Order visit=\"471734503\" orderIdent=\"256\" guid=\"" + guid +
+         "\" version=\"3\" orderSum=\"86800\" unpaidSum=\"86800\" finished=\"0\" paid=\"0\"/></RK7QueryResult>";
+}
+
+struct restore_fixture : caf_fixture {
+  fake_rk7 rk7;
+  std::shared_ptr<fake_store_data> stored = std::make_shared<fake_store_data>();
+  store_actor store = own(spawn_fake_store(sys, stored));
+  // Polls every 10 minutes: only the poll at the first watch can come within the test.
+  std::shared_ptr<restaurant_context> rest = healthy_restaurant(*this, rk7, store, [this](restaurant_context& r) {
+    r.poller = own(spawn_status_poller(sys, "r1", r.cash, poll_timing{std::chrono::minutes(10),
+                                                                      std::chrono::minutes(10)}));
+  });
+
+  /// Re-attaches an open order saved on the cash server, as start-up does.
+  void restore_open_order() {
+    auto rec = fixture_order(guid);
+    rec.step = order_step::saved;
+    rec.status = 0;
+    rec.visit = 471734503;
+    rec.table_code = 100;
+    rec.table_slot = 0;
+    rec.table_name = "100";
+    rest->tables = own(spawn_table_pool(sys, "r1", {{100, {{0, guid}}}}, store));
+    order_context ctx;
+    ctx.rest = rest;
+    ctx.store = store;
+    own(spawn_order(sys, rec, ctx, std::nullopt));
+    sched.run();
+  }
+
+  std::optional<order_record> persisted() {
+    auto v = stored->get(persistence::table::orders, guid);
+    return v ? order_record_from_json(*v) : std::nullopt;
+  }
+};
+
+} // namespace
+
+TEST_CASE_METHOD(restore_fixture, "restore: an order voided on the till while the gateway was down is deleted at once",
+                 "[actors][order]") {
+  restore_open_order();
+  REQUIRE(rk7.count("GetOrderList") == 1); // no waiting for the poll period
+  rk7.answer("GetOrderList", order_list_reply(false));
+  sched.run();
+  // Absent from the list of open orders: GetOrder tells voided from paid.
+  REQUIRE(rk7.count("GetOrder") == 1);
+  CHECK(rk7.peek("GetOrder").xml.find(guid) != std::string::npos);
+  rk7.answer("GetOrder", rk7_error_reply("GetOrder", 0, "Order not found"));
+  sched.run();
+  REQUIRE(persisted());
+  CHECK(persisted()->status == 3);
+}
+
+TEST_CASE_METHOD(restore_fixture, "restore: an order still open on the till stays open", "[actors][order]") {
+  restore_open_order();
+  REQUIRE(rk7.count("GetOrderList") == 1);
+  rk7.answer("GetOrderList", order_list_reply(true));
+  sched.run();
+  // Its version is new to this ORDER, so it is read back once.
+  REQUIRE(rk7.count("GetOrder") == 1);
+  rk7.answer("GetOrder", open_order_reply());
+  sched.run();
+  CHECK(rk7.pending.empty());
+  auto rec = persisted();
+  CHECK((!rec || rec->status == 0)); // re-read (stored when it changed), never ended
+}
