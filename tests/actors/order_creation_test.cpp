@@ -28,10 +28,8 @@ struct creation_fixture : caf_fixture {
   fake_rk7 rk7;
   std::shared_ptr<held_store_data> stored = std::make_shared<held_store_data>();
   store_actor store = own(spawn_held_store(sys, stored));
-  std::shared_ptr<restaurant_context> rest = healthy_restaurant(*this, rk7, store, [this](restaurant_context& r) {
-    r.poller = own(spawn_status_poller(sys, "r1", r.cash, poll_timing{std::chrono::seconds(2),
-                                                                      std::chrono::seconds(10)}));
-  });
+  std::shared_ptr<restaurant_context> rest =
+    healthy_restaurant(*this, rk7, store, with_poller(*this, poll_timing{std::chrono::seconds(2), std::chrono::seconds(10)}));
   order_actor order;
 
   /// Answers the oldest put with `ok` (once the scheduler runs).

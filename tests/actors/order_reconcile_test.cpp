@@ -11,11 +11,7 @@ namespace {
 
 const std::string guid = "{BED30F72-70B1-4929-AF40-A36E652FDC10}"; // the order of the rk7 fixtures
 
-std::string bare_order_reply() {
-  return "<?xml version=\"1.0\" encoding=\"utf-8\"?><RK7QueryResult ServerVersion=\"7.6.5.92\" Status=\"Ok\" "
-         "CMD=\"GetOrder\"><Order visit=\"471734503\" orderIdent=\"256\" guid=\"" + guid +
-         "\" orderSum=\"0\" unpaidSum=\"0\"/></RK7QueryResult>";
-}
+std::string bare_order_reply() { return get_order_reply(guid, "orderSum=\"0\" unpaidSum=\"0\""); }
 
 struct order_fixture : caf_fixture {
   fake_rk7 rk7;
@@ -29,21 +25,10 @@ struct order_fixture : caf_fixture {
     auto rec = fixture_order(guid);
     rec.step = step;
     rec.status = step == order_step::creating ? 5 : 0;
-    rec.table_code = 100;
-    rec.table_slot = 0;
-    rec.table_name = "100";
-    rest->tables = own(spawn_table_pool(sys, "r1", {{100, {{0, guid}}}}, store));
-    order_context ctx;
-    ctx.rest = rest;
-    ctx.store = store;
-    order = own(spawn_order(sys, rec, ctx, std::nullopt));
-    sched.run();
+    order = reattach_order(*this, rest, store, rec);
   }
 
-  std::optional<order_record> persisted() {
-    auto v = stored->get(persistence::table::orders, guid);
-    return v ? order_record_from_json(*v) : std::nullopt;
-  }
+  std::optional<order_record> persisted() { return stored_order(*stored, guid); }
 };
 
 } // namespace

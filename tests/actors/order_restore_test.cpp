@@ -22,9 +22,7 @@ std::string order_list_reply(bool with_the_order) {
 
 /// GetOrder of the order, still open and unpaid.
 std::string open_order_reply() {
-  return "<?xml version=\"1.0\" encoding=\"utf-8\"?><RK7QueryResult ServerVersion=\"7.26.8.100\" Status=\"Ok\" "
-         "CMD=\"GetOrder\"><Order visit=\"471734503\" orderIdent=\"256\" guid=\"" + guid +
-         "\" version=\"3\" orderSum=\"86800\" unpaidSum=\"86800\" finished=\"0\" paid=\"0\"/></RK7QueryResult>";
+  return get_order_reply(guid, "version=\"3\" orderSum=\"86800\" unpaidSum=\"86800\" finished=\"0\" paid=\"0\"");
 }
 
 struct restore_fixture : caf_fixture {
@@ -32,10 +30,8 @@ struct restore_fixture : caf_fixture {
   std::shared_ptr<fake_store_data> stored = std::make_shared<fake_store_data>();
   store_actor store = own(spawn_fake_store(sys, stored));
   // Polls every 10 minutes: only the poll at the first watch can come within the test.
-  std::shared_ptr<restaurant_context> rest = healthy_restaurant(*this, rk7, store, [this](restaurant_context& r) {
-    r.poller = own(spawn_status_poller(sys, "r1", r.cash, poll_timing{std::chrono::minutes(10),
-                                                                      std::chrono::minutes(10)}));
-  });
+  std::shared_ptr<restaurant_context> rest =
+    healthy_restaurant(*this, rk7, store, with_poller(*this, poll_timing{std::chrono::minutes(10), std::chrono::minutes(10)}));
 
   /// Re-attaches an open order saved on the cash server, as start-up does.
   void restore_open_order() {
@@ -43,21 +39,10 @@ struct restore_fixture : caf_fixture {
     rec.step = order_step::saved;
     rec.status = 0;
     rec.visit = 471734503;
-    rec.table_code = 100;
-    rec.table_slot = 0;
-    rec.table_name = "100";
-    rest->tables = own(spawn_table_pool(sys, "r1", {{100, {{0, guid}}}}, store));
-    order_context ctx;
-    ctx.rest = rest;
-    ctx.store = store;
-    own(spawn_order(sys, rec, ctx, std::nullopt));
-    sched.run();
+    reattach_order(*this, rest, store, rec);
   }
 
-  std::optional<order_record> persisted() {
-    auto v = stored->get(persistence::table::orders, guid);
-    return v ? order_record_from_json(*v) : std::nullopt;
-  }
+  std::optional<order_record> persisted() { return stored_order(*stored, guid); }
 };
 
 } // namespace

@@ -35,6 +35,11 @@ std::shared_ptr<restaurant_context> healthy_restaurant(
   return rest;
 }
 
+/// A `before_health` for healthy_restaurant: r1 gets a STATUS POLLER polling with `timing`.
+inline auto with_poller(caf_fixture& f, poll_timing timing) {
+  return [&f, timing](restaurant_context& r) { r.poller = f.own(spawn_status_poller(f.sys, "r1", r.cash, timing)); };
+}
+
 /// The order of the rk7 fixtures as the SOURCE of `site-a` admits it (external_id x-1).
 inline order_record fixture_order(const std::string& guid) {
   order_record rec;
@@ -44,6 +49,36 @@ inline order_record fixture_order(const std::string& guid) {
   rec.restaurant = "r1";
   rec.body = R"({"external_id":"x-1","items":[{"id":1024421,"quantity":1}]})";
   return rec;
+}
+
+/// A GetOrder reply for the order `guid` of the fixtures (visit 471734503,
+/// order 256) with the order's other `attributes`.
+inline std::string get_order_reply(const std::string& guid, const std::string& attributes) {
+  return "<?xml version=\"1.0\" encoding=\"utf-8\"?><RK7QueryResult ServerVersion=\"7.6.5.92\" Status=\"Ok\" "
+         "CMD=\"GetOrder\"><Order visit=\"471734503\" orderIdent=\"256\" guid=\"" + guid + "\" " + attributes +
+         "/></RK7QueryResult>";
+}
+
+/// Re-attaches `rec` as start-up does: on base table 100 (slot 0, held by the
+/// order in r1's TABLE POOL), with nothing to write first.
+inline order_actor reattach_order(caf_fixture& f, const std::shared_ptr<restaurant_context>& rest,
+                                  store_actor store, order_record rec) {
+  rec.table_code = 100;
+  rec.table_slot = 0;
+  rec.table_name = "100";
+  rest->tables = f.own(spawn_table_pool(f.sys, "r1", {{100, {{0, rec.guid}}}}, store));
+  order_context ctx;
+  ctx.rest = rest;
+  ctx.store = store;
+  auto order = f.own(spawn_order(f.sys, std::move(rec), ctx, std::nullopt));
+  f.sched.run();
+  return order;
+}
+
+/// The record of `guid` as the fake STORE holds it.
+inline std::optional<order_record> stored_order(const fake_store_data& stored, const std::string& guid) {
+  auto v = stored.get(persistence::table::orders, guid);
+  return v ? order_record_from_json(*v) : std::nullopt;
 }
 
 } // namespace rkgate::test
