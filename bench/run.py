@@ -394,6 +394,7 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
     cpu = CpuWindow({"rkgate": gw, "rk7sim": sim}, start_after=5, length=20)
     sat = b.load("postorder-saturate", gw.port, {
         "connections": 8 * restaurants, "duration_s": 20, "warmup_s": 5, "requests": [saturate]})
+    rss_after_saturation = gw.rss_kib()
     busy, counts = service_time(sim.port, restaurants)
     created = counts.get("CreateOrder", 0)
     order_ms = sum(v for k, v in busy.items() if k not in BACKGROUND) / max(created, 1)
@@ -422,7 +423,8 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
         "rk7_ms_per_order": round(order_ms, 2), "rk7_busy_ms_by_command": busy,
         "rk7_calls_by_command": counts,
         "ceiling_orders_per_s": round(ceiling, 1), "achieved_orders_per_s": round(achieved, 1),
-        "ratio": round(ratio, 3), "cpu_ms_per_order": cpu_ms_per_order, "saturate_statuses": sat["routes"]["postorder"]["statuses"],
+        "ratio": round(ratio, 3), "cpu_ms_per_order": cpu_ms_per_order,
+        "rkgate_rss_mib_after_saturation": round(rss_after_saturation / 1024, 1), "saturate_statuses": sat["routes"]["postorder"]["statuses"],
         "saturate_latency": pick(lat(sat)),
         "overhead_us": pick(overhead) if overhead else None,
         "overhead_without_disk_us": pick(without_disk) if without_disk else None,

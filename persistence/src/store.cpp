@@ -46,6 +46,13 @@ rocksdb::Options store_options() {
   // flushes and compactions are pushed to disk as they grow (1 MiB at a time)
   // and at a bounded rate, instead of in bursts a WAL sync would wait behind.
   options.bytes_per_sync = 1 << 20;
+  // Memtables are bounded for the whole store (64 MiB over every column family,
+  // 8 MiB each) instead of RocksDB's 64 MiB per family and memtable, which let
+  // them grow with the number of families: after the postorder bench's
+  // saturation phase rkgate held 465-523 MB instead of 566-575 MB
+  // (docs/performance.md).
+  options.write_buffer_size = 8 << 20;
+  options.db_write_buffer_size = 64 << 20;
   options.rate_limiter.reset(rocksdb::NewGenericRateLimiter(64 << 20));
   return options;
 }
