@@ -98,6 +98,16 @@ def callbacks_section(cb):
     return "\n".join(parts)
 
 
+def overhead_section(runs):
+    """Overhead by percentile (end to end minus the upstream time the server reported),
+    one line per route that had it: for postorder the gateway's and the machine's floor."""
+    lines = [(f"{name}: {route}", {"latency_us": r["overhead_us"]})
+             for name, res in runs for route, r in res.get("routes", {}).items() if "overhead_us" in r]
+    if not lines:
+        return ""
+    return "<h3>Overhead (end to end minus the reported upstream time)</h3>" + svg_percentiles(lines)
+
+
 def by_route(runs):
     """A run with several routes (a mix) is plotted as one line per route."""
     out = []
@@ -137,6 +147,7 @@ def main():
         mine = [(k, v) for k, v in runs.items() if k.startswith(name + "-") or k == name]
         if mine:
             parts.append(svg_percentiles(by_route(mine)))
+            parts.append(overhead_section(mine))
         if isinstance(res.get("callbacks"), dict) and "definition" in res["callbacks"]:
             parts.append(callbacks_section(res["callbacks"]))
         parts.append(f"<pre>{html.escape(json.dumps(res, indent=2))}</pre>")
