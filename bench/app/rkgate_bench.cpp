@@ -19,9 +19,9 @@
 
 #include <cstdio>
 #include <cstring>
-#include <stdexcept>
 #include <fstream>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 
 using nlohmann::json;
