@@ -2,7 +2,7 @@
 // it answers after MS and reports the wait as `Server-Timing: rk7;dur`, so the
 // generator's overhead of it is what the machine adds by itself.
 
-#include "bench/load.hpp"
+#include "one_route.hpp"
 #include "support/process.hpp"
 
 #include <catch2/catch.hpp>
@@ -31,18 +31,7 @@ std::uint16_t free_port() {
 TEST_CASE("bench-hello /delayed/MS waits MS and reports it as upstream time", "[bench]") {
   auto port = free_port();
   rkgate::test::child hello({rkgate::test::binary_path("bench-hello"), std::to_string(port), "1"});
-  rkgate::bench::load_options o;
-  o.port = port;
-  o.connections = 4;
-  o.rate = 100;
-  o.duration = std::chrono::milliseconds(300);
-  o.warmup = std::chrono::milliseconds(0);
-  o.progress = false;
-  o.keep_samples = true;
-  rkgate::bench::request_template t;
-  t.name = "delayed";
-  t.path = "/delayed/20";
-  o.mix.push_back(t);
+  auto o = rkgate::test::one_route(port, "delayed", "/delayed/20", 100);
   auto r = rkgate::bench::run_load(o);
   REQUIRE(r.recorded > 0);
   CHECK(r.routes["delayed"].statuses[200] == r.recorded);

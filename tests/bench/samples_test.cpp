@@ -1,7 +1,7 @@
 // rkgate-bench's per-response samples, against a tiny keep-alive HTTP server
 // in the test that reports 2 ms of upstream time on every answer.
 
-#include "bench/load.hpp"
+#include "one_route.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -75,28 +75,12 @@ private:
   std::vector<std::thread> connections_;
 };
 
-rkgate::bench::load_options options_for(std::uint16_t port, bool keep_samples) {
-  rkgate::bench::load_options o;
-  o.port = port;
-  o.connections = 2;
-  o.rate = 200;
-  o.duration = std::chrono::milliseconds(300);
-  o.warmup = std::chrono::milliseconds(50);
-  o.progress = false;
-  o.keep_samples = keep_samples;
-  rkgate::bench::request_template t;
-  t.name = "ping";
-  t.path = "/ping";
-  o.mix.push_back(t);
-  return o;
-}
-
 } // namespace
 
 TEST_CASE("samples: one per recorded response, in CLOCK_MONOTONIC, overhead less the upstream time", "[bench]") {
   fixed_server server;
   auto before = std::chrono::steady_clock::now().time_since_epoch();
-  auto r = rkgate::bench::run_load(options_for(server.port(), true));
+  auto r = rkgate::bench::run_load(rkgate::test::one_route(server.port(), "ping", "/ping", 200));
   auto after = std::chrono::steady_clock::now().time_since_epoch();
   REQUIRE(r.recorded > 0);
   REQUIRE(r.samples.size() == r.recorded);
@@ -114,7 +98,9 @@ TEST_CASE("samples: one per recorded response, in CLOCK_MONOTONIC, overhead less
 
 TEST_CASE("samples: none kept unless asked for", "[bench]") {
   fixed_server server;
-  auto r = rkgate::bench::run_load(options_for(server.port(), false));
+  auto o = rkgate::test::one_route(server.port(), "ping", "/ping", 200);
+  o.keep_samples = false;
+  auto r = rkgate::bench::run_load(o);
   CHECK(r.recorded > 0);
   CHECK(r.samples.empty());
 }
