@@ -13,16 +13,8 @@ using namespace rkgate::test;
 
 namespace {
 
-const std::string guid = "{BED30F72-70B1-4929-AF40-A36E652FDC10}"; // the order of the rk7 fixtures
+const std::string& guid = fixture_guid;
 const std::string key = std::string("site-a") + '\x1f' + "x-1";
-
-std::string order_list_reply(std::int64_t version) {
-  return "<?xml version=\"1.0\" encoding=\"utf-8\"?><RK7QueryResult ServerVersion=\"7.26.8.100\" Status=\"Ok\" "
-         "CMD=\"GetOrderList\" lastversion=\"" + std::to_string(100 + version) +
-         "\"><Visit VisitID=\"471734503\" Finished=\"0\"><Orders><Order OrderID=\"256\" Version=\"" +
-         std::to_string(version) + "\" guid=\"" + guid +
-         "\" OrderSum=\"86800\" ToPaySum=\"26800\" Finished=\"0\"/></Orders></Visit></RK7QueryResult>";
-}
 
 struct creation_fixture : caf_fixture {
   fake_rk7 rk7;
@@ -129,13 +121,13 @@ TEST_CASE_METHOD(creation_fixture, "creation: SaveOrder's reply completes the or
 
   // Followed now: the version SaveOrder answered is not read back, a later one is.
   REQUIRE(rk7.count("GetOrderList") == 1);
-  rk7.answer("GetOrderList", order_list_reply(3));
+  rk7.answer("GetOrderList", order_list_reply(guid, 3));
   sched.run();
   CHECK(rk7.count("GetOrder") == 0);
   sched.advance_time(std::chrono::seconds(2));
   sched.run();
   REQUIRE(rk7.count("GetOrderList") == 1);
-  rk7.answer("GetOrderList", order_list_reply(4));
+  rk7.answer("GetOrderList", order_list_reply(guid, 4));
   sched.run();
   CHECK(rk7.count("GetOrder") == 1);
 }

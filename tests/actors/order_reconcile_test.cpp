@@ -9,7 +9,7 @@ using namespace rkgate::test;
 
 namespace {
 
-const std::string guid = "{BED30F72-70B1-4929-AF40-A36E652FDC10}"; // the order of the rk7 fixtures
+const std::string& guid = fixture_guid;
 
 std::string bare_order_reply() { return get_order_reply(guid, "orderSum=\"0\" unpaidSum=\"0\""); }
 

@@ -10,15 +10,7 @@ using namespace rkgate::test;
 
 namespace {
 
-const std::string guid = "{BED30F72-70B1-4929-AF40-A36E652FDC10}"; // the order of the rk7 fixtures
-
-std::string order_list_reply(bool with_the_order) {
-  std::string visits = with_the_order ? "<Visit VisitID=\"471734503\" Finished=\"0\"><Orders><Order OrderID=\"256\" "
-                                        "Version=\"3\" guid=\"" + guid + "\" Finished=\"0\"/></Orders></Visit>"
-                                      : "";
-  return "<?xml version=\"1.0\" encoding=\"utf-8\"?><RK7QueryResult ServerVersion=\"7.26.8.100\" Status=\"Ok\" "
-         "CMD=\"GetOrderList\" lastversion=\"103\">" + visits + "</RK7QueryResult>";
-}
+const std::string& guid = fixture_guid;
 
 /// GetOrder of the order, still open and unpaid.
 std::string open_order_reply() {
@@ -51,7 +43,7 @@ TEST_CASE_METHOD(restore_fixture, "restore: an order voided on the till while th
                  "[actors][order]") {
   restore_open_order();
   REQUIRE(rk7.count("GetOrderList") == 1); // no waiting for the poll period
-  rk7.answer("GetOrderList", order_list_reply(false));
+  rk7.answer("GetOrderList", order_list_reply(guid, std::nullopt));
   sched.run();
   // Absent from the list of open orders: GetOrder tells voided from paid.
   REQUIRE(rk7.count("GetOrder") == 1);
@@ -65,7 +57,7 @@ TEST_CASE_METHOD(restore_fixture, "restore: an order voided on the till while th
 TEST_CASE_METHOD(restore_fixture, "restore: an order still open on the till stays open", "[actors][order]") {
   restore_open_order();
   REQUIRE(rk7.count("GetOrderList") == 1);
-  rk7.answer("GetOrderList", order_list_reply(true));
+  rk7.answer("GetOrderList", order_list_reply(guid, 3));
   sched.run();
   // Its version is new to this ORDER, so it is read back once.
   REQUIRE(rk7.count("GetOrder") == 1);

@@ -6,7 +6,9 @@
 
 #include "actors/gateway.hpp"
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace rkgate::test {
@@ -38,6 +40,23 @@ std::shared_ptr<restaurant_context> healthy_restaurant(
 /// A `before_health` for healthy_restaurant: r1 gets a STATUS POLLER polling with `timing`.
 inline auto with_poller(caf_fixture& f, poll_timing timing) {
   return [&f, timing](restaurant_context& r) { r.poller = f.own(spawn_status_poller(f.sys, "r1", r.cash, timing)); };
+}
+
+/// The GUID of the order in the rk7 fixtures.
+inline const std::string fixture_guid = "{BED30F72-70B1-4929-AF40-A36E652FDC10}";
+
+/// A lean GetOrderList reply at list version 100 + `version` with the order
+/// `guid` of the fixtures at `version` (visit 471734503, order 256), or
+/// without it when `version` is empty.
+inline std::string order_list_reply(const std::string& guid, std::optional<std::int64_t> version) {
+  std::string visits;
+  if (version)
+    visits = "<Visit VisitID=\"471734503\" Finished=\"0\"><Orders><Order OrderID=\"256\" Version=\"" +
+             std::to_string(*version) + "\" guid=\"" + guid +
+             "\" OrderSum=\"86800\" ToPaySum=\"26800\" Finished=\"0\"/></Orders></Visit>";
+  return "<?xml version=\"1.0\" encoding=\"utf-8\"?><RK7QueryResult ServerVersion=\"7.26.8.100\" Status=\"Ok\" "
+         "CMD=\"GetOrderList\" lastversion=\"" + std::to_string(100 + version.value_or(0)) + "\">" + visits +
+         "</RK7QueryResult>";
 }
 
 /// The order of the rk7 fixtures as the SOURCE of `site-a` admits it (external_id x-1).
