@@ -18,6 +18,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
+#include <future>
 #include <memory>
 #include <string>
 
@@ -64,7 +66,16 @@ int main(int argc, char** argv) {
           .done();
       })};
   restinio::on_pool_runner_t<restinio::http_server_t<traits>> runner{threads, server};
-  runner.start();
+  // READY only once the socket listens (start() opens it asynchronously).
+  std::promise<void> opened;
+  runner.start([&opened]() noexcept { opened.set_value(); },
+               [&opened](std::exception_ptr e) noexcept { opened.set_exception(std::move(e)); });
+  try {
+    opened.get_future().get();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench-hello: %s\n", e.what());
+    return 1;
+  }
   std::printf("READY %u\n", port);
   std::fflush(stdout);
   runner.wait();
