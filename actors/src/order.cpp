@@ -30,7 +30,8 @@ struct order_state {
   int retries = 0;
   rk7_meter meter; ///< r_keeper time of creation (Server-Timing of postorder)
   std::chrono::microseconds disk_wait{0}; ///< waits for a durable record after r_keeper replied (Server-Timing)
-  std::int64_t rk7_version = -1; ///< the order's version as the cash server last reported it
+  int calls = 0; ///< requests whose answer is still on its way (it stays in memory until none is)
+  caf::actor_clock::time_point last_activity; ///< when it last handled a message of its interface
   static constexpr const char* name = "order";
 };
 
@@ -60,15 +61,30 @@ std::int64_t base_table(const order_state& st) {
   return st.body.table_code.value_or(st.ctx.rest->cfg.refs.table_code);
 }
 
+/// A request the ORDER awaits, counted in `calls`: an ORDER never leaves
+/// memory with an answer still on its way to it.
+template <class Reply, class Handle, class F, class G>
+void counted(self_ptr self, Handle&& request, F on_reply, G on_error) {
+  ++self->state.calls;
+  std::forward<Handle>(request).then(
+    [self, on_reply](Reply& r) mutable {
+      --self->state.calls;
+      on_reply(r);
+    },
+    [self, on_error](caf::error& err) mutable {
+      --self->state.calls;
+      on_error(err);
+    });
+}
+
 /// Persists the record (plus extra writes), then continues with `next`.
 template <class F>
 void persist(self_ptr self, bool sync, persistence::write_batch batch, F next) {
   auto& st = self->state;
   st.rec.updated_at = now_iso8601();
   stage_order(batch, st.rec);
-  self->request(st.ctx.store, caf::infinite, atom::put_v, std::move(batch), sync)
-    .then([next](bool ok) mutable { next(ok); },
-          [next](caf::error&) mutable { next(false); });
+  counted<bool>(self, self->request(st.ctx.store, caf::infinite, atom::put_v, std::move(batch), sync),
+                [next](bool ok) mutable { next(ok); }, [next](caf::error&) mutable { next(false); });
 }
 
 template <class F>
@@ -153,8 +169,8 @@ void abandon(self_ptr self, api_reply why) {
   free_table(self);
   st.abandoned = why;
   answer(self, why);
-  self->request(st.ctx.store, caf::infinite, atom::put_v, std::move(batch), true)
-    .then([self](bool) { finish(self); }, [self](caf::error&) { finish(self); });
+  counted<bool>(self, self->request(st.ctx.store, caf::infinite, atom::put_v, std::move(batch), true),
+                [self](bool) { finish(self); }, [self](caf::error&) { finish(self); });
 }
 
 /// A manual order's accept created nothing: free the table, keep the order
@@ -196,7 +212,7 @@ void apply(order_state& st, const rk7::order& o) {
   st.rec.priced = priced_order_json(o, st.body);
   st.rec.status = status_of(o);
   if (o.version != 0)
-    st.rk7_version = o.version;
+    st.rec.rk7_version = o.version;
 }
 
 /// One r_keeper call and the synced write of the record that describes it,
@@ -227,20 +243,20 @@ void call_while_storing(self_ptr self, const Req& req, persistence::write_batch 
     j->maybe_go();
   });
   auto& st = self->state;
-  self->request(st.ctx.rest->cash, cash_call, atom::call_v, req, st.meter)
-    .then(
-      [j](reply_type& r) {
-        j->reply = std::move(r);
-        j->replied = std::chrono::steady_clock::now();
-        j->maybe_go();
-      },
-      [j](caf::error& err) {
-        rk7::error e; // the CASH SERVER stopped: the call may or may not have happened
-        e.kind = rk7::error_kind::timeout;
-        e.message = "cash server did not answer: " + caf::to_string(err);
-        j->reply = reply_type(e);
-        j->maybe_go();
-      });
+  counted<reply_type>(
+    self, self->request(st.ctx.rest->cash, cash_call, atom::call_v, req, st.meter),
+    [j](reply_type& r) {
+      j->reply = std::move(r);
+      j->replied = std::chrono::steady_clock::now();
+      j->maybe_go();
+    },
+    [j](caf::error& err) {
+      rk7::error e; // the CASH SERVER stopped: the call may or may not have happened
+      e.kind = rk7::error_kind::timeout;
+      e.message = "cash server did not answer: " + caf::to_string(err);
+      j->reply = reply_type(e);
+      j->maybe_go();
+    });
 }
 
 void run(self_ptr self);
@@ -268,31 +284,32 @@ void pay(self_ptr self, F done) {
   req.cashier = rk7::ref::by_code(st.ctx.rest->cfg.refs.cashier_code.value_or(st.ctx.rest->cfg.refs.waiter_code));
   // Fully prepaid: the prepayments settle the order, so no further Payment
   // lines are sent (r_keeper wants payments equal to what is still unpaid).
-  self->request(st.ctx.rest->cash, cash_call, atom::call_v, req, st.meter)
-    .then(
-      [self, done](rk7_result<rk7::ack>& r) mutable {
-        if (!r)
-          return done(cash_failure(r.error()));
-        auto& st = self->state;
-        auto before = st.rec.status;
-        st.rec.status = 1;
-        st.rec.to_pay = 0;
-        persist(self, [self, done, before](bool) mutable {
-          announce_status(*self->state.ctx.rest, announced_order{self->state.rec}, before);
-          done(api_reply::success(200, order_api_json(self->state.rec)));
-          finish(self);
-        });
-      },
-      [done](caf::error& err) mutable {
-        done(api_reply::failure(503, "cash_server_unavailable", "cash server did not answer: " + caf::to_string(err)));
+  counted<rk7_result<rk7::ack>>(
+    self, self->request(st.ctx.rest->cash, cash_call, atom::call_v, req, st.meter),
+    [self, done](rk7_result<rk7::ack>& r) mutable {
+      if (!r)
+        return done(cash_failure(r.error()));
+      auto& st = self->state;
+      auto before = st.rec.status;
+      st.rec.status = 1;
+      st.rec.to_pay = 0;
+      persist(self, [self, done, before](bool) mutable {
+        announce_status(*self->state.ctx.rest, announced_order{self->state.rec}, before);
+        done(api_reply::success(200, order_api_json(self->state.rec)));
+        finish(self);
       });
+    },
+    [done](caf::error& err) mutable {
+      done(api_reply::failure(503, "cash_server_unavailable", "cash server did not answer: " + caf::to_string(err)));
+    });
 }
 
 /// Asks the restaurant's STATUS POLLER to follow this order on the cash server.
 void follow(self_ptr self) {
-  if (self->state.ctx.rest->poller)
-    self->send(self->state.ctx.rest->poller, atom::watch_v, self->state.rec.guid,
-               caf::actor_cast<order_actor>(self), self->state.rk7_version);
+  auto& st = self->state;
+  if (st.ctx.rest->poller)
+    self->send(st.ctx.rest->poller, atom::watch_v, st.rec.guid, caf::actor_cast<order_actor>(self), st.ctx.source,
+               st.rec.rk7_version);
 }
 
 /// Creation is complete: answer the callers, close a paid order if configured.
@@ -329,8 +346,8 @@ void save(self_ptr self) {
   rk7::save_order req;
   req.target = rk7::order_ref::by_guid(st.rec.guid);
   req.sessions.push_back(to_session(st.body, st.settings));
-  self->request(st.ctx.rest->cash, cash_call, atom::call_v, req, st.meter)
-    .then(
+  counted<rk7_result<rk7::saved_order>>(
+    self, self->request(st.ctx.rest->cash, cash_call, atom::call_v, req, st.meter),
       [self](rk7_result<rk7::saved_order>& r) {
         auto& st = self->state;
         if (!r) {
@@ -400,8 +417,8 @@ void allocate_then_create(self_ptr self) {
   auto& st = self->state;
   if (st.rec.table_slot >= 0)
     return create(self);
-  self->request(st.ctx.rest->tables, caf::infinite, atom::allocate_v, st.rec.table_code, st.rec.guid)
-    .then(
+  counted<int>(
+    self, self->request(st.ctx.rest->tables, caf::infinite, atom::allocate_v, st.rec.table_code, st.rec.guid),
       [self](int slot) {
         auto& st = self->state;
         st.rec.table_slot = slot;
@@ -417,9 +434,9 @@ void allocate_then_create(self_ptr self) {
 /// order exists and how far it got, then continue from there.
 void reconcile(self_ptr self) {
   auto& st = self->state;
-  self->request(st.ctx.rest->cash, cash_call, atom::call_v, rk7::get_order{rk7::order_ref::by_guid(st.rec.guid)},
-                st.meter)
-    .then(
+  rk7::get_order req{rk7::order_ref::by_guid(st.rec.guid)};
+  counted<rk7_result<rk7::order>>(
+    self, self->request(st.ctx.rest->cash, cash_call, atom::call_v, req, st.meter),
       [self](rk7_result<rk7::order>& r) {
         auto& st = self->state;
         if (!r) {
@@ -549,8 +566,9 @@ void refresh_from_poller(self_ptr self, bool absent) {
   auto& st = self->state;
   if (st.rec.step != order_step::saved || st.rec.final())
     return;
-  self->request(st.ctx.rest->cash, cash_call, atom::call_v, rk7::get_order{rk7::order_ref::by_guid(st.rec.guid)})
-    .then(
+  rk7::get_order req{rk7::order_ref::by_guid(st.rec.guid)};
+  counted<rk7_result<rk7::order>>(
+    self, self->request(st.ctx.rest->cash, cash_call, atom::call_v, req),
       [self, absent](rk7_result<rk7::order>& r) {
         auto& st = self->state;
         if (st.rec.final())
@@ -600,8 +618,8 @@ caf::result<api_reply> cancel(self_ptr self) {
   if (!refs.void_reason)
     return conflict("the restaurant has no void_reason configured");
   auto rp = self->make_response_promise<api_reply>();
-  self->request(st.ctx.rest->cash, cash_call, atom::call_v, req)
-    .then(
+  counted<rk7_result<rk7::ack>>(
+    self, self->request(st.ctx.rest->cash, cash_call, atom::call_v, req),
       [self, rp](rk7_result<rk7::ack>& r) mutable {
         if (!r) {
           rp.deliver(cash_failure(r.error()));
@@ -622,8 +640,8 @@ void save_session(self_ptr self, const cart& lines, caf::typed_response_promise<
   rk7::save_order req;
   req.target = rk7::order_ref::by_guid(st.rec.guid);
   req.sessions.push_back(to_session(lines, st.settings));
-  self->request(st.ctx.rest->cash, cash_call, atom::call_v, req)
-    .then(
+  counted<rk7_result<rk7::saved_order>>(
+    self, self->request(st.ctx.rest->cash, cash_call, atom::call_v, req),
       [self, rp, done](rk7_result<rk7::saved_order>& r) mutable {
         if (!r) {
           rp.deliver(cash_failure(r.error()));
@@ -698,6 +716,22 @@ caf::result<api_reply> add_session(self_ptr self, const cart& lines) {
   return rp;
 }
 
+/// A message of the ORDER's interface: its idle time starts again.
+void touch(self_ptr self) {
+  self->state.last_activity = self->clock().now();
+}
+
+/// Whether the ORDER may leave memory now: an open order (created, not
+/// over) with no step, caller or answer pending, idle for `unload_after`.
+/// Loaded again, it starts from its stored record, which is then complete.
+bool may_unload(self_ptr self) {
+  const auto& st = self->state;
+  auto after = st.ctx.unload_after;
+  return after.count() > 0 && st.rec.step == order_step::saved && !st.rec.final() && !st.running
+         && st.calls == 0 && st.waiting.empty() && !st.abandoned
+         && self->clock().now() - st.last_activity >= after;
+}
+
 order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self, order_record rec,
                                  order_context ctx, std::optional<std::pair<std::string, std::string>> first_write,
                                  std::optional<cart> body) {
@@ -719,9 +753,11 @@ order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self
   st.settings.item_comment_modifier = refs.item_comment_modifier;
   if (st.rec.table_code == 0)
     st.rec.table_code = base_table(st);
+  touch(self);
   self->send(self, atom::run_v);
   return {
     [self](atom::wait) -> caf::result<api_reply> {
+      touch(self);
       auto& st = self->state;
       if (auto r = settled(st))
         return *r;
@@ -730,6 +766,7 @@ order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self
       return rp;
     },
     [self](atom::wait, const answer_sink_ptr& sink) {
+      touch(self);
       auto& st = self->state;
       if (auto r = settled(st))
         return sink->answer(std::move(*r));
@@ -738,8 +775,10 @@ order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self
     // The record as the STATUS POLLER keeps it: one GetOrderList per poll finds
     // every changed order, where a GetOrder per open order per getorders would
     // queue on the cash server (which answers one call at a time).
+    // A read: it does not keep the order in memory.
     [self](atom::get) -> caf::result<std::string> { return order_api_json(self->state.rec); },
     [self](atom::close) -> caf::result<api_reply> {
+      touch(self);
       auto& st = self->state;
       if (st.rec.step != order_step::saved || !fully_prepaid(st.rec))
         return api_reply::failure(409, "invalid_state",
@@ -750,6 +789,7 @@ order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self
       return rp;
     },
     [self](atom::cancel, const std::string&) -> caf::result<api_reply> {
+      touch(self);
       auto& st = self->state;
       if (st.rec.step == order_step::waiting && !st.rec.final() && !st.running) {
         // Never sent to the cash server: status 3 and nothing else (docs/console.md §1).
@@ -769,10 +809,20 @@ order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self
       }
       return cancel(self);
     },
-    [self](atom::refresh, bool absent) { refresh_from_poller(self, absent); },
-    [self](atom::pay, const payment_list& list) -> caf::result<api_reply> { return add_payments(self, list); },
-    [self](atom::append, const cart& items) -> caf::result<api_reply> { return add_session(self, items); },
+    [self](atom::refresh, bool absent) {
+      touch(self);
+      refresh_from_poller(self, absent);
+    },
+    [self](atom::pay, const payment_list& list) -> caf::result<api_reply> {
+      touch(self);
+      return add_payments(self, list);
+    },
+    [self](atom::append, const cart& items) -> caf::result<api_reply> {
+      touch(self);
+      return add_session(self, items);
+    },
     [self](atom::accept, std::int64_t base_table) -> caf::result<api_reply> {
+      touch(self);
       auto& st = self->state;
       if (st.rec.step != order_step::waiting || st.rec.final() || st.running)
         return api_reply::failure(409, "invalid_state", "the order is not waiting for acceptance");
@@ -784,7 +834,20 @@ order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self
       allocate_then_create(self);
       return rp;
     },
+    [self](atom::unload) -> caf::result<bool> {
+      if (!may_unload(self))
+        return false;
+      // The STATUS POLLER goes on following it, through the SOURCE.
+      auto& st = self->state;
+      if (st.ctx.rest->poller)
+        self->send(st.ctx.rest->poller, atom::watch_v, st.rec.guid, order_actor{}, st.ctx.source, st.rec.rk7_version);
+      auto rp = self->make_response_promise<bool>();
+      rp.deliver(true);
+      self->quit(order_unloaded());
+      return rp;
+    },
     [self](atom::run) {
+      touch(self);
       self->state.running = false;
       run(self);
     },
@@ -792,6 +855,10 @@ order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self
 }
 
 } // namespace
+
+caf::error order_unloaded() {
+  return caf::error(1, caf::atom("unloaded"));
+}
 
 order_actor spawn_order(caf::actor_system& sys, order_record rec, order_context ctx,
                         std::optional<std::pair<std::string, std::string>> first_write, std::optional<cart> body) {

@@ -70,6 +70,7 @@ std::string to_json(const order_record& r) {
             {"sum", r.sum},
             {"paid", r.paid},
             {"to_pay", r.to_pay},
+            {"rk7_version", r.rk7_version},
             {"reply_status", r.reply_status},
             {"reply_code", r.reply_code},
             {"reply_message", r.reply_message}};
@@ -102,6 +103,7 @@ std::optional<order_record> order_record_from_json(std::string_view text) {
     r.sum = j.value("sum", kopecks{0});
     r.paid = j.value("paid", kopecks{0});
     r.to_pay = j.value("to_pay", kopecks{0});
+    r.rk7_version = j.value("rk7_version", std::int64_t{-1});
     r.reply_status = j.value("reply_status", 0);
     r.reply_code = j.value("reply_code", "");
     r.reply_message = j.value("reply_message", "");

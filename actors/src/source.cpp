@@ -7,6 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <deque>
+#include <functional>
+
 namespace rkgate::actors {
 
 struct source_state {
@@ -24,11 +27,22 @@ struct source_state {
   struct order_entry {
     std::string external_id;
     std::string restaurant;
-    order_actor actor;
+    order_actor actor; ///< null while the order is out of memory (unloaded)
     std::int64_t table_code = 0; ///< the base table the body named (0: the default)
     std::vector<std::string> merged; ///< external_ids merged into this order
+    bool unloading = false; ///< asked to leave memory, no answer yet
+    bool loading = false;   ///< its record is being read to load it again
+    /// Uses of the ORDER waiting for an unload or a load to settle.
+    std::vector<std::function<void(const order_actor&)>> held;
+    caf::actor_clock::time_point last_used; ///< when the SOURCE last handed it something
   };
   std::map<std::string, order_entry> orders; ///< guid -> live order (finished ones are on disk only)
+  std::map<caf::actor_addr, std::string> guid_of; ///< ORDER in memory -> its guid
+  std::chrono::milliseconds unload_after{0}; ///< `orders.unload_after` (0: never)
+  /// (last use, guid) of the ORDERs in memory, oldest first; an entry whose
+  /// order was used again since is stale and skipped.
+  std::deque<std::pair<caf::actor_clock::time_point, std::string>> idle;
+  bool sweep_scheduled = false;
   static constexpr const char* name = "source";
 };
 
@@ -46,11 +60,174 @@ order_actor start_order(self_ptr self, order_record rec,
     spdlog::warn("order {}: restaurant {} is no longer configured", rec.guid, rec.restaurant);
     return {};
   }
-  order_context ctx{rest->second, st.db, caf::actor_cast<source_actor>(self)};
+  order_context ctx{rest->second, st.db, caf::actor_cast<source_actor>(self), st.unload_after};
   auto guid = rec.guid;
   auto a = actors::spawn_order(self->system(), std::move(rec), std::move(ctx), std::move(first_write), std::move(body));
   self->monitor(a);
+  st.guid_of[a.address()] = std::move(guid);
   return a;
+}
+
+// -- orders out of memory -------------------------------------------------------
+//
+// An open ORDER idle for `unload_after` leaves memory at the SOURCE's request
+// (atom::unload; the ORDER agrees only with nothing under way) and is loaded
+// again from its stored record when something is handed to it. While an
+// unload or a load is under way, uses wait in the entry's `held`, so nothing
+// the SOURCE hands on can reach an ORDER that is leaving.
+
+/// At most this many unload requests per sweep, a sweep at most this often:
+/// ORDERs idle since a burst leave memory in small batches, between requests.
+constexpr int unloads_per_sweep = 200;
+constexpr auto sweep_pause = std::chrono::milliseconds(100);
+
+void sweep(self_ptr self);
+
+void schedule_sweep(self_ptr self) {
+  auto& st = self->state;
+  if (st.sweep_scheduled || st.idle.empty())
+    return;
+  st.sweep_scheduled = true;
+  auto due = st.idle.front().first + st.unload_after - self->clock().now();
+  self->delayed_send(self, std::max<caf::timespan>(due, sweep_pause), atom::unload_v);
+}
+
+/// The SOURCE handed the ORDER something: its idle time starts again.
+void used(self_ptr self, const std::string& guid, source_state::order_entry& e) {
+  auto& st = self->state;
+  if (st.unload_after.count() == 0)
+    return;
+  e.last_used = self->clock().now();
+  st.idle.emplace_back(e.last_used, guid);
+  schedule_sweep(self);
+}
+
+void load(self_ptr self, const std::string& guid);
+
+/// Runs the uses that waited, with the ORDER now in memory, or loads it.
+void release_held(self_ptr self, const std::string& guid, source_state::order_entry& e) {
+  if (e.held.empty())
+    return;
+  if (!e.actor)
+    return load(self, guid);
+  used(self, guid, e);
+  auto held = std::move(e.held);
+  e.held.clear();
+  for (auto& use : held)
+    use(e.actor);
+}
+
+/// The order is over (or cannot be loaded): it leaves the SOURCE; its record
+/// and keys stay in the store. Uses that waited see it as not live.
+void drop(self_ptr self, std::map<std::string, source_state::order_entry>::iterator it) {
+  auto& st = self->state;
+  st.keys.erase(it->second.external_id);
+  for (const auto& ext : it->second.merged)
+    st.keys.erase(ext);
+  auto held = std::move(it->second.held);
+  st.orders.erase(it);
+  for (auto& use : held)
+    use(order_actor{});
+}
+
+/// The ORDER of `guid` left memory.
+void unloaded(self_ptr self, const std::string& guid, source_state::order_entry& e) {
+  self->state.guid_of.erase(e.actor.address());
+  e.actor = nullptr;
+  e.unloading = false;
+  release_held(self, guid, e);
+}
+
+void ask_unload(self_ptr self, const std::string& guid, source_state::order_entry& e) {
+  e.unloading = true;
+  self->request(e.actor, caf::infinite, atom::unload_v)
+    .then(
+      [self, guid](bool gone) {
+        auto it = self->state.orders.find(guid);
+        if (it == self->state.orders.end() || !it->second.unloading)
+          return; // its DOWN came first and settled it
+        auto& e = it->second;
+        if (gone)
+          return unloaded(self, guid, e);
+        e.unloading = false; // busy: asked again once idle
+        used(self, guid, e);
+        release_held(self, guid, e);
+      },
+      [](caf::error&) {}); // it stopped: its DOWN settles the entry
+}
+
+void sweep(self_ptr self) {
+  auto& st = self->state;
+  st.sweep_scheduled = false;
+  auto now = self->clock().now();
+  int asked = 0;
+  while (!st.idle.empty() && asked < unloads_per_sweep) {
+    const auto& [at, guid] = st.idle.front();
+    if (at + st.unload_after > now)
+      break;
+    auto it = st.orders.find(guid);
+    if (it != st.orders.end() && it->second.actor && !it->second.unloading && it->second.last_used == at) {
+      ask_unload(self, guid, it->second);
+      ++asked;
+    }
+    st.idle.pop_front();
+  }
+  schedule_sweep(self);
+}
+
+/// Loads the ORDER of an unloaded order from its stored record.
+void load(self_ptr self, const std::string& guid) {
+  auto& e = self->state.orders.at(guid);
+  if (e.loading)
+    return;
+  e.loading = true;
+  self->request(self->state.db, caf::infinite, atom::get_v, store_key{persistence::table::orders, guid})
+    .then(
+      [self, guid](const store_value& v) {
+        auto it = self->state.orders.find(guid);
+        if (it == self->state.orders.end())
+          return;
+        auto& e = it->second;
+        e.loading = false;
+        auto rec = v.found ? order_record_from_json(v.value) : std::nullopt;
+        if (!rec)
+          spdlog::error("order {}: its stored record is missing or unreadable", guid);
+        else if (!rec->final())
+          e.actor = start_order(self, std::move(*rec), std::nullopt);
+        if (!e.actor)
+          return drop(self, it);
+        release_held(self, guid, e);
+      },
+      [self, guid](caf::error& err) {
+        spdlog::error("order {}: reading its record failed: {}", guid, caf::to_string(err));
+        auto it = self->state.orders.find(guid);
+        if (it == self->state.orders.end())
+          return;
+        it->second.loading = false;
+        auto held = std::move(it->second.held);
+        it->second.held.clear();
+        for (auto& use : held)
+          use(order_actor{});
+      });
+}
+
+/// Runs `use` with the ORDER of `guid` in memory: at once, or once an unload
+/// under way has settled, or once it is loaded again from the store. A null
+/// handle: the order is not live (over, or not this source's).
+template <class F>
+void with_order(self_ptr self, const std::string& guid, F use) {
+  auto& st = self->state;
+  auto it = st.orders.find(guid);
+  if (it == st.orders.end())
+    return use(order_actor{});
+  auto& e = it->second;
+  if (e.actor && !e.unloading) {
+    used(self, guid, e);
+    return use(e.actor);
+  }
+  e.held.emplace_back(std::move(use));
+  if (!e.actor)
+    load(self, guid);
 }
 
 /// False when the store certainly holds no key for `external_id` (answered
@@ -128,9 +305,11 @@ void answer_known(self_ptr self, Reply rp, const source_state::key_entry& k, con
   admission a;
   a.guid = k.guid;
   a.kind = k.hash == hash ? admission::same : admission::conflict;
-  auto it = st.orders.find(k.guid);
-  if (it != st.orders.end())
+  if (auto it = st.orders.find(k.guid); it != st.orders.end() && it->second.actor && !it->second.unloading) {
+    // Handed out: kept in memory until the caller's wait has come.
     a.order = it->second.actor;
+    used(self, k.guid, it->second);
+  }
   if (a.kind == admission::conflict || a.order) {
     rp.deliver(a);
     return;
@@ -185,16 +364,17 @@ void collect_stored(self_ptr self, std::shared_ptr<collector> c, const std::stri
           [c](caf::error&) { c->one_done(); });
 }
 
-/// Table-side ordering: the source's active order on the hall table this
-/// postorder names, when the restaurant merges a table's orders.
-std::optional<std::pair<std::string, order_actor>> merge_target(const source_state& st, const order_request& req) {
+/// Table-side ordering: the guid of the source's active order (in memory or
+/// not) on the hall table this postorder names, when the restaurant merges a
+/// table's orders.
+std::optional<std::string> merge_target(const source_state& st, const order_request& req) {
   auto rest = st.restaurants.find(req.restaurant);
   if (req.no_merge || req.manual || !req.body.table_code || rest == st.restaurants.end()
       || !rest->second->cfg.table_orders_merge)
     return std::nullopt;
   for (const auto& [guid, e] : st.orders)
-    if (e.actor && e.restaurant == req.restaurant && e.table_code == *req.body.table_code)
-      return std::make_pair(guid, e.actor);
+    if (e.restaurant == req.restaurant && e.table_code == *req.body.table_code)
+      return guid;
   return std::nullopt;
 }
 
@@ -202,13 +382,13 @@ std::optional<std::pair<std::string, order_actor>> merge_target(const source_sta
 /// announces `additional_order`) and keeps the external_id pointing at it;
 /// when that order is no longer open, a new order is created after all.
 template <class Reply>
-void merge_into(self_ptr self, Reply rp, order_request req, std::pair<std::string, order_actor> target) {
+void merge_with(self_ptr self, Reply rp, order_request req, const std::string& target, const order_actor& order) {
   auto me = caf::actor_cast<source_actor>(self);
-  self->request(target.second, std::chrono::seconds(30), atom::append_v, req.body)
+  self->request(order, std::chrono::seconds(30), atom::append_v, req.body)
     .then(
-      [self, rp, req, target, me](const api_reply& r) mutable {
+      [self, rp, req, target, order, me](const api_reply& r) mutable {
         auto& st = self->state;
-        auto live = st.orders.find(target.first);
+        auto live = st.orders.find(target);
         if (!r.ok() || st.keys.count(req.body.external_id) || live == st.orders.end()) {
           req.no_merge = true;
           self->request(me, caf::infinite, atom::create_v, req)
@@ -216,14 +396,14 @@ void merge_into(self_ptr self, Reply rp, order_request req, std::pair<std::strin
                   [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
           return;
         }
-        st.keys[req.body.external_id] = source_state::key_entry{target.first, req.hash};
+        st.keys[req.body.external_id] = source_state::key_entry{target, req.hash};
         live->second.merged.push_back(req.body.external_id);
         persistence::write_batch batch;
         batch.put(persistence::table::idempotency, idempotency_key(st.cfg.name, req.body.external_id),
-                  to_json(idempotency_entry{target.first, req.hash}));
+                  to_json(idempotency_entry{target, req.hash}));
         admission a;
-        a.guid = target.first;
-        a.order = target.second;
+        a.guid = target;
+        a.order = order;
         self->request(st.db, caf::infinite, atom::put_v, std::move(batch), true)
           .then([rp, a](bool) mutable { rp.deliver(a); }, [rp, a](caf::error&) mutable { rp.deliver(a); });
       },
@@ -233,6 +413,22 @@ void merge_into(self_ptr self, Reply rp, order_request req, std::pair<std::strin
           .then([rp](const admission& a) mutable { rp.deliver(a); },
                 [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
       });
+}
+
+/// The table's open order, in memory or loaded again, for merge_with.
+template <class Reply>
+void merge_into(self_ptr self, Reply rp, order_request req, std::string target) {
+  auto me = caf::actor_cast<source_actor>(self);
+  with_order(self, target, [self, rp, req, target, me](const order_actor& order) mutable {
+    if (!order) { // over meanwhile: a new order after all
+      req.no_merge = true;
+      self->request(me, caf::infinite, atom::create_v, req)
+        .then([rp](const admission& a) mutable { rp.deliver(a); },
+              [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return;
+    }
+    merge_with(self, rp, std::move(req), target, order);
+  });
 }
 
 /// Admits an external_id known to be new: merges it into the table's open
@@ -260,13 +456,16 @@ void admit_new(self_ptr self, Reply rp, order_request req) {
   a.kind = admission::absent;
   a.guid = rec.guid;
   auto guid = rec.guid;
-  source_state::order_entry e{rec.external_id, rec.restaurant, {}, req.body.table_code.value_or(0), {}};
+  source_state::order_entry e;
+  e.external_id = rec.external_id;
+  e.restaurant = rec.restaurant;
+  e.table_code = req.body.table_code.value_or(0);
   e.actor = start_order(self, std::move(rec), first, std::move(req.body));
   a.order = e.actor;
   a.spawned = true;
   if (e.actor) {
     st.keys[e.external_id] = source_state::key_entry{guid, req.hash};
-    st.orders[guid] = std::move(e);
+    used(self, guid, st.orders[guid] = std::move(e));
   }
   rp.deliver(a);
 }
@@ -310,70 +509,79 @@ void answer_not_live(self_ptr self, caf::typed_response_promise<api_reply> rp, c
       [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
 }
 
-/// The live ORDER of `guid`, or null.
+/// The ORDER of `guid` when it is in memory and staying there, or null (its
+/// stored record answers reads of an order out of memory just as well).
 order_actor live_order(const source_state& st, const std::string& guid) {
   auto it = st.orders.find(guid);
-  return it == st.orders.end() ? order_actor{} : it->second.actor;
+  return it == st.orders.end() || it->second.unloading ? order_actor{} : it->second.actor;
 }
 
-/// Hands an action on `guid` to its live ORDER, or answers as not live. An
-/// ORDER that finished just before (its DOWN message not here yet) is
-/// answered as not live too, instead of with an error.
+/// Hands an action on `guid` to its ORDER (loaded again if it is out of
+/// memory), or answers as not live. An ORDER that finished just before (its
+/// DOWN message not here yet) is answered as not live too, instead of with
+/// an error.
 template <class... Ts>
-caf::result<api_reply> to_order(self_ptr self, const std::string& guid, const char* why, Ts&&... action) {
+caf::result<api_reply> to_order(self_ptr self, const std::string& guid, const char* why, Ts... action) {
   auto rp = self->make_response_promise<api_reply>();
-  auto a = live_order(self->state, guid);
-  if (!a) {
-    answer_not_live(self, rp, guid, why);
-    return rp;
-  }
-  self->request(a, caf::infinite, std::forward<Ts>(action)...)
-    .then([rp](api_reply& r) mutable { rp.deliver(std::move(r)); },
-          [self, rp, guid, why](caf::error& err) mutable {
-            if (err == caf::sec::request_receiver_down)
-              return answer_not_live(self, rp, guid, why);
-            rp.deliver(std::move(err));
-          });
+  with_order(self, guid, [self, rp, guid, why, action...](const order_actor& a) mutable {
+    if (!a)
+      return answer_not_live(self, rp, guid, why);
+    self->request(a, caf::infinite, action...)
+      .then([rp](api_reply& r) mutable { rp.deliver(std::move(r)); },
+            [self, rp, guid, why](caf::error& err) mutable {
+              if (err == caf::sec::request_receiver_down)
+                return answer_not_live(self, rp, guid, why);
+              rp.deliver(std::move(err));
+            });
+  });
   return rp;
 }
 
 source_actor::behavior_type source(source_actor::stateful_pointer<source_state> self,
                                    config::source cfg, restaurant_map restaurants, store_actor db,
-                                   source_restore restored) {
+                                   source_restore restored, std::chrono::milliseconds unload_after) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.restaurants = std::move(restaurants);
   st.db = db;
   st.disk = std::move(restored.db);
+  st.unload_after = unload_after;
   for (auto& rec : restored.orders) {
     auto guid = rec.guid;
-    source_state::order_entry e{rec.external_id, rec.restaurant, {}, rec.table_code, {}};
+    source_state::order_entry e;
+    e.external_id = rec.external_id;
+    e.restaurant = rec.restaurant;
+    e.table_code = rec.table_code;
     source_state::key_entry k{rec.guid, rec.body_hash};
     // Orders of restaurants a source has lost stay readable but are not re-attached.
     e.actor = start_order(self, std::move(rec), std::nullopt);
     if (!e.actor)
       continue;
     st.keys[e.external_id] = std::move(k);
-    st.orders[guid] = std::move(e);
+    used(self, guid, st.orders[guid] = std::move(e));
   }
-  // A finished ORDER leaves memory; its record and keys stay in the store.
+  // An ORDER stopped: it left memory (its order goes on, in the store) or its
+  // order is over (the ORDER leaves; its record and keys stay in the store).
   self->set_down_handler([self](caf::down_msg& msg) {
     auto& st = self->state;
-    for (auto it = st.orders.begin(); it != st.orders.end(); ++it)
-      if (it->second.actor.address() == msg.source) {
-        st.keys.erase(it->second.external_id);
-        for (const auto& ext : it->second.merged)
-          st.keys.erase(ext);
-        st.orders.erase(it);
-        return;
-      }
+    auto g = st.guid_of.find(msg.source);
+    if (g == st.guid_of.end())
+      return; // already settled by its unload answer
+    auto guid = std::move(g->second);
+    st.guid_of.erase(g);
+    auto it = st.orders.find(guid);
+    if (it == st.orders.end() || it->second.actor.address() != msg.source)
+      return;
+    if (msg.reason == order_unloaded())
+      return unloaded(self, guid, it->second);
+    drop(self, it);
   });
   // Shutdown: the ORDERs stop with their SOURCE (they are monitored, not linked,
   // so one failing order never takes the source down).
   self->set_exit_handler([self](caf::exit_msg& msg) {
     for (auto& [guid, e] : self->state.orders)
       if (e.actor)
-        self->send_exit(e.actor, msg.reason);
+        self->send_exit(e.actor, msg.reason); // an order out of memory has nothing to stop
     self->quit(msg.reason);
   });
   return {
@@ -405,17 +613,21 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
     [self](atom::list, const std::string& restaurant) -> caf::result<api_reply> {
       auto c = std::make_shared<collector>();
       c->rp = self->make_response_promise<api_reply>();
-      std::vector<order_actor> active;
+      // ORDERs in memory answer themselves; the others' stored records are read.
+      std::vector<std::string> open;
       for (const auto& [guid, e] : self->state.orders)
-        if (e.actor && (restaurant.empty() || e.restaurant == restaurant))
-          active.push_back(e.actor);
-      if (active.empty()) {
+        if (restaurant.empty() || e.restaurant == restaurant)
+          open.push_back(guid);
+      if (open.empty()) {
         c->deliver();
         return c->rp;
       }
-      c->pending = active.size();
-      for (const auto& a : active)
-        collect_from(self, c, a);
+      c->pending = open.size();
+      for (const auto& guid : open)
+        if (auto a = live_order(self->state, guid))
+          collect_from(self, c, a);
+        else
+          collect_stored(self, c, guid);
       return c->rp;
     },
     [self](atom::find, const guid_list& list) -> caf::result<api_reply> {
@@ -450,17 +662,24 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
       auto it = st.keys.find(external_id);
       if (it == st.keys.end())
         return;
-      st.orders.erase(it->second.guid);
+      st.orders.erase(it->second.guid); // its ORDER is stopping; its DOWN finds nothing
       st.keys.erase(it);
     },
+    [self](atom::refresh, const std::string& guid, bool absent) {
+      with_order(self, guid, [self, absent](const order_actor& a) {
+        if (a)
+          self->send(a, atom::refresh_v, absent);
+      });
+    },
+    [self](atom::unload) { sweep(self); },
   };
 }
 
 } // namespace
 
 source_actor spawn_source(caf::actor_system& sys, config::source cfg, restaurant_map restaurants,
-                          store_actor db, source_restore restored) {
-  return sys.spawn(source, std::move(cfg), std::move(restaurants), db, std::move(restored));
+                          store_actor db, source_restore restored, std::chrono::milliseconds unload_after) {
+  return sys.spawn(source, std::move(cfg), std::move(restaurants), db, std::move(restored), unload_after);
 }
 
 } // namespace rkgate::actors

@@ -7,7 +7,8 @@
 // and `Version` are compared. An
 // order absent from it (closed, paid or voided) is read back by its ORDER
 // with GetOrder, which tells finished from voided. The ORDER actors read
-// themselves back and announce.
+// themselves back and announce; an ORDER that left memory gets the refresh
+// through its SOURCE, which loads it again.
 
 #include "actors/spawn.hpp"
 #include "actors/upkeep_slots.hpp"
@@ -26,7 +27,8 @@ struct status_poller_state {
   till_change_listener till; ///< hears of orders changed after their first sighting (may be null)
   std::optional<std::int64_t> last_version;
   struct followed {
-    order_actor order;
+    order_actor order;   ///< null while the order is out of memory
+    source_actor source; ///< loads it again when it is
     std::int64_t version = -1; ///< the order's version last seen or read; -1 = none yet
   };
   std::map<std::string, followed> orders; ///< by guid
@@ -46,6 +48,14 @@ void schedule(self_ptr self) {
   self->delayed_send(self, delay, atom::tick_v, ++st.tick);
 }
 
+/// Hands a change to the ORDER, or to its SOURCE while it is out of memory.
+void refresh(self_ptr self, const std::string& guid, const status_poller_state::followed& f, bool absent) {
+  if (f.order)
+    self->send(f.order, atom::refresh_v, absent);
+  else if (f.source)
+    self->send(f.source, atom::refresh_v, guid, absent);
+}
+
 void compare(self_ptr self, const rk7::order_list& list) {
   auto& st = self->state;
   std::map<std::string, std::int64_t> seen;
@@ -54,7 +64,7 @@ void compare(self_ptr self, const rk7::order_list& list) {
   for (auto& [guid, f] : st.orders) {
     auto it = seen.find(guid);
     if (it == seen.end()) {
-      self->send(f.order, atom::refresh_v, true);
+      refresh(self, guid, f, true);
       continue;
     }
     if (it->second != f.version) {
@@ -64,7 +74,7 @@ void compare(self_ptr self, const rk7::order_list& list) {
       if (f.version != -1 && st.till)
         self->send(st.till, atom::refresh_v, guid);
       f.version = it->second;
-      self->send(f.order, atom::refresh_v, false);
+      refresh(self, guid, f, false);
     }
   }
 }
@@ -112,11 +122,24 @@ status_poller_actor::behavior_type status_poller(self_ptr self, std::string rest
   st.till = std::move(till);
   schedule(self);
   return {
-    [self](atom::watch, const std::string& guid, order_actor& order, std::int64_t known_version) {
+    [self](atom::watch, const std::string& guid, order_actor& order, source_actor& source,
+           std::int64_t known_version) {
       auto& st = self->state;
       bool was_idle = st.orders.empty();
+      if (auto known = st.orders.find(guid); known != st.orders.end()) {
+        // Followed already: its ORDER left memory (null) or was loaded again.
+        // A change seen since the version it read may have been on its way to
+        // the ORDER that left, so it is handed on now (to the SOURCE, which
+        // loads the ORDER again, or to the ORDER now in memory).
+        auto& f = known->second;
+        f.order = std::move(order);
+        f.source = std::move(source);
+        if (f.version != known_version)
+          refresh(self, guid, f, false);
+        return;
+      }
       // A version the ORDER has already read (SaveOrder's reply) is not read back.
-      st.orders[guid] = status_poller_state::followed{std::move(order), known_version};
+      st.orders[guid] = status_poller_state::followed{std::move(order), std::move(source), known_version};
       // A full list next time, so the new order's version is learned.
       st.last_version.reset();
       if (was_idle)

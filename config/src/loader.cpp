@@ -125,6 +125,12 @@ void read_events(const YAML::Node& node, problem_list& problems, events_section&
   map.finish();
 }
 
+void read_orders(const YAML::Node& node, problem_list& problems, orders_section& out) {
+  mapping map(node, "orders", problems);
+  read_duration(map.optional("unload_after"), map.path_of("unload_after"), problems, out.unload_after);
+  map.finish();
+}
+
 void read_url(mapping& map, const std::string& key, bool required, problem_list& problems,
               std::string& out) {
   const YAML::Node node = required ? map.required(key) : map.optional(key);
@@ -417,6 +423,7 @@ gateway read_gateway(const YAML::Node& root, problem_list& problems) {
   read_server(map.optional("server"), problems, out.server);
   read_storage(map.optional("storage"), problems, out.storage);
   read_events(map.optional("events"), problems, out.events);
+  read_orders(map.optional("orders"), problems, out.orders);
   std::vector<restaurant_refs> refs;
   for_each_item(map.optional("sources"), "sources", problems,
                 [&](const YAML::Node& item, const std::string& path) {

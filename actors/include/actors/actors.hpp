@@ -57,6 +57,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(rkgate_atoms, caf::first_custom_type_id)
   // Issue 6: manual acceptance (operator console).
   CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, accept, "accept")
   CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, flush, "flush")
+  // Issue 7: idle open orders leave memory.
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, unload, "unload")
 CAF_END_TYPE_ID_BLOCK(rkgate_atoms)
 
 namespace rkgate::actors {
@@ -308,6 +310,10 @@ using order_actor = caf::typed_actor<
   // A waiting (manual) order accepted by an operator: creates it on the cash
   // server on the given base table; a failure that created nothing leaves it waiting.
   caf::replies_to<atom::accept, std::int64_t>::with<api_reply>,
+  // Its SOURCE asks it to leave memory: true (and it stops) when it is open,
+  // has nothing under way and has been idle for `orders.unload_after`; its
+  // record in the store is then the whole order until the SOURCE loads it again.
+  caf::replies_to<atom::unload>::with<bool>,
   // Internal: run the next step of the state machine.
   caf::reacts_to<atom::run>>;
 
@@ -342,7 +348,12 @@ using source_actor = caf::typed_actor<
   // Accepts one of the source's waiting orders: guid, base table code.
   caf::replies_to<atom::accept, std::string, std::int64_t>::with<api_reply>,
   // Drops an idempotency key whose order never reached the cash server.
-  caf::reacts_to<atom::forget, std::string>>;
+  caf::reacts_to<atom::forget, std::string>,
+  // The STATUS POLLER saw an unloaded order change (true: it left the list of
+  // open orders): loads its ORDER from the store and hands it the refresh.
+  caf::reacts_to<atom::refresh, std::string, bool>,
+  // Internal: asks ORDERs idle for `orders.unload_after` to leave memory.
+  caf::reacts_to<atom::unload>>;
 
 } // namespace rkgate::actors
 

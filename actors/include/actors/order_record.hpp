@@ -44,6 +44,9 @@ struct order_record {
   kopecks sum = 0;
   kopecks paid = 0;
   kopecks to_pay = 0;
+  /// The order's version on the cash server as last read (-1: not known), so
+  /// an ORDER loaded again is not read back for a version it has seen.
+  std::int64_t rk7_version = -1;
   // The final answer of postorder, repeated for idempotent retries.
   int reply_status = 0;  ///< 0 while creation runs
   std::string reply_code;

@@ -71,7 +71,14 @@ struct order_context {
   std::shared_ptr<const restaurant_context> rest;
   store_actor store;
   source_actor source;
+  /// `orders.unload_after`: idle this long, an open ORDER may leave memory
+  /// when its SOURCE asks (0: never).
+  std::chrono::milliseconds unload_after{0};
 };
+
+/// The exit reason of an ORDER that left memory at its SOURCE's request
+/// (its order goes on, in the store), as opposed to one whose order is over.
+caf::error order_unloaded();
 
 /// An ORDER. `first_write` is the idempotency record persisted together
 /// with the first step (nullopt for orders restored from the store).
@@ -92,8 +99,11 @@ struct source_restore {
 };
 
 /// A SOURCE, re-attaching ORDER actors for its active restored orders.
+/// `unload_after` (`orders.unload_after`, 0: never): open orders idle this
+/// long leave memory and are loaded from the store when needed again.
 source_actor spawn_source(caf::actor_system& sys, config::source cfg, restaurant_map restaurants,
-                          store_actor db, source_restore restored);
+                          store_actor db, source_restore restored,
+                          std::chrono::milliseconds unload_after = std::chrono::milliseconds{0});
 
 /// Key helpers for the store.
 std::string idempotency_key(const std::string& source, const std::string& external_id);

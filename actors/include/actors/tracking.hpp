@@ -52,8 +52,11 @@ using till_change_listener = caf::typed_actor<
 /// The STATUS POLLER of one cash server.
 using status_poller_actor = caf::typed_actor<
   // An ORDER that is on the cash server asks to be followed: guid, the ORDER,
-  // the order's version it already knows (-1: none), which needs no read-back.
-  caf::reacts_to<atom::watch, std::string, order_actor, std::int64_t>,
+  // its SOURCE, the order's version it already knows (-1: none), which needs
+  // no read-back. A null ORDER: it left memory; changes go to its SOURCE,
+  // which loads it again (and at once when the version it knew is not the
+  // latest seen, as a refresh may have been on its way to it).
+  caf::reacts_to<atom::watch, std::string, order_actor, source_actor, std::int64_t>,
   // The ORDER is over (closed or deleted): stop following it.
   caf::reacts_to<atom::forget, std::string>,
   // Internal: time for the next GetOrderList (only the latest tick counts).
@@ -110,3 +113,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::callback_done)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::events_query)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::events::new_event)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::order_actor)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rkgate::actors::source_actor)

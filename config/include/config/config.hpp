@@ -69,6 +69,13 @@ struct events_section {
   milliseconds retention{5 * 60 * 1000};
 };
 
+/// Open orders in memory: an ORDER with nothing under way for `unload_after`
+/// leaves memory (its record is in the store) and is loaded again when
+/// something happens to it. 0 keeps every open order in memory.
+struct orders_section {
+  milliseconds unload_after{10 * 1000};
+};
+
 /// Requests per second a source may make (`50/s`, `600/m`).
 struct rate_limit {
   double per_second = 0;
@@ -159,6 +166,7 @@ struct gateway {
   server_section server;
   storage_section storage;
   events_section events;
+  orders_section orders;
   std::vector<source> sources;
   std::vector<operator_account> operators;
   std::vector<restaurant> restaurants;
