@@ -666,8 +666,15 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
       st.keys.erase(it);
     },
     [self](atom::refresh, const std::string& guid, bool absent) {
-      with_order(self, guid, [self, absent](const order_actor& a) {
-        if (a)
+      auto it = self->state.orders.find(guid);
+      if (it == self->state.orders.end())
+        return;
+      // Loaded again, an ORDER tells the STATUS POLLER the version it read,
+      // and the poller hands it a later one itself: a change is read back
+      // once. An order missing from the list has no version to compare.
+      bool in_memory = it->second.actor && !it->second.unloading;
+      with_order(self, guid, [self, absent, in_memory](const order_actor& a) {
+        if (a && (in_memory || absent))
           self->send(a, atom::refresh_v, absent);
       });
     },
