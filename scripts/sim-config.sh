@@ -11,7 +11,8 @@
 # SIM_MENU_REFRESH the menu refresh period (default 30s); SIM_WRITES_IN_FLIGHT
 # and SIM_STATUS_POLL each restaurant's cash_server.writes_in_flight and
 # status_poll (default: rkgate's own; for experiments); SIM_ACTOR_SCHEDULER
-# server.actor_scheduler (default auto).
+# server.actor_scheduler (default auto); SIM_UNLOAD_AFTER orders.unload_after
+# (default: rkgate's own).
 set -euo pipefail
 port=${1:?rk7sim port}
 restaurants=${2:-1}
@@ -28,6 +29,9 @@ server:
   actor_scheduler: ${SIM_ACTOR_SCHEDULER:-auto}
 storage:
   path: $storage
+YAML
+if [ -n "${SIM_UNLOAD_AFTER:-}" ]; then printf 'orders:\n  unload_after: %s\n' "$SIM_UNLOAD_AFTER"; fi
+cat <<YAML
 sources:
   - name: demo
     token: demo-token

@@ -185,10 +185,9 @@ const std::vector<std::string>& menu_ref_names() {
 }
 
 void menu::finish(const std::string& now, const menu* previous) {
-  content_json = content_of(*this).dump();
-  version = sha256_hex(content_json).substr(0, 16);
+  auto data = content_of(*this);
+  version = sha256_hex(data.dump()).substr(0, 16);
   updated_at = (previous && previous->version == version) ? previous->updated_at : now;
-  auto data = json::parse(content_json);
   data["version"] = version;
   data["updated_at"] = updated_at;
   json = data.dump();

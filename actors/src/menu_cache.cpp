@@ -96,12 +96,17 @@ std::size_t availability_digest(const rk7::order_menu& m, const rk7::dish_rests&
 
 /// Renders the getmenu response body and compresses it: once per menu
 /// version, here on the MENU CACHE, never per request or on an HTTP thread.
+/// The published menu keeps only what getmenu sends: `json` goes into the
+/// body, and the gzip gives back the spare room of zlib's output buffer
+/// (256 kB reserved, whatever the result's size).
 void render_bodies(menu& m) {
   m.body.reserve(m.json.size() + 24);
   m.body = R"({"result":true,"data":)";
   m.body += m.json;
   m.body += '}';
+  std::string().swap(m.json);
   m.body_gzip = restinio::transforms::zlib::gzip_compress(m.body);
+  m.body_gzip.shrink_to_fit();
 }
 
 void fail_load(self_ptr self, std::int64_t category, api_reply failure) {

@@ -93,10 +93,9 @@ struct menu {
   std::set<std::int64_t> discount_codes;
   std::set<std::int64_t> currency_codes;
 
-  std::string content_json; ///< the `data` object without version/updated_at
-  std::string version;      ///< hash of content_json
+  std::string version;      ///< hash of the `data` object without version/updated_at
   std::string updated_at;   ///< when the content last changed (ISO 8601)
-  std::string json;         ///< the full `data` object served by getmenu
+  std::string json;         ///< the full `data` object served by getmenu (moved into `body` once rendered)
 
   /// The whole getmenu response body (api.md §1 envelope around `json`) and
   /// its gzip, rendered once per menu version by the MENU CACHE so that no
@@ -104,7 +103,7 @@ struct menu {
   std::string body;
   std::string body_gzip;
 
-  /// Sets version from content_json and renders `json` with `updated_at`.
+  /// Sets version from the content and renders `json` with `updated_at`.
   void finish(const std::string& updated_at_if_changed, const menu* previous);
 };
 
