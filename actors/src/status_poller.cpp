@@ -16,7 +16,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
-#include <map>
+#include <unordered_map>
 
 namespace rkgate::actors {
 
@@ -30,8 +30,10 @@ struct status_poller_state {
     order_actor order;   ///< null while the order is out of memory
     source_actor source; ///< loads it again when it is
     std::int64_t version = -1; ///< the order's version last seen or read; -1 = none yet
+    std::uint64_t listed = 0;  ///< the last list (`lists`) that had it
   };
-  std::map<std::string, followed> orders; ///< by guid
+  std::unordered_map<std::string, followed> orders; ///< by guid
+  std::uint64_t lists = 0; ///< full lists compared so far
   bool in_flight = false;
   std::uint64_t tick = 0; ///< only the latest scheduled tick polls
   static constexpr const char* name = "status-poller";
@@ -56,27 +58,32 @@ void refresh(self_ptr self, const std::string& guid, const status_poller_state::
     self->send(f.source, atom::refresh_v, guid, absent);
 }
 
+/// One pass over the list and one over the followed orders, nothing
+/// allocated: after a busy hour a restaurant lists hundreds of open orders,
+/// in full whenever one of them changed (r_keeper's `lastversion` answers
+/// all or nothing), every period.
 void compare(self_ptr self, const rk7::order_list& list) {
   auto& st = self->state;
-  std::map<std::string, std::int64_t> seen;
-  for (const auto& o : list.orders)
-    seen[o.guid] = o.version;
-  for (auto& [guid, f] : st.orders) {
-    auto it = seen.find(guid);
-    if (it == seen.end()) {
-      refresh(self, guid, f, true);
-      continue;
-    }
-    if (it->second != f.version) {
+  const auto round = ++st.lists;
+  for (const auto& o : list.orders) {
+    auto it = st.orders.find(o.guid);
+    if (it == st.orders.end())
+      continue; // not followed: not the gateway's
+    auto& f = it->second;
+    f.listed = round;
+    if (o.version != f.version) {
       // The first sighting also refreshes, unless it shows the version the
       // ORDER read itself: a change may have happened before.
       // A later version is a change made after creation (e.g. on the till).
       if (f.version != -1 && st.till)
-        self->send(st.till, atom::refresh_v, guid);
-      f.version = it->second;
-      refresh(self, guid, f, false);
+        self->send(st.till, atom::refresh_v, o.guid);
+      f.version = o.version;
+      refresh(self, o.guid, f, false);
     }
   }
+  for (auto& [guid, f] : st.orders)
+    if (f.listed != round)
+      refresh(self, guid, f, true);
 }
 
 void poll(self_ptr self) {
@@ -139,7 +146,7 @@ status_poller_actor::behavior_type status_poller(self_ptr self, std::string rest
         return;
       }
       // A version the ORDER has already read (SaveOrder's reply) is not read back.
-      st.orders[guid] = status_poller_state::followed{std::move(order), std::move(source), known_version};
+      st.orders[guid] = status_poller_state::followed{std::move(order), std::move(source), known_version, 0};
       // A full list next time, so the new order's version is learned.
       st.last_version.reset();
       if (was_idle)
