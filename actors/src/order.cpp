@@ -348,19 +348,19 @@ void save(self_ptr self) {
   req.sessions.push_back(to_session(st.body, st.settings));
   counted<rk7_result<rk7::saved_order>>(
     self, self->request(st.ctx.rest->cash, cash_call, atom::call_v, req, st.meter),
-      [self](rk7_result<rk7::saved_order>& r) {
-        auto& st = self->state;
-        if (!r) {
-          if (r.error().unreachable())
-            return retry_later(self); // reconcile: GetOrder tells whether it happened
-          return fail(self, cash_failure(r.error()));
-        }
-        crash_hook("save_order");
-        apply(st, r->record);
-        st.rec.step = order_step::saved;
-        created(self);
-      },
-      [self](caf::error&) { retry_later(self); }); // the CASH SERVER stopped
+    [self](rk7_result<rk7::saved_order>& r) {
+      auto& st = self->state;
+      if (!r) {
+        if (r.error().unreachable())
+          return retry_later(self); // reconcile: GetOrder tells whether it happened
+        return fail(self, cash_failure(r.error()));
+      }
+      crash_hook("save_order");
+      apply(st, r->record);
+      st.rec.step = order_step::saved;
+      created(self);
+    },
+    [self](caf::error&) { retry_later(self); }); // the CASH SERVER stopped
 }
 
 /// CreateOrder, side by side with the synced write of the record that
@@ -419,15 +419,15 @@ void allocate_then_create(self_ptr self) {
     return create(self);
   counted<int>(
     self, self->request(st.ctx.rest->tables, caf::infinite, atom::allocate_v, st.rec.table_code, st.rec.guid),
-      [self](int slot) {
-        auto& st = self->state;
-        st.rec.table_slot = slot;
-        st.rec.table_name = st.rec.manual ? delivery_table_name(slot) : table_name(st.rec.table_code, slot);
-        create(self);
-      },
-      [self](caf::error& err) {
-        abandon(self, api_reply::failure(500, "internal_error", "table allocation failed: " + caf::to_string(err)));
-      });
+    [self](int slot) {
+      auto& st = self->state;
+      st.rec.table_slot = slot;
+      st.rec.table_name = st.rec.manual ? delivery_table_name(slot) : table_name(st.rec.table_code, slot);
+      create(self);
+    },
+    [self](caf::error& err) {
+      abandon(self, api_reply::failure(500, "internal_error", "table allocation failed: " + caf::to_string(err)));
+    });
 }
 
 /// After a restart or an ambiguous failure: ask the cash server whether the
@@ -437,27 +437,27 @@ void reconcile(self_ptr self) {
   rk7::get_order req{rk7::order_ref::by_guid(st.rec.guid)};
   counted<rk7_result<rk7::order>>(
     self, self->request(st.ctx.rest->cash, cash_call, atom::call_v, req, st.meter),
-      [self](rk7_result<rk7::order>& r) {
-        auto& st = self->state;
-        if (!r) {
-          if (r.error().unreachable())
-            return retry_later(self);
-          // Not on the cash server: CreateOrder never happened.
-          st.rec.step = order_step::creating;
-          return allocate_then_create(self);
-        }
-        bool has_lines = false;
-        for (const auto& s : r->sessions)
-          has_lines = has_lines || !s.dishes.empty();
-        apply(st, *r);
-        if (has_lines) {
-          st.rec.step = order_step::saved;
-          return created(self);
-        }
-        st.rec.step = order_step::created;
-        save(self); // stores the record as it sends SaveOrder
-      },
-      [self](caf::error&) { retry_later(self); });
+    [self](rk7_result<rk7::order>& r) {
+      auto& st = self->state;
+      if (!r) {
+        if (r.error().unreachable())
+          return retry_later(self);
+        // Not on the cash server: CreateOrder never happened.
+        st.rec.step = order_step::creating;
+        return allocate_then_create(self);
+      }
+      bool has_lines = false;
+      for (const auto& s : r->sessions)
+        has_lines = has_lines || !s.dishes.empty();
+      apply(st, *r);
+      if (has_lines) {
+        st.rec.step = order_step::saved;
+        return created(self);
+      }
+      st.rec.step = order_step::created;
+      save(self); // stores the record as it sends SaveOrder
+    },
+    [self](caf::error&) { retry_later(self); });
 }
 
 /// A manual order whose first write failed: forgotten like an auto order.
@@ -569,16 +569,16 @@ void refresh_from_poller(self_ptr self, bool absent) {
   rk7::get_order req{rk7::order_ref::by_guid(st.rec.guid)};
   counted<rk7_result<rk7::order>>(
     self, self->request(st.ctx.rest->cash, cash_call, atom::call_v, req),
-      [self, absent](rk7_result<rk7::order>& r) {
-        auto& st = self->state;
-        if (st.rec.final())
-          return;
-        if (r)
-          return reread(self, *r);
-        if (absent && !r.error().unreachable())
-          ended(self, 3, [] {});
-      },
-      [](caf::error&) {}); // the next poll asks again
+    [self, absent](rk7_result<rk7::order>& r) {
+      auto& st = self->state;
+      if (st.rec.final())
+        return;
+      if (r)
+        return reread(self, *r);
+      if (absent && !r.error().unreachable())
+        ended(self, 3, [] {});
+    },
+    [](caf::error&) {}); // the next poll asks again
 }
 
 caf::result<api_reply> conflict(const char* message) {
@@ -620,16 +620,16 @@ caf::result<api_reply> cancel(self_ptr self) {
   auto rp = self->make_response_promise<api_reply>();
   counted<rk7_result<rk7::ack>>(
     self, self->request(st.ctx.rest->cash, cash_call, atom::call_v, req),
-      [self, rp](rk7_result<rk7::ack>& r) mutable {
-        if (!r) {
-          rp.deliver(cash_failure(r.error()));
-          return;
-        }
-        ended(self, 3, [self, rp]() mutable { rp.deliver(api_reply::success(200, order_api_json(self->state.rec))); });
-      },
-      [rp](caf::error& err) mutable {
-        rp.deliver(api_reply::failure(503, "cash_server_unavailable", "cash server did not answer: " + caf::to_string(err)));
-      });
+    [self, rp](rk7_result<rk7::ack>& r) mutable {
+      if (!r) {
+        rp.deliver(cash_failure(r.error()));
+        return;
+      }
+      ended(self, 3, [self, rp]() mutable { rp.deliver(api_reply::success(200, order_api_json(self->state.rec))); });
+    },
+    [rp](caf::error& err) mutable {
+      rp.deliver(api_reply::failure(503, "cash_server_unavailable", "cash server did not answer: " + caf::to_string(err)));
+    });
   return rp;
 }
 
@@ -642,18 +642,18 @@ void save_session(self_ptr self, const cart& lines, caf::typed_response_promise<
   req.sessions.push_back(to_session(lines, st.settings));
   counted<rk7_result<rk7::saved_order>>(
     self, self->request(st.ctx.rest->cash, cash_call, atom::call_v, req),
-      [self, rp, done](rk7_result<rk7::saved_order>& r) mutable {
-        if (!r) {
-          rp.deliver(cash_failure(r.error()));
-          return;
-        }
-        auto items_before = item_count(self->state.rec);
-        apply(self->state, r->record);
-        done(items_before, static_cast<std::int64_t>(r->record.sessions.size()));
-      },
-      [rp](caf::error& err) mutable {
-        rp.deliver(api_reply::failure(503, "cash_server_unavailable", "cash server did not answer: " + caf::to_string(err)));
-      });
+    [self, rp, done](rk7_result<rk7::saved_order>& r) mutable {
+      if (!r) {
+        rp.deliver(cash_failure(r.error()));
+        return;
+      }
+      auto items_before = item_count(self->state.rec);
+      apply(self->state, r->record);
+      done(items_before, static_cast<std::int64_t>(r->record.sessions.size()));
+    },
+    [rp](caf::error& err) mutable {
+      rp.deliver(api_reply::failure(503, "cash_server_unavailable", "cash server did not answer: " + caf::to_string(err)));
+    });
 }
 
 /// POST pay (api.md §3.8): prepayments in a new session, then `online_payment`.
