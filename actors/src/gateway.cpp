@@ -128,7 +128,10 @@ std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const con
     // Orders of restaurants a source has lost stay readable but are not re-attached.
     auto& mine = restored[s.name];
     mine.db = db;
-    dir->sources[s.name] = spawn_source(sys, s, std::move(allowed), dir->store, std::move(mine), cfg.orders.unload_after);
+    auto stats = std::make_shared<source_order_stats>();
+    dir->source_orders[s.name] = stats;
+    dir->sources[s.name] =
+      spawn_source(sys, s, std::move(allowed), dir->store, std::move(mine), cfg.orders.unload_after, std::move(stats));
   }
   caf::anon_send(dir->console, atom::loaded_v, console_wiring{dir->restaurants, dir->sources});
   return dir;

@@ -47,6 +47,16 @@ void write_metrics(const directory& dir, metrics::text_writer& out) {
   out.family("rkgate_callbacks_pending", "Push callbacks stored and not yet delivered or given up.", "gauge");
   out.sample("rkgate_callbacks_pending", {},
              dir.callbacks_pending ? static_cast<double>(dir.callbacks_pending->load(std::memory_order_relaxed)) : 0);
+  out.family("rkgate_open_orders", "Orders of a source being created or open (not closed, deleted or failed).",
+             "gauge");
+  for (const auto& [name, s] : dir.source_orders)
+    out.sample("rkgate_open_orders", {{"source", name}}, static_cast<double>(s->open.load(std::memory_order_relaxed)));
+  out.family("rkgate_orders_in_memory",
+             "Of a source's open orders, those whose ORDER is in memory (the others wait in the store: orders.unload_after).",
+             "gauge");
+  for (const auto& [name, s] : dir.source_orders)
+    out.sample("rkgate_orders_in_memory", {{"source", name}},
+               static_cast<double>(s->in_memory.load(std::memory_order_relaxed)));
   out.family("rkgate_menu_age_seconds",
              "Seconds since the menu's stop list, remains and prices were last read from the cash server.", "gauge");
   for (const auto& [id, r] : dir.restaurants)

@@ -43,6 +43,7 @@ struct source_state {
   /// order was used again since is stale and skipped.
   std::deque<std::pair<caf::actor_clock::time_point, std::string>> idle;
   bool sweep_scheduled = false;
+  std::shared_ptr<source_order_stats> stats; ///< published counts (may be null)
   static constexpr const char* name = "source";
 };
 
@@ -50,6 +51,14 @@ namespace {
 
 using self_ptr = source_actor::stateful_pointer<source_state>;
 using nlohmann::json;
+
+/// Publishes how many orders are open and how many ORDERs are in memory.
+void publish(const source_state& st) {
+  if (!st.stats)
+    return;
+  st.stats->open.store(st.orders.size(), std::memory_order_relaxed);
+  st.stats->in_memory.store(st.guid_of.size(), std::memory_order_relaxed);
+}
 
 order_actor start_order(self_ptr self, order_record rec,
                         std::optional<std::pair<std::string, std::string>> first_write,
@@ -65,6 +74,7 @@ order_actor start_order(self_ptr self, order_record rec,
   auto a = actors::spawn_order(self->system(), std::move(rec), std::move(ctx), std::move(first_write), std::move(body));
   self->monitor(a);
   st.guid_of[a.address()] = std::move(guid);
+  publish(st);
   return a;
 }
 
@@ -126,6 +136,7 @@ void drop(self_ptr self, std::map<std::string, source_state::order_entry>::itera
     st.keys.erase(ext);
   auto held = std::move(it->second.held);
   st.orders.erase(it);
+  publish(st);
   for (auto& use : held)
     use(order_actor{});
 }
@@ -135,6 +146,7 @@ void unloaded(self_ptr self, const std::string& guid, source_state::order_entry&
   self->state.guid_of.erase(e.actor.address());
   e.actor = nullptr;
   e.unloading = false;
+  publish(self->state);
   release_held(self, guid, e);
 }
 
@@ -466,6 +478,7 @@ void admit_new(self_ptr self, Reply rp, order_request req) {
   if (e.actor) {
     st.keys[e.external_id] = source_state::key_entry{guid, req.hash};
     used(self, guid, st.orders[guid] = std::move(e));
+    publish(st);
   }
   rp.deliver(a);
 }
@@ -539,13 +552,15 @@ caf::result<api_reply> to_order(self_ptr self, const std::string& guid, const ch
 
 source_actor::behavior_type source(source_actor::stateful_pointer<source_state> self,
                                    config::source cfg, restaurant_map restaurants, store_actor db,
-                                   source_restore restored, std::chrono::milliseconds unload_after) {
+                                   source_restore restored, std::chrono::milliseconds unload_after,
+                                   std::shared_ptr<source_order_stats> stats) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.restaurants = std::move(restaurants);
   st.db = db;
   st.disk = std::move(restored.db);
   st.unload_after = unload_after;
+  st.stats = std::move(stats);
   for (auto& rec : restored.orders) {
     auto guid = rec.guid;
     source_state::order_entry e;
@@ -560,6 +575,7 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
     st.keys[e.external_id] = std::move(k);
     used(self, guid, st.orders[guid] = std::move(e));
   }
+  publish(st);
   // An ORDER stopped: it left memory (its order goes on, in the store) or its
   // order is over (the ORDER leaves; its record and keys stay in the store).
   self->set_down_handler([self](caf::down_msg& msg) {
@@ -569,6 +585,7 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
       return; // already settled by its unload answer
     auto guid = std::move(g->second);
     st.guid_of.erase(g);
+    publish(st);
     auto it = st.orders.find(guid);
     if (it == st.orders.end() || it->second.actor.address() != msg.source)
       return;
@@ -664,6 +681,7 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
         return;
       st.orders.erase(it->second.guid); // its ORDER is stopping; its DOWN finds nothing
       st.keys.erase(it);
+      publish(st);
     },
     [self](atom::refresh, const std::string& guid, bool absent) {
       auto it = self->state.orders.find(guid);
@@ -685,8 +703,10 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
 } // namespace
 
 source_actor spawn_source(caf::actor_system& sys, config::source cfg, restaurant_map restaurants,
-                          store_actor db, source_restore restored, std::chrono::milliseconds unload_after) {
-  return sys.spawn(source, std::move(cfg), std::move(restaurants), db, std::move(restored), unload_after);
+                          store_actor db, source_restore restored, std::chrono::milliseconds unload_after,
+                          std::shared_ptr<source_order_stats> stats) {
+  return sys.spawn(source, std::move(cfg), std::move(restaurants), db, std::move(restored), unload_after,
+                   std::move(stats));
 }
 
 } // namespace rkgate::actors

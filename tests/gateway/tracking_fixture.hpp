@@ -64,7 +64,7 @@ struct tracking_gate {
   std::unique_ptr<child> proc;
 
   tracking_gate(const sim& s, const std::string& callback_url, const std::string& retention = "5m",
-                bool close_paid = false)
+                bool close_paid = false, const std::string& unload_after = "10s")
     : dir(std::filesystem::temp_directory_path()
           / ("rkgate-track-" + std::to_string(::getpid()) + "-" + std::to_string(gate::counter()++))) {
     std::filesystem::create_directories(dir);
@@ -73,6 +73,7 @@ struct tracking_gate {
     f << "server:\n  listen: 127.0.0.1:0\n  request_timeout: 5s\n"
       << "storage:\n  path: " << (dir / "data").string() << "\n"
       << "events:\n  retention: " << retention << "\n"
+      << "orders:\n  unload_after: " << unload_after << "\n"
       << "sources:\n"
       << "  - name: site-a\n    token: " << token_a << "\n    secret: s1\n    restaurants: [all]\n"
       << "    callback_url: " << callback_url << "\n"

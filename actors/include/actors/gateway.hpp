@@ -51,12 +51,19 @@ struct restaurant_context {
 
 using restaurant_map = std::map<std::string, std::shared_ptr<const restaurant_context>>;
 
+/// A SOURCE's orders as it publishes them for GET /metrics (it is the only writer).
+struct source_order_stats {
+  std::atomic<std::uint64_t> open{0};      ///< orders being created or open (not over)
+  std::atomic<std::uint64_t> in_memory{0}; ///< of those, with their ORDER in memory
+};
+
 /// Everything the HTTP layer needs to route a request; immutable after start.
 struct directory {
   config::gateway cfg;
   store_actor store;
   restaurant_map restaurants;
   std::map<std::string, source_actor> sources; ///< by source name
+  std::map<std::string, std::shared_ptr<const source_order_stats>> source_orders; ///< by source name, for GET /metrics
   notifier_actor notifier;
   events_log_actor events;
   console_actor console; ///< the operator console's index and actions (docs/console.md)

@@ -101,9 +101,11 @@ struct source_restore {
 /// A SOURCE, re-attaching ORDER actors for its active restored orders.
 /// `unload_after` (`orders.unload_after`, 0: never): open orders idle this
 /// long leave memory and are loaded from the store when needed again.
+/// `stats` (optional) is kept up to date with its open orders and those in memory.
 source_actor spawn_source(caf::actor_system& sys, config::source cfg, restaurant_map restaurants,
                           store_actor db, source_restore restored,
-                          std::chrono::milliseconds unload_after = std::chrono::milliseconds{0});
+                          std::chrono::milliseconds unload_after = std::chrono::milliseconds{0},
+                          std::shared_ptr<source_order_stats> stats = nullptr);
 
 /// Key helpers for the store.
 std::string idempotency_key(const std::string& source, const std::string& external_id);
