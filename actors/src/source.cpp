@@ -121,10 +121,11 @@ void release_held(self_ptr self, const std::string& guid, source_state::order_en
   if (!e.actor)
     return load(self, guid);
   used(self, guid, e);
+  auto actor = e.actor;
   auto held = std::move(e.held);
   e.held.clear();
   for (auto& use : held)
-    use(e.actor);
+    use(actor);
 }
 
 /// The order is over (or cannot be loaded): it leaves the SOURCE; its record
