@@ -17,13 +17,8 @@ std::string open_order_reply() {
   return get_order_reply(guid, "version=\"3\" orderSum=\"86800\" unpaidSum=\"86800\" finished=\"0\" paid=\"0\"");
 }
 
-struct restore_fixture : caf_fixture {
-  fake_rk7 rk7;
-  std::shared_ptr<fake_store_data> stored = std::make_shared<fake_store_data>();
-  store_actor store = own(spawn_fake_store(sys, stored));
-  // Polls every 10 minutes: only the poll at the first watch can come within the test.
-  std::shared_ptr<restaurant_context> rest =
-    healthy_restaurant(*this, rk7, store, with_poller(*this, poll_timing{std::chrono::minutes(10), std::chrono::minutes(10)}));
+// Polls every 10 minutes: only the poll at the first watch can come within the test.
+struct restore_fixture : polled_restaurant_fixture {
 
   /// Re-attaches an open order saved on the cash server, as start-up does.
   void restore_open_order() {

@@ -15,13 +15,7 @@ namespace {
 const std::string& guid = fixture_guid;
 constexpr auto unload_after = std::chrono::seconds(10);
 
-struct unload_fixture : caf_fixture {
-  fake_rk7 rk7;
-  std::shared_ptr<fake_store_data> stored = std::make_shared<fake_store_data>();
-  store_actor store = own(spawn_fake_store(sys, stored));
-  // Polls every 10 minutes: polls come when the test says so.
-  std::shared_ptr<restaurant_context> rest =
-    healthy_restaurant(*this, rk7, store, with_poller(*this, poll_timing{std::chrono::minutes(10), std::chrono::minutes(10)}));
+struct unload_fixture : polled_restaurant_fixture {
   source_actor source;
 
   /// Starts the SOURCE of site-a with the order of the fixtures open on the

@@ -42,6 +42,16 @@ inline auto with_poller(caf_fixture& f, poll_timing timing) {
   return [&f, timing](restaurant_context& r) { r.poller = f.own(spawn_status_poller(f.sys, "r1", r.cash, timing)); };
 }
 
+/// r1 over a fake STORE, with a STATUS POLLER that polls every 10 minutes:
+/// polls come only when a test says so (or at the first watch).
+struct polled_restaurant_fixture : caf_fixture {
+  fake_rk7 rk7;
+  std::shared_ptr<fake_store_data> stored = std::make_shared<fake_store_data>();
+  store_actor store = own(spawn_fake_store(sys, stored));
+  std::shared_ptr<restaurant_context> rest =
+    healthy_restaurant(*this, rk7, store, with_poller(*this, poll_timing{std::chrono::minutes(10), std::chrono::minutes(10)}));
+};
+
 /// The GUID of the order in the rk7 fixtures.
 inline const std::string fixture_guid = "{BED30F72-70B1-4929-AF40-A36E652FDC10}";
 
