@@ -391,24 +391,28 @@ std::optional<std::string> merge_target(const source_state& st, const order_requ
   return std::nullopt;
 }
 
+/// Table-side ordering gave up on the table's order: the postorder creates
+/// an order of its own after all.
+template <class Reply>
+void create_unmerged(self_ptr self, Reply rp, order_request req) {
+  req.no_merge = true;
+  self->request(caf::actor_cast<source_actor>(self), caf::infinite, atom::create_v, req)
+    .then([rp](const admission& a) mutable { rp.deliver(a); },
+          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+}
+
 /// Adds the postorder to the table's open order as a new session (its ORDER
 /// announces `additional_order`) and keeps the external_id pointing at it;
 /// when that order is no longer open, a new order is created after all.
 template <class Reply>
 void merge_with(self_ptr self, Reply rp, order_request req, const std::string& target, const order_actor& order) {
-  auto me = caf::actor_cast<source_actor>(self);
   self->request(order, std::chrono::seconds(30), atom::append_v, req.body)
     .then(
-      [self, rp, req, target, order, me](const api_reply& r) mutable {
+      [self, rp, req, target, order](const api_reply& r) mutable {
         auto& st = self->state;
         auto live = st.orders.find(target);
-        if (!r.ok() || st.keys.count(req.body.external_id) || live == st.orders.end()) {
-          req.no_merge = true;
-          self->request(me, caf::infinite, atom::create_v, req)
-            .then([rp](const admission& a) mutable { rp.deliver(a); },
-                  [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
-          return;
-        }
+        if (!r.ok() || st.keys.count(req.body.external_id) || live == st.orders.end())
+          return create_unmerged(self, rp, std::move(req));
         st.keys[req.body.external_id] = source_state::key_entry{target, req.hash};
         live->second.merged.push_back(req.body.external_id);
         persistence::write_batch batch;
@@ -420,26 +424,15 @@ void merge_with(self_ptr self, Reply rp, order_request req, const std::string& t
         self->request(st.db, caf::infinite, atom::put_v, std::move(batch), true)
           .then([rp, a](bool) mutable { rp.deliver(a); }, [rp, a](caf::error&) mutable { rp.deliver(a); });
       },
-      [self, rp, req, me](caf::error&) mutable {
-        req.no_merge = true;
-        self->request(me, caf::infinite, atom::create_v, req)
-          .then([rp](const admission& a) mutable { rp.deliver(a); },
-                [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
-      });
+      [self, rp, req](caf::error&) mutable { create_unmerged(self, rp, std::move(req)); });
 }
 
 /// The table's open order, in memory or loaded again, for merge_with.
 template <class Reply>
 void merge_into(self_ptr self, Reply rp, order_request req, std::string target) {
-  auto me = caf::actor_cast<source_actor>(self);
-  with_order(self, target, [self, rp, req, target, me](const order_actor& order) mutable {
-    if (!order) { // over meanwhile: a new order after all
-      req.no_merge = true;
-      self->request(me, caf::infinite, atom::create_v, req)
-        .then([rp](const admission& a) mutable { rp.deliver(a); },
-              [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
-      return;
-    }
+  with_order(self, target, [self, rp, req, target](const order_actor& order) mutable {
+    if (!order) // over meanwhile
+      return create_unmerged(self, rp, std::move(req));
     merge_with(self, rp, std::move(req), target, order);
   });
 }
