@@ -304,13 +304,15 @@ void pay(self_ptr self, F done) {
     });
 }
 
-/// Asks the restaurant's STATUS POLLER to follow this order on the cash server.
-void follow(self_ptr self) {
+/// Asks the restaurant's STATUS POLLER to follow this order on the cash
+/// server, with changes going to `to`: this ORDER, or null when it leaves
+/// memory (they then go to its SOURCE).
+void follow(self_ptr self, order_actor to) {
   auto& st = self->state;
   if (st.ctx.rest->poller)
-    self->send(st.ctx.rest->poller, atom::watch_v, st.rec.guid, caf::actor_cast<order_actor>(self), st.ctx.source,
-               st.rec.rk7_version);
+    self->send(st.ctx.rest->poller, atom::watch_v, st.rec.guid, std::move(to), st.ctx.source, st.rec.rk7_version);
 }
+
 
 /// Creation is complete: answer the callers, close a paid order if configured.
 /// The final record is written unsynced and the 201 does not wait for it: if
@@ -327,7 +329,7 @@ void created(self_ptr self) {
   announced_order saved{st.rec};
   announce_event(*st.ctx.rest, events::code::save_order, saved, session_invoice(saved, 0, 1));
   publish_status(*st.ctx.rest, saved, 5);
-  follow(self);
+  follow(self, caf::actor_cast<order_actor>(self));
   if (st.ctx.rest->cfg.refs.close_paid_order && fully_prepaid(st.rec))
     pay(self, [](const api_reply& r) {
       if (!r.ok())
@@ -480,7 +482,7 @@ void run(self_ptr self) {
       return reconcile(self);
     case order_step::saved:
       st.running = false;
-      return follow(self);
+      return follow(self, caf::actor_cast<order_actor>(self));
     case order_step::failed:
       st.running = false;
       return self->quit();
@@ -837,10 +839,7 @@ order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self
     [self](atom::unload) -> caf::result<bool> {
       if (!may_unload(self))
         return false;
-      // The STATUS POLLER goes on following it, through the SOURCE.
-      auto& st = self->state;
-      if (st.ctx.rest->poller)
-        self->send(st.ctx.rest->poller, atom::watch_v, st.rec.guid, order_actor{}, st.ctx.source, st.rec.rk7_version);
+      follow(self, order_actor{});
       auto rp = self->make_response_promise<bool>();
       rp.deliver(true);
       self->quit(order_unloaded());
