@@ -34,10 +34,7 @@ def main():
         gw = b.gateway(sim.port, restaurants=restaurants, sources=sources)
         bench.warm_menus(gw.port, restaurants)
         if not args.fresh:
-            saturate = bench.order_request(restaurants, sources, "saturate")
-            saturate["body"] = dict(saturate["body"], restaurant="r{cmod:%d}" % restaurants)
-            b.load("saturate", gw.port, {"connections": 8 * restaurants, "duration_s": 20, "warmup_s": 5,
-                                         "requests": [saturate]})
+            b.load("saturate", gw.port, bench.saturation_load(restaurants, sources))
         print(f"rkgate RSS before the phase: {gw.rss_kib() / 1024:.0f} MiB")
         perf_data = os.path.join(args.out, "perf.data")
         perf = subprocess.Popen(["perf", "record", "-q", "-a", "-k", "CLOCK_MONOTONIC", "-F", "1000",

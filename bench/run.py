@@ -354,6 +354,17 @@ def order_request(restaurants, sources, phase):
             "headers": {"token": "bench-token-{mod:%d}" % sources}, "body": body}
 
 
+def saturation_load(restaurants, sources):
+    """postorder's saturation phase: 8 connections per restaurant, each keeping
+    to one restaurant ({cmod}). With a restaurant drawn per request, a closed
+    loop leaves some cash servers without any order now and then (customers
+    pile up at the busy ones), which measures the load generator rather than
+    the gateway."""
+    saturate = order_request(restaurants, sources, "saturate")
+    saturate["body"] = dict(saturate["body"], restaurant="r{cmod:%d}" % restaurants)
+    return {"connections": 8 * restaurants, "duration_s": 20, "warmup_s": 5, "requests": [saturate]}
+
+
 def disk_sync_probe(directory, seconds=5.0, pause_s=0.002):
     """This machine's own WAL-like sync latency, without the gateway: appends 4 KiB
     and fdatasyncs, every `pause_s`, in a file beside the gateway's store. An order
@@ -385,15 +396,8 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
     sim = b.sim(restaurants=restaurants, latency=latency_ms)
     gw = b.gateway(sim.port, restaurants=restaurants, sources=sources)
     warmed = warm_menus(gw.port, restaurants)
-    # Each connection keeps to one restaurant ({cmod}), 8 per restaurant: with
-    # a restaurant drawn per request, a closed loop leaves some cash servers
-    # without any order now and then (customers pile up at the busy ones),
-    # which measures the load generator rather than the gateway.
-    saturate = order_request(restaurants, sources, "saturate")
-    saturate["body"] = dict(saturate["body"], restaurant="r{cmod:%d}" % restaurants)
     cpu = CpuWindow({"rkgate": gw, "rk7sim": sim}, start_after=5, length=20)
-    sat = b.load("postorder-saturate", gw.port, {
-        "connections": 8 * restaurants, "duration_s": 20, "warmup_s": 5, "requests": [saturate]})
+    sat = b.load("postorder-saturate", gw.port, saturation_load(restaurants, sources))
     rss_after_saturation = gw.rss_kib()
     busy, counts = service_time(sim.port, restaurants)
     created = counts.get("CreateOrder", 0)
