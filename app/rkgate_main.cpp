@@ -128,6 +128,7 @@ int main(int argc, char** argv) {
   caf_cfg.add_message_types<caf::id_block::rkgate_atoms>();
   if (rkgate::config::shares_actor_queue(cfg.server))
     caf_cfg.set("scheduler.policy", caf::atom("sharing"));
+  caf_cfg.set("scheduler.max-threads", rkgate::config::actor_threads(cfg.server));
   int code = 0;
   {
     caf::actor_system sys{caf_cfg};
@@ -140,9 +141,10 @@ int main(int argc, char** argv) {
       code = 1;
     }
     if (server) {
-      spdlog::info("rkgate {} serving {} restaurants on port {} (actor scheduler: {})", RKGATE_VERSION,
+      spdlog::info("rkgate {} serving {} restaurants on port {} (actor scheduler: {}, {} threads)", RKGATE_VERSION,
                    cfg.restaurants.size(), server->port(),
-                   rkgate::config::shares_actor_queue(cfg.server) ? "sharing" : "stealing");
+                   rkgate::config::shares_actor_queue(cfg.server) ? "sharing" : "stealing",
+                   rkgate::config::actor_threads(cfg.server));
       std::cout << "READY " << server->port() << std::endl;
       int sig = wait_for_signal();
       spdlog::info("signal {}: stopping", sig);

@@ -48,7 +48,7 @@ void read_listen(const YAML::Node& node, const std::string& path, problem_list& 
   out.listen_port = static_cast<std::uint16_t>(std::stoul(port));
 }
 
-/// `auto` (0 in `out`) or a count from 1 to max_http_threads.
+/// `auto` (0 in `out`) or a count from 1 to max_threads.
 void read_threads(const YAML::Node& node, const std::string& path, problem_list& problems,
                   std::size_t& out) {
   if (!node.IsDefined())
@@ -57,11 +57,11 @@ void read_threads(const YAML::Node& node, const std::string& path, problem_list&
   if (node.IsScalar() && node.Scalar() == "auto")
     out = 0;
   else if (node.IsScalar() && YAML::convert<std::int64_t>::decode(node, count) && count >= 1
-           && count <= static_cast<std::int64_t>(max_http_threads))
+           && count <= static_cast<std::int64_t>(max_threads))
     out = static_cast<std::size_t>(count);
   else
     problems.add(path, node,
-                 "expected auto or a thread count from 1 to " + std::to_string(max_http_threads));
+                 "expected auto or a thread count from 1 to " + std::to_string(max_threads));
 }
 
 /// `auto`, `sharing` or `stealing`.
@@ -85,6 +85,7 @@ void read_server(const YAML::Node& node, problem_list& problems, server_section&
   read_listen(map.optional("listen"), map.path_of("listen"), problems, out);
   read_threads(map.optional("threads"), map.path_of("threads"), problems, out.threads);
   read_scheduler(map.optional("actor_scheduler"), map.path_of("actor_scheduler"), problems, out.scheduler);
+  read_threads(map.optional("actor_threads"), map.path_of("actor_threads"), problems, out.actor_threads);
   if (read_duration(map.optional("request_timeout"), map.path_of("request_timeout"), problems,
                     out.request_timeout)
       && out.request_timeout.count() == 0)

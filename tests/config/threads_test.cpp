@@ -1,4 +1,5 @@
-// server.threads: the HTTP (RESTinio) thread count, `auto` or 1..max_http_threads;
+// server.threads: the HTTP (RESTinio) thread count, `auto` or 1..max_threads;
+// server.actor_threads: CAF's worker threads, `auto` or 1..max_threads;
 // server.actor_scheduler: CAF's scheduling policy, `auto`, `sharing` or `stealing`.
 
 #include "minimal_config.hpp"
@@ -46,13 +47,13 @@ TEST_CASE("server.threads takes a count", "[config][load]") {
   auto one = server_of("  threads: 1\n");
   CHECK(one.threads == 1);
   CHECK(http_threads(one) == 1);
-  auto most = server_of("  threads: " + std::to_string(max_http_threads) + "\n");
-  CHECK(http_threads(most) == max_http_threads);
+  auto most = server_of("  threads: " + std::to_string(max_threads) + "\n");
+  CHECK(http_threads(most) == max_threads);
 }
 
 TEST_CASE("server.threads out of range or not a count is an error at its line", "[config][errors]") {
   for (std::string bad : {std::string("0"), std::string("-2"), std::string("1.5"), std::string("many"),
-                          std::string("[2]"), std::to_string(max_http_threads + 1)})
+                          std::string("[2]"), std::to_string(max_threads + 1)})
     check_rejected("threads", bad, "auto");
 }
 
@@ -71,4 +72,20 @@ TEST_CASE("server.actor_scheduler: auto shares one queue on small machines; both
 TEST_CASE("server.actor_scheduler: anything else is an error at its line", "[config][errors]") {
   for (std::string bad : {"share", "Sharing", "1", "[sharing]"})
     check_rejected("actor_scheduler", bad, "sharing");
+}
+
+TEST_CASE("server.actor_threads defaults to one per hardware thread and takes a count", "[config][load]") {
+  auto dflt = load_text(restaurant_with(""));
+  REQUIRE(std::holds_alternative<gateway>(dflt));
+  const auto& server = std::get<gateway>(dflt).server;
+  CHECK(server.actor_threads == 0);
+  CHECK(actor_threads(server) == std::max(1u, std::thread::hardware_concurrency()));
+  CHECK(server_of("  actor_threads: auto\n").actor_threads == 0);
+  CHECK(actor_threads(server_of("  actor_threads: 3\n")) == 3);
+  CHECK(actor_threads(server_of("  actor_threads: " + std::to_string(max_threads) + "\n")) == max_threads);
+}
+
+TEST_CASE("server.actor_threads out of range or not a count is an error at its line", "[config][errors]") {
+  for (std::string bad : {std::string("0"), std::string("-1"), std::string("two"), std::to_string(max_threads + 1)})
+    check_rejected("actor_threads", bad, "auto");
 }

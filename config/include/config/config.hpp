@@ -29,8 +29,8 @@ struct cidr {
 /// nullopt otherwise.
 std::optional<cidr> parse_cidr(const std::string& text);
 
-/// The most HTTP threads `server.threads` may ask for.
-inline constexpr std::size_t max_http_threads = 256;
+/// The most threads `server.threads` or `server.actor_threads` may ask for.
+inline constexpr std::size_t max_threads = 256;
 
 /// How CAF's scheduler hands messages to its threads (`server.actor_scheduler`).
 enum class actor_scheduler {
@@ -45,6 +45,8 @@ struct server_section {
   /// HTTP (RESTinio) threads; 0 means `auto`: see http_threads().
   std::size_t threads = 0;
   actor_scheduler scheduler = actor_scheduler::automatic;
+  /// CAF's worker threads; 0 means `auto`: see actor_threads().
+  std::size_t actor_threads = 0;
   milliseconds request_timeout{10000};
   std::uint64_t max_body = 1024 * 1024;
   std::vector<cidr> internal_allow; ///< default: 127.0.0.1/32, ::1/128
@@ -60,6 +62,11 @@ std::size_t http_threads(const server_section& server);
 /// polling costs a core's share (docs/performance.md), and CAF's work
 /// stealing on bigger machines.
 bool shares_actor_queue(const server_section& server);
+
+/// CAF's worker threads: `server.actor_threads`, or for `auto` one per
+/// hardware thread (CAF's own default has at least 4, which on a smaller
+/// machine only adds threads woken for nothing: docs/performance.md).
+std::size_t actor_threads(const server_section& server);
 
 struct storage_section {
   std::string path = "./data";

@@ -29,4 +29,10 @@ bool shares_actor_queue(const server_section& server) {
   return std::thread::hardware_concurrency() <= 4;
 }
 
+std::size_t actor_threads(const server_section& server) {
+  if (server.actor_threads != 0)
+    return server.actor_threads;
+  return std::max<std::size_t>(1, std::thread::hardware_concurrency());
+}
+
 } // namespace rkgate::config
