@@ -28,6 +28,7 @@ struct cash_server_state {
   store_actor store;
   cash_health health;
   std::shared_ptr<health_board> board; ///< `health` as published for ping
+  upkeep_parser_actor parser; ///< parses upkeep replies (null: this actor does)
   std::deque<std::function<void()>> writes; ///< queued write starters
   int writes_in_flight = 0;
   int max_writes_in_flight = 1;
@@ -62,13 +63,25 @@ bool license_refused(const rk7::error& e) {
   return e.kind == rk7::error_kind::rk7_status && e.message.find("license") != std::string::npos;
 }
 
+/// The gateway's own background reads: status polls and menu loads. Their
+/// replies are parsed by the UPKEEP PARSER; an order's calls, CalcOrder and
+/// GetOrder are parsed here, on the actor.
+template <class Req>
+constexpr bool upkeep_read =
+  std::is_same_v<Req, rk7::get_order_list> || std::is_same_v<Req, rk7::get_order_menu>
+  || std::is_same_v<Req, rk7::get_dish_rests> || std::is_same_v<Req, rk7::get_ref_list>
+  || std::is_same_v<Req, rk7::get_ref_data>;
+
 /// Posts `req`; `then` runs on the actor with the parsed reply, after the
 /// health was updated from the outcome and the call's time added to `meter`.
 template <class Req, class F>
 void post_call(self_ptr self, const Req& req, std::optional<rk7_meter> meter, F then) {
   auto hdl = caf::actor_cast<cash_server_actor>(self);
+  upkeep_parser_actor parser;
+  if constexpr (upkeep_read<Req>)
+    parser = self->state.parser;
   auto started = clock::now();
-  self->state.post(rk7::build(req), [hdl, started, meter, then](rk7::result<std::string> body) mutable {
+  self->state.post(rk7::build(req), [hdl, parser, started, meter, then](rk7::result<std::string> body) mutable {
     auto took = clock::now() - started; // the round trip; parsing is the gateway's own time
     if (meter)
       meter->add(std::chrono::duration_cast<std::chrono::microseconds>(took));
@@ -84,7 +97,10 @@ void post_call(self_ptr self, const Req& req, std::optional<rk7_meter> meter, F 
       o.deliver = [then, r = std::move(r)]() mutable { then(std::move(r)); };
       return o;
     };
-    caf::anon_send(hdl, atom::done_v, std::move(c));
+    if (parser)
+      caf::anon_send(parser, atom::parse_v, std::move(c), caf::actor_cast<caf::actor>(hdl));
+    else
+      caf::anon_send(hdl, atom::done_v, std::move(c));
   });
 }
 
@@ -301,6 +317,7 @@ cash_server_actor::behavior_type cash_server(self_ptr self, cash_server_setup se
     st.health.license_valid = false; // until the server has accepted it
   }
   st.board = setup.health;
+  st.parser = setup.parser;
   st.board->publish(st.health);
   check_health(self);
   return {

@@ -96,12 +96,14 @@ std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const con
   for (const auto& s : cfg.sources)
     if (!s.callback_url.empty())
       callback_sources->insert(s.name);
+  auto parser = spawn_upkeep_parser(sys);
   std::size_t index = 0;
   for (const auto& r : cfg.restaurants) {
     auto phase = upkeep_phase(index++, cfg.restaurants.size());
     auto ctx = std::make_shared<restaurant_context>();
     ctx->cfg = r;
     auto cash = cash_setup(r, net, *db, dir->store);
+    cash.parser = parser;
     auto calls = std::make_shared<rk7_call_stats>();
     cash.post = counted_poster(std::move(cash.post), calls);
     ctx->rk7_calls = std::move(calls);

@@ -59,6 +59,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(rkgate_atoms, caf::first_custom_type_id)
   CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, flush, "flush")
   // Issue 7: idle open orders leave memory.
   CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, unload, "unload")
+  CAF_ADD_ATOM(rkgate_atoms, rkgate::atom, parse, "parse")
 CAF_END_TYPE_ID_BLOCK(rkgate_atoms)
 
 namespace rkgate::actors {
@@ -104,9 +105,10 @@ struct rk7_outcome {
   std::function<void()> deliver;
 };
 
-/// A finished r_keeper call, sent by the transport thread to the CASH SERVER.
-/// `parse` reads the reply on the actor: the transport's one thread only
-/// moves bytes, so a large reply (a long GetOrderList) delays no other call.
+/// A finished r_keeper call, sent by the transport thread to the CASH SERVER
+/// (or first to the UPKEEP PARSER, for a status poll or a menu load).
+/// `parse` reads the reply off the transport: its one thread only moves
+/// bytes, so a large reply (a long GetOrderList) delays no other call.
 struct rk7_completion {
   std::chrono::milliseconds latency{0};
   std::function<rk7_outcome()> parse;
@@ -232,6 +234,14 @@ using store_actor = caf::typed_actor<
   caf::replies_to<atom::get, store_key>::with<store_value>,
   // Reads every record whose key starts with the given prefix.
   caf::replies_to<atom::scan, store_key>::with<store_records>>;
+
+/// The UPKEEP PARSER actor: reads the replies of the gateway's own background
+/// calls (status polls, menu loads) on a thread of lower priority than the
+/// actors', so that an order never waits behind a long GetOrderList.
+using upkeep_parser_actor = caf::typed_actor<
+  // Parses a finished call and sends `(done, the parsed call)` to the actor
+  // given (its CASH SERVER).
+  caf::reacts_to<atom::parse, rk7_completion, caf::actor>>;
 
 /// The CASH SERVER actor: the only path to one r_keeper; writes one at a time.
 using cash_server_actor = caf::typed_actor<

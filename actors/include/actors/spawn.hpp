@@ -15,6 +15,11 @@ namespace rkgate::actors {
 /// The STORE: RocksDB calls on a detached actor's own thread.
 store_actor spawn_store(caf::actor_system& sys, std::shared_ptr<persistence::store> db);
 
+/// The UPKEEP PARSER: one for the gateway, on its own thread, `upkeep_nice`
+/// steps of nice below the process (docs/architecture.md, "Upkeep at low priority").
+upkeep_parser_actor spawn_upkeep_parser(caf::actor_system& sys);
+inline constexpr int upkeep_nice = 10;
+
 /// Health check periods of the CASH SERVER.
 struct cash_server_timing {
   std::chrono::milliseconds healthy{2000};
@@ -47,6 +52,9 @@ struct cash_server_setup {
   store_actor store;
   /// Where the CASH SERVER publishes its health after each change (ping reads it).
   std::shared_ptr<health_board> health = std::make_shared<health_board>();
+  /// Parses the replies to status polls and menu loads; null: the CASH SERVER
+  /// parses every reply itself.
+  upkeep_parser_actor parser;
 };
 
 /// The CASH SERVER of one restaurant.

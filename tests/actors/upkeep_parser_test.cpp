@@ -1,0 +1,54 @@
+// The UPKEEP PARSER on a real actor system (it owns a thread, which the
+// deterministic scheduler cannot drive): it parses on that thread, at nice
+// upkeep_nice, and sends the parsed call back to the actor it was given.
+
+#include "actors/spawn.hpp"
+
+#include <caf/all.hpp>
+#include <catch2/catch.hpp>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <atomic>
+
+using namespace rkgate;
+using namespace rkgate::actors;
+
+TEST_CASE("upkeep parser: parses on its own thread at lower priority and hands the call back",
+          "[actors][upkeep_parser]") {
+  caf::actor_system_config cfg;
+  cfg.set("logger.file-verbosity", caf::atom("quiet"));
+  cfg.set("logger.console-verbosity", caf::atom("quiet"));
+  cfg.add_message_types<caf::id_block::rkgate_atoms>();
+  caf::actor_system sys{cfg};
+  const int own_nice = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+  auto parsed_on = std::make_shared<std::atomic<pid_t>>(0);
+  auto parsed_at_nice = std::make_shared<std::atomic<int>>(-100);
+  rk7_completion call;
+  call.latency = std::chrono::milliseconds(7);
+  call.parse = [parsed_on, parsed_at_nice] {
+    parsed_on->store(gettid());
+    parsed_at_nice->store(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())));
+    rk7_outcome o;
+    o.error = "parsed there";
+    return o;
+  };
+  auto parser = spawn_upkeep_parser(sys);
+  caf::scoped_actor self{sys};
+  self->send(parser, atom::parse_v, call, caf::actor_cast<caf::actor>(self));
+  bool answered = false;
+  self->receive(
+    [&](atom::done, rk7_completion& back) {
+      answered = true;
+      CHECK(parsed_on->load() != 0); // parsed before it was sent back
+      CHECK(back.latency == std::chrono::milliseconds(7));
+      CHECK(back.parse().error == "parsed there");
+    },
+    caf::after(std::chrono::seconds(10)) >> [] {});
+  REQUIRE(answered);
+  CHECK(parsed_on->load() != gettid());
+  CHECK(parsed_at_nice->load() == std::min(own_nice + upkeep_nice, 19));
+  CHECK(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())) == own_nice); // the caller's thread is untouched
+  self->send_exit(parser, caf::exit_reason::user_shutdown);
+}
