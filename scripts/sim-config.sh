@@ -11,8 +11,8 @@
 # SIM_MENU_REFRESH the menu refresh period (default 30s); SIM_WRITES_IN_FLIGHT
 # and SIM_STATUS_POLL each restaurant's cash_server.writes_in_flight and
 # status_poll (default: rkgate's own; for experiments); SIM_ACTOR_SCHEDULER
-# server.actor_scheduler (default auto); SIM_UNLOAD_AFTER orders.unload_after
-# (default: rkgate's own).
+# server.actor_scheduler (default auto); SIM_ACTOR_THREADS server.actor_threads
+# (default auto); SIM_UNLOAD_AFTER orders.unload_after (default: rkgate's own).
 set -euo pipefail
 port=${1:?rk7sim port}
 restaurants=${2:-1}
@@ -27,6 +27,7 @@ server:
   listen: $listen
   request_timeout: 10s
   actor_scheduler: ${SIM_ACTOR_SCHEDULER:-auto}
+  actor_threads: ${SIM_ACTOR_THREADS:-auto}
 storage:
   path: $storage
 YAML
