@@ -10,6 +10,9 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <thread>
+
 namespace rkgate::actors {
 
 namespace {
@@ -96,9 +99,15 @@ std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const con
   for (const auto& s : cfg.sources)
     if (!s.callback_url.empty())
       callback_sources->insert(s.name);
-  auto parser = spawn_upkeep_parser(sys);
+  // One UPKEEP PARSER per two hardware threads, the restaurants dealt out in
+  // turn: a big chain's polls outgrow one thread, while on a small machine a
+  // second would only compete with the actors.
+  std::vector<upkeep_parser_actor> parsers(std::max(1u, std::thread::hardware_concurrency() / 2));
+  for (auto& p : parsers)
+    p = spawn_upkeep_parser(sys);
   std::size_t index = 0;
   for (const auto& r : cfg.restaurants) {
+    const auto& parser = parsers[index % parsers.size()];
     auto phase = upkeep_phase(index++, cfg.restaurants.size());
     auto ctx = std::make_shared<restaurant_context>();
     ctx->cfg = r;
