@@ -1,6 +1,7 @@
 // The UPKEEP PARSER on a real actor system (it owns a thread, which the
-// deterministic scheduler cannot drive): it parses on that thread, at nice
-// upkeep_nice, and sends the parsed call back to the actor it was given.
+// deterministic scheduler cannot drive): it parses on that thread,
+// upkeep_nice steps of nice below its caller, and sends the parsed call back
+// to the actor it was given.
 
 #include "actors/spawn.hpp"
 

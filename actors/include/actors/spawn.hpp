@@ -15,8 +15,9 @@ namespace rkgate::actors {
 /// The STORE: RocksDB calls on a detached actor's own thread.
 store_actor spawn_store(caf::actor_system& sys, std::shared_ptr<persistence::store> db);
 
-/// An UPKEEP PARSER (one per two hardware threads, each serving its share of
-/// the restaurants), on its own thread, `upkeep_nice` steps of nice below the process (docs/architecture.md, "Upkeep at low priority").
+/// An UPKEEP PARSER (the gateway has one per two hardware threads, each for
+/// its share of the restaurants) on its own thread, `upkeep_nice` steps of
+/// nice below the process (docs/architecture.md, "Upkeep at low priority").
 upkeep_parser_actor spawn_upkeep_parser(caf::actor_system& sys);
 inline constexpr int upkeep_nice = 10;
 
