@@ -123,8 +123,10 @@ std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const con
     ctx->menus = menus;
     ctx->menu = spawn_menu_cache(sys, r, ctx->cash, std::move(menus), phase);
     ctx->tables = spawn_table_pool(sys, r.id, std::move(tables[r.id]), dir->store);
+    auto status_read = std::make_shared<read_stamp>();
+    ctx->status_read = status_read;
     ctx->poller = spawn_status_poller(sys, r.id, ctx->cash, poll_timing{r.status_poll, r.status_poll * 5, phase},
-                                      dir->console);
+                                      dir->console, std::move(status_read));
     ctx->notifier = dir->notifier;
     ctx->callback_sources = callback_sources;
     ctx->events = dir->events;

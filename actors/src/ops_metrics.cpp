@@ -63,6 +63,13 @@ void write_metrics(const directory& dir, metrics::text_writer& out) {
     if (r->menus)
       if (auto age = r->menus->age_seconds(); age >= 0)
         out.sample("rkgate_menu_age_seconds", {{"restaurant", id}}, age);
+  out.family("rkgate_status_poll_age_seconds",
+             "Seconds since the cash server last answered the list of orders that status tracking compares.",
+             "gauge");
+  for (const auto& [id, r] : dir.restaurants)
+    if (r->status_read)
+      if (auto age = r->status_read->age_seconds(); age >= 0)
+        out.sample("rkgate_status_poll_age_seconds", {{"restaurant", id}}, age);
 }
 
 } // namespace rkgate::actors

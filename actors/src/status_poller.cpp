@@ -25,6 +25,7 @@ struct status_poller_state {
   cash_server_actor cash;
   poll_timing timing;
   till_change_listener till; ///< hears of orders changed after their first sighting (may be null)
+  std::shared_ptr<read_stamp> answered; ///< marked on each answered list (may be null)
   std::optional<std::int64_t> last_version;
   struct followed {
     order_actor order;   ///< null while the order is out of memory
@@ -106,6 +107,8 @@ void poll(self_ptr self) {
           spdlog::debug("status poller {}: {}", st.restaurant, describe(r.error()));
           return schedule(self);
         }
+        if (st.answered)
+          st.answered->mark();
         if (!r->no_changes) {
           compare(self, *r);
           st.last_version = r->last_version;
@@ -121,8 +124,9 @@ void poll(self_ptr self) {
 
 status_poller_actor::behavior_type status_poller(self_ptr self, std::string restaurant,
                                                  cash_server_actor cash, poll_timing timing,
-                                                 till_change_listener till) {
+                                                 till_change_listener till, std::shared_ptr<read_stamp> answered) {
   auto& st = self->state;
+  st.answered = std::move(answered);
   st.restaurant = std::move(restaurant);
   st.cash = std::move(cash);
   st.timing = timing;
@@ -164,8 +168,9 @@ status_poller_actor::behavior_type status_poller(self_ptr self, std::string rest
 
 status_poller_actor spawn_status_poller(caf::actor_system& sys, std::string restaurant,
                                         cash_server_actor cash, poll_timing timing,
-                                        till_change_listener till) {
-  return sys.spawn(status_poller, std::move(restaurant), std::move(cash), timing, std::move(till));
+                                        till_change_listener till, std::shared_ptr<read_stamp> answered) {
+  return sys.spawn(status_poller, std::move(restaurant), std::move(cash), timing, std::move(till),
+                   std::move(answered));
 }
 
 } // namespace rkgate::actors

@@ -35,6 +35,14 @@ TEST_CASE("metrics count routes by code, r_keeper calls, status changes, callbac
   auto age = metric_sample(t, R"(rkgate_menu_age_seconds{restaurant="r1"})");
   CHECK(age >= 0);
   CHECK(age < 60);
+  // The order is followed: the STATUS POLLER lists the orders at once, then every period.
+  double poll_age = -1;
+  CHECK(eventually([&] {
+    poll_age = metric_sample(http_request("GET", g.url("/metrics")).body,
+                             R"(rkgate_status_poll_age_seconds{restaurant="r1"})");
+    return poll_age >= 0; // -1: not in the answer yet
+  }));
+  CHECK(poll_age < 60);
   // Every sample line is `name{labels} number` or `name number`.
   std::regex line_format(R"(^([a-z_0-9]+(\{[^}]*\})? -?[0-9.e+-]+|# (HELP|TYPE) .*)$)");
   std::istringstream lines(t);

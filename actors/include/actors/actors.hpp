@@ -130,6 +130,28 @@ struct rk7_meter {
 
 using menu_ptr = std::shared_ptr<const menu>;
 
+/// When a cash server was last read for something: the one actor that reads
+/// marks it, GET /metrics reads its age on the HTTP thread.
+class read_stamp {
+public:
+  /// Notes that the cash server just answered.
+  void mark() {
+    at_.store(std::chrono::steady_clock::now().time_since_epoch().count(), std::memory_order_relaxed);
+  }
+  /// Seconds since the last mark, or -1 before the first.
+  double age_seconds() const {
+    auto at = at_.load(std::memory_order_relaxed);
+    if (at == 0)
+      return -1;
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()
+                                         - std::chrono::steady_clock::duration(at))
+      .count();
+  }
+
+private:
+  std::atomic<std::chrono::steady_clock::rep> at_{0}; ///< steady_clock ticks; 0: never
+};
+
 /// The MENU CACHE's ready menus by order category code, published by that
 /// actor whenever one changes and read by getmenu on the HTTP thread without a
 /// message round trip (docs/architecture.md, "Snapshots"). Only the MENU
@@ -150,23 +172,14 @@ public:
     return it == all->end() ? nullptr : it->second;
   }
   /// Notes that the cash server was just read, changed or not (the MENU CACHE only).
-  void checked() {
-    checked_ns_.store(std::chrono::steady_clock::now().time_since_epoch().count(), std::memory_order_relaxed);
-  }
+  void checked() { checked_.mark(); }
   /// Seconds since the cash server was last read for this menu, or -1 before the
   /// first read; GET /metrics' menu age.
-  double age_seconds() const {
-    auto at = checked_ns_.load(std::memory_order_relaxed);
-    if (at == 0)
-      return -1;
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()
-                                         - std::chrono::steady_clock::duration(at))
-      .count();
-  }
+  double age_seconds() const { return checked_.age_seconds(); }
 
 private:
   std::shared_ptr<const menus> current_ = std::make_shared<const menus>();
-  std::atomic<std::chrono::steady_clock::rep> checked_ns_{0}; ///< steady_clock ticks; 0: never
+  read_stamp checked_;
 };
 
 /// A menu, or why none could be loaded (cash_server_unavailable, ...).

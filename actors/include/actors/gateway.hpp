@@ -38,6 +38,7 @@ struct restaurant_context {
   std::shared_ptr<const menu_board> menus;    ///< the MENU CACHE's published menus
   std::shared_ptr<const rk7_call_stats> rk7_calls; ///< its r_keeper calls, for GET /metrics
   std::shared_ptr<order_status_stats> status_changes; ///< announced status changes, for GET /metrics
+  std::shared_ptr<const read_stamp> status_read; ///< the STATUS POLLER's last answered list, for GET /metrics
   menu_cache_actor menu;
   table_pool_actor tables;    ///< numbers its orders' tables (100, 100.1, ...)
   status_poller_actor poller; ///< follows its gateway orders on the cash server

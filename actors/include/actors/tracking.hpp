@@ -89,10 +89,12 @@ struct poll_timing {
 };
 
 /// The STATUS POLLER of one restaurant; `till` (may be null) hears of orders
-/// changed on the cash server after their first sighting.
+/// changed on the cash server after their first sighting; `answered` (may be
+/// null) is marked whenever a GetOrderList is answered, for GET /metrics.
 status_poller_actor spawn_status_poller(caf::actor_system& sys, std::string restaurant,
                                         cash_server_actor cash, poll_timing timing,
-                                        till_change_listener till = {});
+                                        till_change_listener till = {},
+                                        std::shared_ptr<read_stamp> answered = nullptr);
 
 /// The NOTIFIER over `db` (the outbox table) and `engine`. Loads the pending
 /// deliveries before it handles anything.
