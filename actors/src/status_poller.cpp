@@ -32,9 +32,12 @@ struct status_poller_state {
     source_actor source; ///< loads it again when it is
     std::int64_t version = -1; ///< the order's version last seen or read; -1 = none yet
     std::uint64_t listed = 0;  ///< the last list (`lists`) that had it
+    std::uint64_t watched_at = 0; ///< `polls` when it was first watched: those lists do not judge it
   };
   std::unordered_map<std::string, followed> orders; ///< by guid
   std::uint64_t lists = 0; ///< full lists compared so far
+  std::uint64_t polls = 0; ///< lists asked for so far
+  std::uint64_t last_watch = 0; ///< `polls` when the latest new order was watched
   bool in_flight = false;
   std::uint64_t tick = 0; ///< only the latest scheduled tick polls
   static constexpr const char* name = "status-poller";
@@ -62,8 +65,11 @@ void refresh(self_ptr self, const std::string& guid, const status_poller_state::
 /// One pass over the list and one over the followed orders, nothing
 /// allocated: after a busy hour a restaurant lists hundreds of open orders,
 /// in full whenever one of them changed (r_keeper's `lastversion` answers
-/// all or nothing), every period.
-void compare(self_ptr self, const rk7::order_list& list) {
+/// all or nothing), every period. `asked` numbers the poll the list answers:
+/// a list asked for before an order was watched may predate the ORDER's own
+/// read (its reply can be overtaken by SaveOrder's), so it says nothing of it:
+/// neither an older version (no change on the till) nor its absence.
+void compare(self_ptr self, const rk7::order_list& list, std::uint64_t asked) {
   auto& st = self->state;
   const auto round = ++st.lists;
   for (const auto& o : list.orders) {
@@ -71,6 +77,8 @@ void compare(self_ptr self, const rk7::order_list& list) {
     if (it == st.orders.end())
       continue; // not followed: not the gateway's
     auto& f = it->second;
+    if (asked <= f.watched_at)
+      continue;
     f.listed = round;
     if (o.version != f.version) {
       // The first sighting also refreshes, unless it shows the version the
@@ -83,7 +91,7 @@ void compare(self_ptr self, const rk7::order_list& list) {
     }
   }
   for (auto& [guid, f] : st.orders)
-    if (f.listed != round)
+    if (f.listed != round && asked > f.watched_at)
       refresh(self, guid, f, true);
 }
 
@@ -92,6 +100,7 @@ void poll(self_ptr self) {
   if (st.in_flight)
     return;
   st.in_flight = true;
+  const auto asked = ++st.polls;
   rk7::get_order_list req;
   // Without followed orders there is nothing to compare: keep the version only.
   req.last_version = st.last_version;
@@ -100,7 +109,7 @@ void poll(self_ptr self) {
   req.need_codes = false;
   self->request(st.cash, caf::infinite, atom::call_v, req)
     .then(
-      [self](rk7_result<rk7::order_list>& r) {
+      [self, asked](rk7_result<rk7::order_list>& r) {
         auto& st = self->state;
         st.in_flight = false;
         if (!r) {
@@ -110,8 +119,10 @@ void poll(self_ptr self) {
         if (st.answered)
           st.answered->mark();
         if (!r->no_changes) {
-          compare(self, *r);
-          st.last_version = r->last_version;
+          compare(self, *r, asked);
+          // Asked for before the latest watch: the next list must be full.
+          if (asked > st.last_watch)
+            st.last_version = r->last_version;
         }
         schedule(self);
       },
@@ -150,9 +161,10 @@ status_poller_actor::behavior_type status_poller(self_ptr self, std::string rest
         return;
       }
       // A version the ORDER has already read (SaveOrder's reply) is not read back.
-      st.orders[guid] = status_poller_state::followed{std::move(order), std::move(source), known_version, 0};
+      st.orders[guid] = status_poller_state::followed{std::move(order), std::move(source), known_version, 0, st.polls};
       // A full list next time, so the new order's version is learned.
       st.last_version.reset();
+      st.last_watch = st.polls;
       if (was_idle)
         poll(self);
     },

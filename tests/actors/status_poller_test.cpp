@@ -41,3 +41,32 @@ TEST_CASE_METHOD(poller_fixture, "a restaurant polls at its phase of the period,
   CHECK_FALSE(polled_after(std::chrono::milliseconds(9959)));
   CHECK(polled_after(std::chrono::milliseconds(1)));
 }
+
+TEST_CASE_METHOD(poller_fixture, "a list asked for before an order was watched does not judge it") {
+  // The till hears of an order changed after its first sighting. A list that
+  // was on its way while the order was created may show an older version
+  // (its reply overtaken by SaveOrder's): that is no change on the till.
+  auto heard = std::make_shared<std::vector<std::string>>();
+  auto till = own(sys.spawn([heard]() -> till_change_listener::behavior_type {
+    return {[heard](atom::refresh, const std::string& guid) { heard->push_back(guid); }};
+  }));
+  auto poller = own(spawn_status_poller(sys, "r1", rest->cash,
+                                        poll_timing{std::chrono::seconds(2), std::chrono::seconds(10), 0.25}, till));
+  sched.run();
+  REQUIRE(polled_after(std::chrono::milliseconds(2500))); // the first poll is at r_keeper
+  const std::string guid = "{8F3C2A10-5B6D-4E7F-9A81-0C2D3E4F5A6B}";
+  caf::anon_send(poller, atom::watch_v, guid, order_actor{}, source_actor{}, std::int64_t{5});
+  sched.run();
+  rk7.answer("GetOrderList", order_list_reply(guid, 4));
+  sched.run();
+  CHECK(heard->empty());
+  // The next list was asked for after the watch: a later version is a change.
+  bool asked = false;
+  for (int i = 0; i < 40 && !asked; ++i)
+    asked = polled_after(std::chrono::milliseconds(100));
+  REQUIRE(asked);
+  rk7.answer("GetOrderList", order_list_reply(guid, 6));
+  sched.run();
+  REQUIRE(heard->size() == 1);
+  CHECK(heard->front() == guid);
+}
