@@ -313,7 +313,6 @@ void follow(self_ptr self, order_actor to) {
     self->send(st.ctx.rest->poller, atom::watch_v, st.rec.guid, std::move(to), st.ctx.source, st.rec.rk7_version);
 }
 
-
 /// Creation is complete: answer the callers, close a paid order if configured.
 /// The final record is written unsynced and the 201 does not wait for it: if
 /// the process dies before the write, the synced record of the creation makes

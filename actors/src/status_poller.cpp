@@ -137,11 +137,11 @@ status_poller_actor::behavior_type status_poller(self_ptr self, std::string rest
                                                  cash_server_actor cash, poll_timing timing,
                                                  till_change_listener till, std::shared_ptr<read_stamp> answered) {
   auto& st = self->state;
-  st.answered = std::move(answered);
   st.restaurant = std::move(restaurant);
   st.cash = std::move(cash);
   st.timing = timing;
   st.till = std::move(till);
+  st.answered = std::move(answered);
   schedule(self);
   return {
     [self](atom::watch, const std::string& guid, order_actor& order, source_actor& source,
