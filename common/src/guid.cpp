@@ -3,23 +3,52 @@
 #include <openssl/rand.h>
 
 #include <cctype>
-#include <cstdio>
-#include <random>
+#include <cstring>
 #include <stdexcept>
 
 namespace rkgate {
 
+namespace {
+
+/// Random bytes drawn from OpenSSL in blocks: one RAND_bytes call costs about
+/// as much for 512 bytes as for 16, and a cold one (once per order on an
+/// actor thread) showed up at about 1 % of the gateway's CPU in a profile.
+/// Per thread, so nothing is shared.
+class random_pool {
+public:
+  void take(unsigned char* out, std::size_t n) {
+    if (used_ + n > sizeof bytes_) {
+      if (RAND_bytes(bytes_, sizeof bytes_) != 1)
+        throw std::runtime_error("no randomness for a GUID");
+      used_ = 0;
+    }
+    std::memcpy(out, bytes_ + used_, n);
+    std::memset(bytes_ + used_, 0, n); // a GUID's bytes do not stay behind
+    used_ += n;
+  }
+
+private:
+  unsigned char bytes_[512];
+  std::size_t used_ = sizeof bytes_;
+};
+
+} // namespace
+
 std::string new_guid() {
+  thread_local random_pool pool;
   unsigned char b[16];
-  if (RAND_bytes(b, sizeof b) != 1)
-    throw std::runtime_error("no randomness for a GUID");
+  pool.take(b, sizeof b);
   b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40); // version 4
   b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80); // RFC 4122 variant
-  char out[39];
-  std::snprintf(out, sizeof out,
-                "{%02X%02X%02X%02X-%02X%02X-%02X%02X-%02X%02X-%02X%02X%02X%02X%02X%02X}",
-                b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10],
-                b[11], b[12], b[13], b[14], b[15]);
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out = "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}";
+  std::size_t at = 1;
+  for (std::size_t i = 0; i < sizeof b; ++i) {
+    if (out[at] == '-')
+      ++at;
+    out[at++] = hex[b[i] >> 4];
+    out[at++] = hex[b[i] & 0x0F];
+  }
   return out;
 }
 

@@ -4,6 +4,8 @@
 
 #include <regex>
 #include <set>
+#include <thread>
+#include <vector>
 
 using namespace rkgate;
 
@@ -18,6 +20,25 @@ TEST_CASE("new_guid is an upper-case version 4 GUID in braces", "[common][guid]"
     CHECK(normalize_guid(guid) == guid);
   }
   CHECK(seen.size() == 100);
+}
+
+TEST_CASE("new_guid never repeats, across refills of its random bytes and across threads", "[common][guid]") {
+  // Each thread draws its random bytes in blocks of 32 GUIDs: 1,000 per
+  // thread cross many refills.
+  constexpr int per_thread = 1000;
+  std::vector<std::vector<std::string>> made(4);
+  std::vector<std::thread> threads;
+  for (auto& out : made)
+    threads.emplace_back([&out] {
+      for (int i = 0; i < per_thread; ++i)
+        out.push_back(new_guid());
+    });
+  for (auto& t : threads)
+    t.join();
+  std::set<std::string> seen;
+  for (const auto& out : made)
+    seen.insert(out.begin(), out.end());
+  CHECK(seen.size() == made.size() * per_thread);
 }
 
 TEST_CASE("normalize_guid accepts any case with or without braces", "[common][guid]") {
