@@ -299,9 +299,10 @@ std::variant<cart, body_error> parse_order_body(const nlohmann::json& body,
 }
 
 std::string body_hash(const nlohmann::json& body) {
+  if (!body.is_object() || !body.contains("token"))
+    return sha256_hex(body.dump());
   nlohmann::json copy = body;
-  if (copy.is_object())
-    copy.erase("token");
+  copy.erase("token");
   return sha256_hex(copy.dump());
 }
 
