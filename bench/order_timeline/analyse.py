@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Percentiles of each step of an order's way through the gateway.
+
+    python3 bench/order_timeline/analyse.py STAMPS_TSV SAMPLES_TSV
+
+STAMPS_TSV: one line per order from the stamped rkgate (order_timeline.patch),
+CLOCK_MONOTONIC nanoseconds in the columns of STAMPS (0 = not stamped).
+SAMPLES_TSV: rkgate-bench's samples of the same phase (intended send time in
+ms on CLOCK_MONOTONIC, latency and overhead in µs). An order is matched to the
+latest request sent before its handler started (at 218 orders/s they are
+4.6 ms apart); stamps of orders that belong to no sample are left out.
+"""
+
+import bisect
+import sys
+
+STAMPS = {
+    0: "HTTP handler started (RESTinio's request start)",
+    1: "HTTP thread hands the order to the SOURCE",
+    2: "SOURCE handles it",
+    22: "SOURCE has spawned the ORDER (admitted)",
+    3: "ORDER runs",
+    4: "ORDER has its table",
+    20: "ORDER builds CreateOrder",
+    5: "CreateOrder posted to the transport (r_keeper time starts)",
+    6: "CreateOrder reply on the transport thread (r_keeper time ends)",
+    7: "CASH SERVER parses the CreateOrder reply",
+    8: "CASH SERVER delivers it",
+    9: "ORDER has the CreateOrder reply",
+    10: "ORDER has the synced record",
+    11: "ORDER asks for SaveOrder",
+    12: "SaveOrder posted",
+    13: "SaveOrder reply on the transport thread",
+    14: "CASH SERVER parses the SaveOrder reply",
+    15: "CASH SERVER delivers it",
+    16: "ORDER has the SaveOrder reply",
+    17: "ORDER answers",
+    18: "the answer is handed to RESTinio",
+    19: "the SOURCE's wait (with the answer sink) reaches the ORDER",
+    21: "r_keeper time in µs (the meter), not a time",
+}
+
+STEPS = [("HTTP handler -> hand-over", 0, 1), ("hand-over -> SOURCE", 1, 2), ("SOURCE admission + spawn", 2, 22),
+         ("spawned -> ORDER runs", 22, 3), ("ORDER -> TABLE POOL -> ORDER", 3, 4),
+         ("CreateOrder built and posted", 20, 5), ("transport -> CASH SERVER", 6, 7), ("parse CreateOrder", 7, 8),
+         ("CASH SERVER -> ORDER", 8, 9), ("ORDER -> SaveOrder asked", 9, 11), ("SaveOrder posted", 11, 12),
+         ("transport -> CASH SERVER ", 13, 14), ("parse SaveOrder", 14, 15), ("CASH SERVER -> ORDER ", 15, 16),
+         ("ORDER builds the answer", 16, 17), ("answer handed to RESTinio", 17, 18)]
+
+
+def pct(values, q):
+    v = sorted(values)
+    return v[min(len(v) - 1, int(q * len(v)))]
+
+
+def line(name, values):
+    print(f"{name:34s} p50 {pct(values, .5):8.1f}  p90 {pct(values, .9):8.1f}  p99 {pct(values, .99):8.1f} µs")
+
+
+def main():
+    stamps_path, samples_path = sys.argv[1], sys.argv[2]
+    rows = [list(map(int, l.split("\t")[:-1])) for l in open(stamps_path) if l.strip()]
+    samples = []
+    for l in list(open(samples_path))[1:]:
+        _, intended_ms, latency_us, overhead_us = l.rstrip("\n").split("\t")
+        samples.append((float(intended_ms) * 1e6, float(latency_us) * 1e3, float(overhead_us)))
+    samples.sort()
+    sent = [s[0] for s in samples]
+    matched = []
+    for r in rows:
+        if any(r[i] == 0 for i in STAMPS if i != 21):
+            continue
+        i = bisect.bisect_right(sent, r[0]) - 1
+        if i < 0:
+            continue
+        t, latency, overhead = samples[i]
+        if t + latency >= r[18] and r[0] - t < 3e6:
+            matched.append((r, t, t + latency, overhead))
+    print(f"{len(matched)} of {len(rows)} stamped orders matched to the phase's {len(samples)} samples")
+    if not matched:
+        return
+    line("overhead (rkgate-bench)", [m[3] for m in matched])
+    line("in the gateway (handler to answer)", [((r[18] - r[0]) - (r[6] - r[5]) - (r[13] - r[12])) / 1e3
+                                                for r, _, _, _ in matched])
+    line("sent -> HTTP handler", [(r[0] - t) / 1e3 for r, t, _, _ in matched])
+    line("answer handed over -> received", [(recv - r[18]) / 1e3 for r, _, recv, _ in matched])
+    print("steps in the gateway:")
+    for name, a, b in STEPS:
+        line("  " + name, [(r[b] - r[a]) / 1e3 for r, _, _, _ in matched])
+
+
+if __name__ == "__main__":
+    main()
