@@ -11,6 +11,7 @@
 #include <future>
 #include <mutex>
 #include <set>
+#include <vector>
 
 using namespace std::chrono_literals;
 using rkgate::net::error_kind;
@@ -127,6 +128,35 @@ TEST_CASE("no Authorization header without credentials; error statuses are repli
   auto r = server.first_request();
   CHECK(r.headers.count("authorization") == 0);
   CHECK(r.headers["content-type"] == "text/plain");
+}
+
+TEST_CASE("a request carries nothing of the one before it on the same connection", "[net]") {
+  // The engine reuses finished transfers' easy handles: the second request
+  // must not inherit the first one's credentials, headers or content type.
+  std::mutex mutex;
+  std::vector<served_request> seen;
+  local_server server([&](const served_request& r) {
+    std::lock_guard<std::mutex> lock(mutex);
+    seen.push_back(r);
+    scripted_response echo;
+    echo.body = r.body;
+    return echo;
+  });
+  http_engine engine;
+  auto first = to(server.url("/first"), "one");
+  first.auth = rkgate::net::basic_auth{"http", "secret"};
+  first.headers = {{"X-Rkgate-Signature", "sha256=abc"}};
+  first.content_type = "application/xml; charset=utf-8";
+  CHECK(roundtrip(engine, first).body == "one");
+  CHECK(roundtrip(engine, to(server.url("/second"), "two")).body == "two");
+  std::lock_guard<std::mutex> lock(mutex);
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[0].headers["authorization"] == "Basic aHR0cDpzZWNyZXQ=");
+  CHECK(seen[1].target == "/second");
+  CHECK(seen[1].body == "two");
+  CHECK(seen[1].headers.count("authorization") == 0);
+  CHECK(seen[1].headers.count("x-rkgate-signature") == 0);
+  CHECK(seen[1].headers["content-type"] == "application/json; charset=utf-8");
 }
 
 TEST_CASE("a reply slower than the timeout is a timeout", "[net]") {
