@@ -40,12 +40,12 @@ STAMPS = {
     21: "r_keeper time in µs (the meter), not a time",
 }
 
-STEPS = [("HTTP handler -> hand-over", 0, 1), ("hand-over -> SOURCE", 1, 2), ("SOURCE admission + spawn", 2, 22),
-         ("spawned -> ORDER runs", 22, 3), ("ORDER -> TABLE POOL -> ORDER", 3, 4),
-         ("CreateOrder built and posted", 20, 5), ("transport -> CASH SERVER", 6, 7), ("parse CreateOrder", 7, 8),
-         ("CASH SERVER -> ORDER", 8, 9), ("ORDER -> SaveOrder asked", 9, 11), ("SaveOrder posted", 11, 12),
-         ("transport -> CASH SERVER ", 13, 14), ("parse SaveOrder", 14, 15), ("CASH SERVER -> ORDER ", 15, 16),
-         ("ORDER builds the answer", 16, 17), ("answer handed to RESTinio", 17, 18)]
+STEPS = [("HTTP thread: parsed, checked", 0, 1), ("hand-over to the SOURCE", 1, 2),
+         ("SOURCE admission + spawn", 2, 22), ("ORDER runs", 22, 3), ("ORDER -> TABLE POOL -> ORDER", 3, 4),
+         ("CreateOrder built and posted", 20, 5), ("CreateOrder reply to CASH SERVER", 6, 7),
+         ("parsed, CASH SERVER -> ORDER", 7, 9), ("SaveOrder asked and posted", 9, 12),
+         ("SaveOrder reply to CASH SERVER", 13, 14), ("parsed, CASH SERVER -> ORDER ", 14, 16),
+         ("ORDER builds the 201", 16, 17), ("201 handed to RESTinio", 17, 18)]
 
 
 def pct(values, q):
