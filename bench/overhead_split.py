@@ -30,19 +30,13 @@ def main():
     restaurants, sources = 100, 10
     b = bench.Bench(args.build, args.out, store_dir="/dev/shm")
     try:
-        sim = b.sim(restaurants=restaurants, latency=20)
-        gw = b.gateway(sim.port, restaurants=restaurants, sources=sources)
-        bench.warm_menus(gw.port, restaurants)
-        if not args.fresh:
-            b.load("saturate", gw.port, bench.saturation_load(restaurants, sources))
+        gw = bench.standalone_overhead_gateway(b, restaurants, sources, saturate=not args.fresh)
         print(f"rkgate RSS before the phase: {gw.rss_kib() / 1024:.0f} MiB")
         perf_data = os.path.join(args.out, "perf.data")
         perf = subprocess.Popen(["perf", "record", "-q", "-a", "-k", "CLOCK_MONOTONIC", "-F", "1000",
                                  "-o", perf_data, "--", "sleep", "14"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        low = b.load("overhead", gw.port, {"connections": 64, "rate": 218, "duration_s": 15, "warmup_s": 1,
-                                           "requests": [bench.order_request(restaurants, sources, "overhead")]},
-                     samples=True)
+        low = b.load("overhead", gw.port, bench.standalone_overhead_load(restaurants, sources), samples=True)
         perf.wait()
         print(f"rkgate RSS after the phase: {gw.rss_kib() / 1024:.0f} MiB")
     finally:

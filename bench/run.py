@@ -365,6 +365,24 @@ def saturation_load(restaurants, sources):
     return {"connections": 8 * restaurants, "duration_s": 20, "warmup_s": 5, "requests": [saturate]}
 
 
+def standalone_overhead_gateway(b, restaurants, sources, saturate):
+    """rk7sim (20 ms per call) and rkgate for postorder's overhead phase run on
+    its own (overhead_split.py, order_timeline/run.py): menus loaded, and the
+    saturation phase first when `saturate`. Returns the gateway."""
+    sim = b.sim(restaurants=restaurants, latency=20)
+    gw = b.gateway(sim.port, restaurants=restaurants, sources=sources)
+    warm_menus(gw.port, restaurants)
+    if saturate:
+        b.load("saturate", gw.port, saturation_load(restaurants, sources))
+    return gw
+
+
+def standalone_overhead_load(restaurants, sources):
+    """That phase: 15 s open loop at 218 orders/s (10 % of the ceiling)."""
+    return {"connections": 64, "rate": 218, "duration_s": 15, "warmup_s": 1,
+            "requests": [order_request(restaurants, sources, "overhead")]}
+
+
 def disk_sync_probe(directory, seconds=5.0, pause_s=0.002):
     """This machine's own WAL-like sync latency, without the gateway: appends 4 KiB
     and fdatasyncs, every `pause_s`, in a file beside the gateway's store. An order

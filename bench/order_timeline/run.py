@@ -55,15 +55,9 @@ def main():
     restaurants, sources = 100, 10
     b = bench.Bench(os.path.join(work, "build"), args.out, store_dir="/dev/shm")
     try:
-        sim = b.sim(restaurants=restaurants, latency=20)
-        gw = b.gateway(sim.port, restaurants=restaurants, sources=sources)
-        bench.warm_menus(gw.port, restaurants)
-        if not args.fresh:
-            b.load("saturate", gw.port, bench.saturation_load(restaurants, sources))
+        gw = bench.standalone_overhead_gateway(b, restaurants, sources, saturate=not args.fresh)
         open(stamps, "w").close()  # only the phase's orders (analyse.py matches them to samples)
-        low = b.load("overhead", gw.port, {"connections": 64, "rate": 218, "duration_s": 15, "warmup_s": 1,
-                                           "requests": [bench.order_request(restaurants, sources, "overhead")]},
-                     samples=True)
+        low = b.load("overhead", gw.port, bench.standalone_overhead_load(restaurants, sources), samples=True)
     finally:
         b.stop_all()
         if not args.keep:
