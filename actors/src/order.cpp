@@ -735,8 +735,10 @@ bool may_unload(self_ptr self) {
 
 order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self, order_record rec,
                                  order_context ctx, std::optional<std::pair<std::string, std::string>> first_write,
-                                 std::optional<cart> body) {
+                                 std::optional<cart> body, answer_sink_ptr first_caller) {
   auto& st = self->state;
+  if (first_caller)
+    st.waiting.push_back([first_caller](const api_reply& r) { first_caller->answer(r); });
   st.rec = std::move(rec);
   st.ctx = std::move(ctx);
   st.first_write = std::move(first_write);
@@ -765,13 +767,6 @@ order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self
       auto rp = self->make_response_promise<api_reply>();
       st.waiting.push_back([rp](const api_reply& r) mutable { rp.deliver(r); });
       return rp;
-    },
-    [self](atom::wait, const answer_sink_ptr& sink) {
-      touch(self);
-      auto& st = self->state;
-      if (auto r = settled(st))
-        return sink->answer(std::move(*r));
-      st.waiting.push_back([sink](const api_reply& r) { sink->answer(r); });
     },
     // The record as the STATUS POLLER keeps it: one GetOrderList per poll finds
     // every changed order, where a GetOrder per open order per getorders would
@@ -859,8 +854,10 @@ caf::error order_unloaded() {
 }
 
 order_actor spawn_order(caf::actor_system& sys, order_record rec, order_context ctx,
-                        std::optional<std::pair<std::string, std::string>> first_write, std::optional<cart> body) {
-  return sys.spawn(order, std::move(rec), std::move(ctx), std::move(first_write), std::move(body));
+                        std::optional<std::pair<std::string, std::string>> first_write, std::optional<cart> body,
+                        answer_sink_ptr first_caller) {
+  return sys.spawn(order, std::move(rec), std::move(ctx), std::move(first_write), std::move(body),
+                   std::move(first_caller));
 }
 
 } // namespace rkgate::actors

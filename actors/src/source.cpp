@@ -62,7 +62,7 @@ void publish(const source_state& st) {
 
 order_actor start_order(self_ptr self, order_record rec,
                         std::optional<std::pair<std::string, std::string>> first_write,
-                        std::optional<cart> body = std::nullopt) {
+                        std::optional<cart> body = std::nullopt, answer_sink_ptr first_caller = nullptr) {
   auto& st = self->state;
   auto rest = st.restaurants.find(rec.restaurant);
   if (rest == st.restaurants.end()) {
@@ -71,7 +71,8 @@ order_actor start_order(self_ptr self, order_record rec,
   }
   order_context ctx{rest->second, st.db, caf::actor_cast<source_actor>(self), st.unload_after};
   auto guid = rec.guid;
-  auto a = actors::spawn_order(self->system(), std::move(rec), std::move(ctx), std::move(first_write), std::move(body));
+  auto a = actors::spawn_order(self->system(), std::move(rec), std::move(ctx), std::move(first_write), std::move(body),
+                               std::move(first_caller));
   self->monitor(a);
   st.guid_of[a.address()] = std::move(guid);
   publish(st);
@@ -281,8 +282,8 @@ struct sink_reply {
     sink->admitted(a.guid, a.kind != admission::absent);
     if (!a.order)
       return sink->answer(stored_answer(a.record));
-    if (a.spawned) // cannot have finished: its first step is still queued
-      return self->send(a.order, atom::wait_v, sink);
+    if (a.spawned) // spawned with this sink as its first caller (first_caller)
+      return;
     // A live order that may finish before a one-way wait would reach it.
     self->request(a.order, caf::infinite, atom::wait_v)
       .then([sink = sink](api_reply& r) { sink->answer(std::move(r)); },
@@ -296,6 +297,17 @@ struct sink_reply {
             });
   }
 };
+
+/// The request a new ORDER answers from birth: a sink (postorder without a
+/// bridge) goes with the spawn; a response promise's caller asks the ORDER
+/// itself once admitted (and hears of an ORDER already gone).
+answer_sink_ptr first_caller(const sink_reply& rp) {
+  return rp.sink;
+}
+template <class Promise>
+answer_sink_ptr first_caller(const Promise&) {
+  return nullptr;
+}
 
 /// Reads the stored idempotency key of `external_id`, then calls `next`
 /// with it (nullopt: absent); a failed read answers `rp` with the error.
@@ -466,7 +478,7 @@ void admit_new(self_ptr self, Reply rp, order_request req) {
   e.external_id = rec.external_id;
   e.restaurant = rec.restaurant;
   e.table_code = req.body.table_code.value_or(0);
-  e.actor = start_order(self, std::move(rec), first, std::move(req.body));
+  e.actor = start_order(self, std::move(rec), first, std::move(req.body), first_caller(rp));
   a.order = e.actor;
   a.spawned = true;
   if (e.actor) {

@@ -8,6 +8,8 @@
 
 #include "actors/tracking.hpp"
 
+#include <vector>
+
 using namespace rkgate;
 using namespace rkgate::test;
 
@@ -31,21 +33,23 @@ struct creation_fixture : caf_fixture {
     caf::anon_send(store, atom::flush_v);
   }
 
-  /// A new order, as the SOURCE admits it (with its idempotency key).
-  void admit() {
+  /// A new order, as the SOURCE admits it (with its idempotency key and,
+  /// from postorder, the request's answer sink).
+  void admit(answer_sink_ptr first_caller = nullptr) {
     auto rec = fixture_order(guid);
     rest->tables = own(spawn_table_pool(sys, "r1", {}, store));
     order_context ctx;
     ctx.rest = rest;
     ctx.store = store;
-    order = own(spawn_order(sys, rec, ctx, std::make_pair(key, std::string(R"({"guid":"x"})"))));
+    order = own(spawn_order(sys, rec, ctx, std::make_pair(key, std::string(R"({"guid":"x"})")), std::nullopt,
+                            std::move(first_caller)));
     sched.run();
   }
 
   /// Up to CreateOrder sent: the table's allocation goes to the store first
   /// (unsynced, not waited for), then the record, written while CreateOrder is out.
-  void until_create_sent() {
-    admit();
+  void until_create_sent(answer_sink_ptr first_caller = nullptr) {
+    admit(std::move(first_caller));
     REQUIRE(rk7.count("CreateOrder") == 1);
     REQUIRE(stored->puts.size() == 2);
     CHECK(stored->puts.front().writes(persistence::table::tables, "r1\x1f" "100\x1f" "000000"));
@@ -60,7 +64,43 @@ struct creation_fixture : caf_fixture {
   }
 };
 
+/// A request's answer sink that keeps what it was told.
+struct recording_sink : answer_sink {
+  std::vector<api_reply> answers;
+  void admitted(const std::string&, bool) override {}
+  void answer(api_reply r) override { answers.push_back(std::move(r)); }
+};
+
 } // namespace
+
+TEST_CASE_METHOD(creation_fixture, "creation: the request an ORDER is spawned with is answered, though the ORDER "
+                                   "stops before any other message reaches it",
+                 "[actors][order]") {
+  // A refused CreateOrder abandons the order, and the ORDER stops once its
+  // record is erased. Its SOURCE once sent the request's sink in a message
+  // after the spawn, which could arrive at an ORDER already gone (the
+  // request then answered 500, "answer lost").
+  auto sink = std::make_shared<recording_sink>();
+  until_create_sent(sink);
+  auto down = std::make_shared<bool>(false);
+  own(sys.spawn([down, order = order](caf::event_based_actor* self) {
+    self->monitor(order);
+    self->set_down_handler([down](caf::down_msg&) { *down = true; });
+    return caf::behavior{[](int) {}};
+  }));
+  sched.run();
+  rk7.answer("CreateOrder", rk7_fixture("error_shift_too_old.xml"));
+  release(); // the creating record
+  sched.run();
+  REQUIRE(sink->answers.size() == 1);
+  CHECK(sink->answers[0].status == 502);
+  CHECK(sink->answers[0].code == "cash_server_error");
+  CHECK_FALSE(*down);
+  release(); // the erase of the record and the key
+  sched.run();
+  CHECK(*down);
+  CHECK(sink->answers.size() == 1);
+}
 
 TEST_CASE_METHOD(creation_fixture, "creation: SaveOrder waits until CreateOrder's record is durable",
                  "[actors][order]") {

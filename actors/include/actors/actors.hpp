@@ -313,10 +313,9 @@ using table_pool_actor = caf::typed_actor<
 
 /// The ORDER actor: one order's lifecycle while it is active.
 using order_actor = caf::typed_actor<
-  // Answers the postorder result once creation has finished.
+  // Answers the postorder result once creation has finished. (The request
+  // that created the order is answered through the sink it was spawned with.)
   caf::replies_to<atom::wait>::with<api_reply>,
-  // The same, into a request's answer sink (postorder without a bridge).
-  caf::reacts_to<atom::wait, answer_sink_ptr>,
   // Answers the order record (api.md §3.6) as the STATUS POLLER last refreshed it.
   caf::replies_to<atom::get>::with<std::string>,
   // Closes a fully prepaid order with PayOrder.

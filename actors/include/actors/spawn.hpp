@@ -93,9 +93,13 @@ caf::error order_unloaded();
 /// with the first step (nullopt for orders restored from the store).
 /// `body` is the cart of `rec.body` when the caller already parsed it (a new
 /// order); without it the ORDER parses the stored body (a restored order).
+/// `first_caller`: the postorder request that created the order, answered
+/// when creation ends. It is the ORDER's caller from birth: an ORDER whose
+/// creation fails stops at once, possibly before any later message could
+/// reach it.
 order_actor spawn_order(caf::actor_system& sys, order_record rec, order_context ctx,
                         std::optional<std::pair<std::string, std::string>> first_write,
-                        std::optional<cart> body = std::nullopt);
+                        std::optional<cart> body = std::nullopt, answer_sink_ptr first_caller = nullptr);
 
 /// Restored state of one source: its orders that are not final. Everything
 /// else (finished orders, idempotency keys of other orders) stays on disk and
