@@ -36,7 +36,7 @@ STAMPS = {
     16: "ORDER has the SaveOrder reply",
     17: "ORDER answers",
     18: "the answer is handed to RESTinio",
-    19: "the SOURCE's wait (with the answer sink) reaches the ORDER",
+    19: "the ORDER starts (spawned with the request as its first caller)",
     21: "r_keeper time in µs (the meter), not a time",
 }
 
