@@ -344,7 +344,7 @@ struct admission {
   enum kind_t { absent, same, conflict } kind = absent;
   std::string guid;
   order_actor order;  ///< the active ORDER, or null
-  bool spawned = false; ///< `order` was spawned by this admission (its first step is still queued)
+  bool spawned = false; ///< `order` was spawned by this admission (a postorder sink is already its first caller: spawn_order)
   std::string record; ///< the stored record (JSON) when no ORDER is active
 };
 
