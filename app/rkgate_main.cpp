@@ -2,9 +2,11 @@
 // actor system and the HTTP server, and graceful shutdown on SIGTERM/SIGINT.
 
 #include "actors/gateway.hpp"
+#include "actors/loop_scheduler.hpp"
 #include "common/log.hpp"
 #include "config/config.hpp"
 #include "http/server.hpp"
+#include "loop/event_loop.hpp"
 #include "persistence/store.hpp"
 #include "net/http_engine.hpp"
 #include "rk7/transport.hpp"
@@ -118,33 +120,31 @@ int main(int argc, char** argv) {
     spdlog::critical("cannot open storage {}: {}", cfg.storage.path, error);
     return 1;
   }
+  // The HTTP server, the actors and outbound HTTP share one event loop.
+  rkgate::loop::event_loop loop{rkgate::config::loop_threads(cfg.server)};
   // One outbound HTTP engine for r_keeper calls and push callbacks.
-  auto engine = std::make_shared<rkgate::net::http_engine>();
+  auto engine = std::make_shared<rkgate::net::http_engine>(loop);
   auto net = std::make_shared<rk7::transport>(engine);
 
   caf::actor_system_config caf_cfg;
   caf_cfg.set("logger.file-verbosity", caf::atom("quiet"));
   caf_cfg.set("logger.console-verbosity", caf::atom("quiet"));
   caf_cfg.add_message_types<caf::id_block::rkgate_atoms>();
-  if (rkgate::config::shares_actor_queue(cfg.server))
-    caf_cfg.set("scheduler.policy", caf::atom("sharing"));
-  caf_cfg.set("scheduler.max-threads", rkgate::config::actor_threads(cfg.server));
+  rkgate::actors::run_actors_on(caf_cfg, loop);
   int code = 0;
   {
     caf::actor_system sys{caf_cfg};
     auto dir = rkgate::actors::start_gateway(sys, cfg, db, net, engine);
     std::unique_ptr<rkgate::http::api_server> server;
     try {
-      server = std::make_unique<rkgate::http::api_server>(sys, dir);
+      server = std::make_unique<rkgate::http::api_server>(sys, dir, loop);
     } catch (const std::exception& e) {
       spdlog::critical("cannot listen on {}:{}: {}", cfg.server.listen_host, cfg.server.listen_port, e.what());
       code = 1;
     }
     if (server) {
-      spdlog::info("rkgate {} serving {} restaurants on port {} (actor scheduler: {}, {} threads)", RKGATE_VERSION,
-                   cfg.restaurants.size(), server->port(),
-                   rkgate::config::shares_actor_queue(cfg.server) ? "sharing" : "stealing",
-                   rkgate::config::actor_threads(cfg.server));
+      spdlog::info("rkgate {} serving {} restaurants on port {} ({} loop threads)", RKGATE_VERSION,
+                   cfg.restaurants.size(), server->port(), loop.threads());
       std::cout << "READY " << server->port() << std::endl;
       int sig = wait_for_signal();
       spdlog::info("signal {}: stopping", sig);
@@ -167,6 +167,7 @@ int main(int argc, char** argv) {
   }
   net.reset();
   engine.reset();
+  loop.stop();
   db.reset();
   spdlog::info("stopped");
   return code;

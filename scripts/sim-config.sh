@@ -10,9 +10,9 @@
 # SIM_CALLBACK_URL, when set, is every source's default callback URL;
 # SIM_MENU_REFRESH the menu refresh period (default 30s); SIM_WRITES_IN_FLIGHT
 # and SIM_STATUS_POLL each restaurant's cash_server.writes_in_flight and
-# status_poll (default: rkgate's own; for experiments); SIM_ACTOR_SCHEDULER
-# server.actor_scheduler (default auto); SIM_ACTOR_THREADS server.actor_threads
-# (default auto); SIM_UNLOAD_AFTER orders.unload_after (default: rkgate's own).
+# status_poll (default: rkgate's own; for experiments); SIM_THREADS
+# server.threads (default: rkgate's own); SIM_UNLOAD_AFTER orders.unload_after
+# (default: rkgate's own).
 set -euo pipefail
 port=${1:?rk7sim port}
 restaurants=${2:-1}
@@ -26,8 +26,9 @@ cat <<YAML
 server:
   listen: $listen
   request_timeout: 10s
-  actor_scheduler: ${SIM_ACTOR_SCHEDULER:-auto}
-  actor_threads: ${SIM_ACTOR_THREADS:-auto}
+YAML
+if [ -n "${SIM_THREADS:-}" ]; then printf '  threads: %s\n' "$SIM_THREADS"; fi
+cat <<YAML
 storage:
   path: $storage
 YAML

@@ -87,8 +87,6 @@ std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const con
   auto console_restored = read_console(*db);
 
   dir->store = spawn_store(sys, db);
-  if (!callbacks)
-    callbacks = std::make_shared<net::http_engine>();
   auto callbacks_pending = std::make_shared<std::atomic<std::uint64_t>>(0);
   dir->callbacks_pending = callbacks_pending;
   dir->notifier = spawn_notifier(sys, cfg.sources, db, std::move(callbacks), std::move(callbacks_pending));

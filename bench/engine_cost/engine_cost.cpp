@@ -5,6 +5,7 @@
 //
 //   rkgate-engine-cost PORT [REQUESTS]
 
+#include "loop/event_loop.hpp"
 #include "net/http_engine.hpp"
 
 #include <sys/resource.h>
@@ -35,7 +36,8 @@ int main(int argc, char** argv) {
   const int total = argc > 2 ? std::atoi(argv[2]) : 20000;
   constexpr int concurrency = 64;
   const std::string body(1500, 'x'); // about a SaveOrder
-  rkgate::net::http_engine engine;
+  rkgate::loop::event_loop loop{1};
+  rkgate::net::http_engine engine{loop};
   std::mutex mutex;
   std::condition_variable all_done;
   int sent = 0, done = 0, failed = 0;

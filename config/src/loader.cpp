@@ -64,28 +64,15 @@ void read_threads(const YAML::Node& node, const std::string& path, problem_list&
                  "expected auto or a thread count from 1 to " + std::to_string(max_threads));
 }
 
-/// `auto`, `sharing` or `stealing`.
-void read_scheduler(const YAML::Node& node, const std::string& path, problem_list& problems,
-                    actor_scheduler& out) {
-  if (!node.IsDefined())
-    return;
-  const std::string text = node.IsScalar() ? node.Scalar() : "";
-  if (text == "auto")
-    out = actor_scheduler::automatic;
-  else if (text == "sharing")
-    out = actor_scheduler::sharing;
-  else if (text == "stealing")
-    out = actor_scheduler::stealing;
-  else
-    problems.add(path, node, "expected auto, sharing or stealing");
-}
-
 void read_server(const YAML::Node& node, problem_list& problems, server_section& out) {
   mapping map(node, "server", problems);
   read_listen(map.optional("listen"), map.path_of("listen"), problems, out);
   read_threads(map.optional("threads"), map.path_of("threads"), problems, out.threads);
-  read_scheduler(map.optional("actor_scheduler"), map.path_of("actor_scheduler"), problems, out.scheduler);
-  read_threads(map.optional("actor_threads"), map.path_of("actor_threads"), problems, out.actor_threads);
+  // Keys of the design before the event loop: named, so an old config says why it stopped loading.
+  for (const char* gone : {"actor_scheduler", "actor_threads"})
+    if (const YAML::Node node = map.optional(gone); node.IsDefined())
+      problems.add(map.path_of(gone), node,
+                   "no longer used: the actors run on the event loop's threads, set by server.threads");
   if (read_duration(map.optional("request_timeout"), map.path_of("request_timeout"), problems,
                     out.request_timeout)
       && out.request_timeout.count() == 0)

@@ -32,10 +32,9 @@ struct ping_texts {
 struct server_context {
   caf::actor_system* sys = nullptr;
   std::shared_ptr<const actors::directory> dir;
-  /// The HTTP threads' io_context (RESTinio runs on it), for timers that answer
-  /// requests (order_answer_sink). Owned by the server, not here: its pending
-  /// handlers hold connections that hold the routes that hold this context.
-  std::weak_ptr<restinio::asio_ns::io_context> io;
+  /// The event loop's io_context (RESTinio runs on it), for timers that answer
+  /// requests (order_answer_sink). The loop outlives the server and its requests.
+  restinio::asio_ns::io_context* io = nullptr;
   std::atomic<int> in_flight{0};
   std::atomic<bool> stopping{false};
   metrics::http_stats http; ///< routes are added before serving, then only counted

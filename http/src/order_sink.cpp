@@ -16,15 +16,15 @@ struct admitted_order {
 };
 
 /// The first of the actors' answer and the deadline's 202 writes the
-/// response; the other is dropped. The deadline is an asio timer on the HTTP
-/// threads, set where the request arrived, so the order path wakes no other
+/// response; the other is dropped. The deadline is an asio timer on the event
+/// loop, set where the request arrived, so the order path wakes no other
 /// thread for it. The actors that have the request keep the sink alive (the
 /// timer only looks at it); a sink dropped unanswered answers 500, so a
 /// request is never left without an answer.
 class order_sink final : public actors::answer_sink, public std::enable_shared_from_this<order_sink> {
 public:
   order_sink(context_ptr ctx, request_handle req)
-    : io_(ctx->io.lock()), ctx_(std::move(ctx)), req_(std::move(req)), timer_(*io_) {}
+    : ctx_(std::move(ctx)), req_(std::move(req)), timer_(*ctx_->io) {}
 
   ~order_sink() override {
     if (!answered_)
@@ -75,8 +75,6 @@ private:
     respond(ctx_, req_, actors::api_reply::success(202, data.dump()));
   }
 
-  /// Outlives `timer_` and the request (declared first), also past the server's stop.
-  std::shared_ptr<restinio::asio_ns::io_context> io_;
   context_ptr ctx_;
   request_handle req_; ///< touched only by the one answer that wins
   restinio::asio_ns::steady_timer timer_;

@@ -6,6 +6,7 @@
 
 #include "common/guid.hpp"
 #include "common/rate_gate.hpp"
+#include "loop/event_loop.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -14,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cmath>
+#include <future>
 #include <thread>
 
 namespace rkgate::http {
@@ -488,13 +490,20 @@ void count_answer(const context_ptr& ctx, const request_handle& req, int status)
 struct api_server::impl {
   context_ptr ctx;
   std::uint16_t port = 0;
-  /// RESTinio's io_context, destroyed after the server (and after the last
-  /// request sink: they share it, so their timers never outlive it).
-  std::shared_ptr<restinio::asio_ns::io_context> io;
-  restinio::running_server_handle_t<traits_t> server;
+  std::unique_ptr<restinio::http_server_t<traits_t>> server; ///< on the event loop's io_context
+  bool open = false;
+
+  /// Runs `what` (open or close) on the loop and waits for it; rethrows its failure.
+  template <class Operation>
+  void on_loop(Operation what) {
+    auto done = std::make_shared<std::promise<void>>();
+    auto result = done->get_future();
+    what([done] { done->set_value(); }, [done](std::exception_ptr e) { done->set_exception(e); });
+    result.get();
+  }
 };
 
-api_server::api_server(caf::actor_system& sys, std::shared_ptr<const actors::directory> dir)
+api_server::api_server(caf::actor_system& sys, std::shared_ptr<const actors::directory> dir, loop::event_loop& loop)
   : impl_(std::make_unique<impl>()) {
   impl_->ctx = std::make_shared<server_context>();
   impl_->ctx->sys = &sys;
@@ -535,26 +544,25 @@ api_server::api_server(caf::actor_system& sys, std::shared_ptr<const actors::dir
   std::atomic<std::uint16_t> bound{0};
   auto limits = restinio::incoming_http_msg_limits_t{}.max_body_size(
     std::max<std::uint64_t>(server.max_body * 4, 4 * 1024 * 1024));
-  impl_->io = std::make_shared<restinio::asio_ns::io_context>();
-  impl_->ctx->io = impl_->io;
-  impl_->server = restinio::run_async<traits_t>(
-    restinio::external_io_context(*impl_->io),
+  impl_->ctx->io = &loop.io();
+  impl_->server = std::make_unique<restinio::http_server_t<traits_t>>(
+    restinio::external_io_context(loop.io()),
     restinio::server_settings_t<traits_t>{}
       .address(server.listen_host)
       .port(server.listen_port)
       .request_handler(std::move(router))
       .incoming_http_msg_limits(limits)
       .handle_request_timeout(server.request_timeout + std::chrono::seconds(30))
-      .acceptor_post_bind_hook([&bound](asio::ip::tcp::acceptor& a) { bound = a.local_endpoint().port(); }),
-    config::http_threads(server));
+      .acceptor_post_bind_hook([&bound](asio::ip::tcp::acceptor& a) { bound = a.local_endpoint().port(); }));
+  auto& http = *impl_->server;
+  impl_->on_loop([&http](auto ok, auto failed) { http.open_async(ok, failed); });
+  impl_->open = true;
   impl_->port = bound;
 }
 
 api_server::~api_server() {
-  if (impl_ && impl_->server) {
-    impl_->server->stop();
-    impl_->server->wait();
-  }
+  if (impl_ && impl_->open)
+    impl_->on_loop([&http = *impl_->server](auto ok, auto failed) { http.close_async(ok, failed); });
 }
 
 std::uint16_t api_server::port() const {
@@ -566,9 +574,8 @@ void api_server::stop(std::chrono::milliseconds grace) {
   auto deadline = std::chrono::steady_clock::now() + grace;
   while (impl_->ctx->in_flight > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  impl_->server->stop();
-  impl_->server->wait();
-  impl_->server.reset();
+  impl_->on_loop([&http = *impl_->server](auto ok, auto failed) { http.close_async(ok, failed); });
+  impl_->open = false;
 }
 
 } // namespace rkgate::http

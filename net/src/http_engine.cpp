@@ -1,26 +1,36 @@
-// One libcurl multi handle driven by one thread. post() only queues and
-// wakes the loop (an eventfd); the loop starts queued transfers, drives them
-// and completes finished ones. Connections stay in the multi handle's cache
-// and are reused per host.
+// One libcurl multi handle driven by the gateway's event loop, under one
+// strand. post() on a loop thread starts the transfer right there (its
+// request is on the wire before the caller's handler returns); from another
+// thread it is handed to the loop. Connections stay in the multi handle's
+// cache and are reused per host.
 //
-// The loop is event-driven (curl_multi_socket_action over epoll): a wake-up
-// costs work for the sockets that are ready, not for every transfer in flight.
-// With a hundred cash servers each holding calls that r_keeper answers 20 ms
-// later, curl_multi_perform + curl_multi_poll walked all of them on every
-// reply and every new request.
+// Event-driven (curl_multi_socket_action): curl's sockets sit in an epoll set
+// of the engine's own, and that one descriptor is what the loop watches, so a
+// reply costs work for the sockets that are ready, not for every transfer in
+// flight. With a hundred cash servers each holding calls that r_keeper
+// answers 20 ms later, curl_multi_perform walked all of them on every reply
+// and every new request.
 
 #include "net/http_engine.hpp"
 
+#include "loop/event_loop.hpp"
+
+#include <asio/bind_executor.hpp>
+#include <asio/dispatch.hpp>
+#include <asio/io_context.hpp>
+#include <asio/posix/stream_descriptor.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/strand.hpp>
+
 #include <curl/curl.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
-#include <algorithm>
+#include <atomic>
+#include <future>
 #include <map>
 #include <mutex>
 #include <stdexcept>
-#include <thread>
 
 namespace rkgate::net {
 
@@ -154,30 +164,32 @@ struct transfer {
 
 } // namespace
 
-struct http_engine::impl {
+/// Everything below runs on the strand, except `stopping`.
+struct http_engine::impl : std::enable_shared_from_this<impl> {
+  loop::event_loop& loop;
+  asio::strand<asio::io_context::executor_type> strand;
   CURLM* multi = nullptr;
-  int epoll_fd = -1;
-  int wake_fd = -1; ///< eventfd: post() and the destructor wake the loop
-  std::mutex mutex;
-  std::vector<std::unique_ptr<transfer>> incoming; // guarded by mutex
-  bool stopping = false;                           // guarded by mutex
-  std::map<CURL*, std::unique_ptr<transfer>> active; // loop thread only
-  std::optional<steady::time_point> deadline;        ///< curl's timer; loop thread only
-  std::thread thread;
-  /// Easy handles of finished transfers, reset, for the next ones (loop
-  /// thread only): a handle made per request cost about a tenth of the
-  /// engine's CPU per request (its allocations and set-up). The connections
-  /// themselves live in the multi handle's cache either way.
+  /// curl's sockets; the loop watches this one descriptor for all of them.
+  asio::posix::stream_descriptor sockets;
+  asio::steady_timer timer; ///< curl's timer
+  bool timer_due = false;   ///< curl asked for a 0 ms timer: act on it once its call returns
+  std::atomic<bool> stopping{false};
+  bool stopped = false;
+  std::map<CURL*, std::unique_ptr<transfer>> active;
+  /// Easy handles of finished transfers, reset, for the next ones: a handle
+  /// made per request cost about a tenth of the engine's CPU per request
+  /// (its allocations and set-up). The connections themselves live in the
+  /// multi handle's cache either way.
   std::vector<CURL*> spare;
   static constexpr std::size_t max_spare = 256;
 
-  impl() {
+  explicit impl(loop::event_loop& l)
+    : loop(l), strand(asio::make_strand(l.io())), sockets(l.io()), timer(l.io()) {
     multi = curl_multi_init();
-    epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-    wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (!multi || epoll_fd < 0 || wake_fd < 0)
-      throw std::runtime_error("HTTP engine: cannot set up curl multi, epoll or eventfd");
-    watch(wake_fd, EPOLLIN);
+    int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+    if (!multi || epoll_fd < 0)
+      throw std::runtime_error("HTTP engine: cannot set up curl multi or epoll");
+    sockets.assign(epoll_fd);
     curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, on_socket);
     curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
     curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, on_timer);
@@ -188,75 +200,72 @@ struct http_engine::impl {
     for (CURL* easy : spare)
       curl_easy_cleanup(easy);
     curl_multi_cleanup(multi);
-    close(wake_fd);
-    close(epoll_fd);
-  }
-
-  void watch(int fd, std::uint32_t events) {
-    epoll_event ev{};
-    ev.events = events;
-    ev.data.fd = fd;
-    // curl may announce a socket again (new interest) or reuse a closed fd's number.
-    if (epoll_ctl(epoll_fd, EPOLL_CTL_MOD, fd, &ev) != 0)
-      epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev);
   }
 
   /// curl tells which sockets it waits on, and for what.
   static int on_socket(CURL*, curl_socket_t fd, int what, void* user, void*) {
     auto* self = static_cast<impl*>(user);
+    int epoll_fd = self->sockets.native_handle();
     if (what == CURL_POLL_REMOVE) {
-      epoll_ctl(self->epoll_fd, EPOLL_CTL_DEL, fd, nullptr);
+      epoll_ctl(epoll_fd, EPOLL_CTL_DEL, fd, nullptr);
       return 0;
     }
-    std::uint32_t events = 0;
+    epoll_event ev{};
     if (what & CURL_POLL_IN)
-      events |= EPOLLIN;
+      ev.events |= EPOLLIN;
     if (what & CURL_POLL_OUT)
-      events |= EPOLLOUT;
-    self->watch(fd, events);
+      ev.events |= EPOLLOUT;
+    ev.data.fd = fd;
+    // curl may announce a socket again (new interest) or reuse a closed fd's number.
+    if (epoll_ctl(epoll_fd, EPOLL_CTL_MOD, fd, &ev) != 0)
+      epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev);
     return 0;
   }
 
-  /// curl asks to be called back after `ms` (-1: no timer).
+  /// curl asks to be called back after `ms` (-1: no timer). curl must not be
+  /// called from here: a due timer is acted on when curl's call returns.
   static int on_timer(CURLM*, long ms, void* user) {
     auto* self = static_cast<impl*>(user);
-    if (ms < 0)
-      self->deadline.reset();
-    else
-      self->deadline = steady::now() + std::chrono::milliseconds(ms);
+    self->timer.cancel();
+    if (ms == 0) {
+      self->timer_due = true;
+    } else if (ms > 0) {
+      self->timer.expires_after(std::chrono::milliseconds(ms));
+      self->timer.async_wait(asio::bind_executor(self->strand, [weak = self->weak_from_this()](asio::error_code ec) {
+        if (auto me = weak.lock(); me && !ec && !me->stopped)
+          me->act(CURL_SOCKET_TIMEOUT, 0);
+      }));
+    }
     return 0;
   }
 
-  /// How long epoll may sleep: until curl's timer, at most a second.
-  int wait_ms() const {
-    if (!deadline)
-      return 1000;
-    auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - steady::now()).count();
-    return left <= 0 ? 0 : static_cast<int>(std::min<long long>(left, 1000));
+  /// Lets curl act on a socket (or on its timer), then on any timer that
+  /// became due meanwhile, then completes what finished.
+  void act(curl_socket_t fd, int flags) {
+    int running = 0;
+    curl_multi_socket_action(multi, fd, flags, &running);
+    while (timer_due) {
+      timer_due = false;
+      curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    }
+    collect_finished();
   }
 
-  void run() {
+  /// Waits (on the loop) for any of curl's sockets to be ready.
+  void watch_sockets() {
+    sockets.async_wait(asio::posix::stream_descriptor::wait_read,
+                       asio::bind_executor(strand, [weak = weak_from_this()](asio::error_code ec) {
+                         if (auto me = weak.lock(); me && !ec && !me->stopped)
+                           me->sockets_ready();
+                       }));
+  }
+
+  void sockets_ready() {
     epoll_event ready[64];
-    int running = 0;
-    for (;;) {
-      std::vector<std::unique_ptr<transfer>> batch;
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (stopping)
-          break;
-        batch.swap(incoming);
-      }
-      for (auto& t : batch)
-        start(std::move(t)); // curl sets a 0 ms timer: it starts them below
-      int n = epoll_wait(epoll_fd, ready, 64, wait_ms());
+    int n = 0;
+    do {
+      n = epoll_wait(sockets.native_handle(), ready, 64, 0);
       for (int i = 0; i < n; ++i) {
-        int fd = ready[i].data.fd;
-        if (fd == wake_fd) {
-          std::uint64_t count;
-          while (read(wake_fd, &count, sizeof count) > 0) {
-          }
-          continue;
-        }
         int flags = 0;
         if (ready[i].events & EPOLLIN)
           flags |= CURL_CSELECT_IN;
@@ -264,23 +273,17 @@ struct http_engine::impl {
           flags |= CURL_CSELECT_OUT;
         if (ready[i].events & (EPOLLERR | EPOLLHUP))
           flags |= CURL_CSELECT_ERR;
-        curl_multi_socket_action(multi, fd, flags, &running);
+        act(ready[i].data.fd, flags);
       }
-      if (deadline && steady::now() >= *deadline) {
-        deadline.reset();
-        curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running);
-      }
-      collect_finished();
-    }
-    cancel_all();
-  }
-
-  void wake() {
-    std::uint64_t one = 1;
-    [[maybe_unused]] auto written = write(wake_fd, &one, sizeof one);
+    } while (n == 64);
+    watch_sockets();
   }
 
   void start(std::unique_ptr<transfer> t) {
+    if (stopped) {
+      t->complete(shut_down(*t));
+      return;
+    }
     CURL* easy = take_easy();
     if (auto failed = t->prepare(easy)) {
       t->complete(std::move(*failed));
@@ -291,6 +294,9 @@ struct http_engine::impl {
       return;
     }
     active.emplace(easy, std::move(t));
+    // curl asked for a 0 ms timer: the request goes out now, from this thread.
+    timer_due = false;
+    act(CURL_SOCKET_TIMEOUT, 0);
   }
 
   /// A spare easy handle, or a new one (null if curl cannot make one).
@@ -330,52 +336,54 @@ struct http_engine::impl {
     }
   }
 
-  void cancel_all() {
+  static outcome shut_down(const transfer& t) {
+    return t.failure(error_kind::shutdown, "HTTP engine shut down before the reply (" + t.req.url + ")");
+  }
+
+  /// Completes every transfer in flight with error_kind::shutdown and lets go
+  /// of the loop's descriptor and timer.
+  void stop() {
+    stopped = true;
     std::vector<std::unique_ptr<transfer>> pending;
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      pending.swap(incoming);
-    }
     for (auto& [easy, t] : active) {
       curl_multi_remove_handle(multi, easy);
       pending.push_back(std::move(t));
     }
     active.clear();
     for (auto& t : pending)
-      t->complete(t->failure(error_kind::shutdown, "HTTP engine shut down before the reply (" +
-                                                       t->req.url + ")"));
+      t->complete(shut_down(*t));
+    timer.cancel();
+    sockets.close();
   }
 };
 
-http_engine::http_engine() {
+http_engine::http_engine(loop::event_loop& loop) {
   global_init_once();
-  impl_ = std::make_unique<impl>();
-  impl_->thread = std::thread([this] { impl_->run(); });
+  impl_ = std::make_shared<impl>(loop);
+  asio::dispatch(impl_->strand, [me = impl_] { me->watch_sockets(); });
 }
 
 http_engine::~http_engine() {
-  {
-    std::lock_guard<std::mutex> lock(impl_->mutex);
-    impl_->stopping = true;
-  }
-  impl_->wake();
-  impl_->thread.join();
+  impl_->stopping = true;
+  auto stopped = std::make_shared<std::promise<void>>();
+  auto done = stopped->get_future();
+  asio::dispatch(impl_->strand, [me = impl_, stopped] {
+    me->stop();
+    stopped->set_value();
+  });
+  // On a loop thread the strand may have run it already; elsewhere the loop
+  // runs it soon. Either way no transfer outlives the engine.
+  done.wait();
 }
 
 void http_engine::post(request req, completion done) {
   auto t = std::make_unique<transfer>(std::move(req), std::move(done));
-  {
-    std::lock_guard<std::mutex> lock(impl_->mutex);
-    if (!impl_->stopping) {
-      impl_->incoming.push_back(std::move(t));
-      t = nullptr;
-    }
-  }
-  if (t) { // posted while shutting down (e.g. from a completion): nobody would run it
+  if (impl_->stopping) { // posted while shutting down (e.g. from a completion): nobody would run it
     t->complete(t->failure(error_kind::shutdown, "HTTP engine shutting down (" + t->req.url + ")"));
     return;
   }
-  impl_->wake();
+  // Runs at once when the caller is on a loop thread and the strand is free.
+  asio::dispatch(impl_->strand, [me = impl_, t = std::move(t)]() mutable { me->start(std::move(t)); });
 }
 
 } // namespace rkgate::net

@@ -43,8 +43,6 @@ struct transport::impl {
   std::shared_ptr<rkgate::net::http_engine> engine;
 };
 
-transport::transport() : transport(std::make_shared<rkgate::net::http_engine>()) {}
-
 transport::transport(std::shared_ptr<rkgate::net::http_engine> engine)
   : impl_(std::make_unique<impl>(impl{std::move(engine)})) {}
 

@@ -13,15 +13,14 @@ using namespace rkgate::test;
 
 namespace {
 
-/// The process's threads that kept its name: the main thread and the HTTP
-/// (asio) threads; CAF and RocksDB name theirs.
-int unnamed_threads(int pid) {
+/// The process's event loop threads (they are named rkgate.loop.<n>).
+int loop_threads(int pid) {
   int count = 0;
   for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
     std::ifstream comm(task.path() / "comm");
     std::string name;
     std::getline(comm, name);
-    count += name == "rkgate";
+    count += name.rfind("rkgate.loop.", 0) == 0;
   }
   return count;
 }
@@ -57,14 +56,14 @@ TEST_CASE("fixed paths, their express spellings, wrong methods and parametrised 
   CHECK(metric_sample(t, R"(rkgate_http_requests_total{route="GET /api/v3/console/orders/:guid",code="401"})") == 1);
 }
 
-TEST_CASE("server.threads sets the number of HTTP threads", "[gateway][e2e][routing]") {
+TEST_CASE("server.threads sets the number of event loop threads", "[gateway][e2e][routing]") {
   sim s;
   gate one(s), three(s);
   one.restart_with("  request_timeout", "  threads: 1\n");
   three.restart_with("  request_timeout", "  threads: 3\n");
   REQUIRE(one.get("/api/v3/ping?restaurant=r1").status == 200);
   REQUIRE(three.get("/api/v3/ping?restaurant=r1").status == 200);
-  // Eventually: a thread just started (RocksDB's, CAF's) has the process's
-  // name until it names itself, so one count may catch an extra.
-  CHECK(eventually([&] { return unnamed_threads(three.proc->pid()) - unnamed_threads(one.proc->pid()) == 2; }));
+  // The loop's threads are named before it serves (READY comes after).
+  CHECK(loop_threads(one.proc->pid()) == 1);
+  CHECK(loop_threads(three.proc->pid()) == 3);
 }

@@ -1,6 +1,7 @@
 // rkgate::net::http_engine against the scriptable local server. Every wait is
 // on a future or a counter with a deadline, never a sleep.
 
+#include "loop/event_loop.hpp"
 #include "net/http_engine.hpp"
 #include "support/http.hpp"
 
@@ -92,7 +93,8 @@ private:
 
 TEST_CASE("status, body and headers pass through both ways", "[net]") {
   answering_server server(201, "{\"ok\":true}");
-  http_engine engine;
+  rkgate::loop::event_loop loop{1};
+  http_engine engine{loop};
   auto req = to(server.url("/hook?x=1"), "{\"event\":\"order_status\"}");
   req.headers = {{"X-Rkgate-Signature", "sha256=abc"}, {"X-Other", "two words"}};
   req.auth = rkgate::net::basic_auth{"http", "secret"};
@@ -117,7 +119,8 @@ TEST_CASE("status, body and headers pass through both ways", "[net]") {
 
 TEST_CASE("no Authorization header without credentials; error statuses are replies", "[net]") {
   answering_server server(503, "busy");
-  http_engine engine;
+  rkgate::loop::event_loop loop{1};
+  http_engine engine{loop};
   auto req = to(server.url("/"));
   req.content_type = "text/plain";
   outcome o = roundtrip(engine, req);
@@ -142,7 +145,8 @@ TEST_CASE("a request carries nothing of the one before it on the same connection
     echo.body = r.body;
     return echo;
   });
-  http_engine engine;
+  rkgate::loop::event_loop loop{1};
+  http_engine engine{loop};
   auto first = to(server.url("/first"), "one");
   first.auth = rkgate::net::basic_auth{"http", "secret"};
   first.headers = {{"X-Rkgate-Signature", "sha256=abc"}};
@@ -165,7 +169,8 @@ TEST_CASE("a reply slower than the timeout is a timeout", "[net]") {
     late.delay = 3s;
     return late;
   });
-  http_engine engine;
+  rkgate::loop::event_loop loop{1};
+  http_engine engine{loop};
   auto req = to(server.url("/"));
   req.timeout = 200ms;
   outcome o = roundtrip(engine, req);
@@ -177,7 +182,8 @@ TEST_CASE("a reply slower than the timeout is a timeout", "[net]") {
 }
 
 TEST_CASE("refused and dropped connections are network errors naming the URL", "[net]") {
-  http_engine engine;
+  rkgate::loop::event_loop loop{1};
+  http_engine engine{loop};
   std::string closed_url;
   {
     local_server gone([](const served_request&) { return scripted_response{}; });
@@ -201,7 +207,8 @@ TEST_CASE("an unusable request fails without being sent", "[net]") {
     ++hits;
     return scripted_response{};
   });
-  http_engine engine;
+  rkgate::loop::event_loop loop{1};
+  http_engine engine{loop};
   auto req = to(server.url("/"));
   req.min_tls = "1.4";
   outcome o = roundtrip(engine, req);
@@ -223,7 +230,8 @@ TEST_CASE("many concurrent requests complete; a slow endpoint does not hold up a
     echo.body = r.body;
     return echo;
   });
-  http_engine engine;
+  rkgate::loop::event_loop loop{1};
+  http_engine engine{loop};
   std::promise<void> slow_done;
   engine.post(to(slow.url("/")), [&](outcome) { slow_done.set_value(); });
 
@@ -256,7 +264,8 @@ TEST_CASE("a completion may post the next request", "[net]") {
     echo.body = r.body;
     return echo;
   });
-  http_engine engine;
+  rkgate::loop::event_loop loop{1};
+  http_engine engine{loop};
   std::promise<std::string> second;
   engine.post(to(server.url("/"), "first"), [&](outcome o) {
     engine.post(to(server.url("/"), o.body + "+second"),
@@ -280,7 +289,8 @@ TEST_CASE("shutting the engine down fails what is in flight", "[net]") {
   auto done = std::make_shared<std::promise<outcome>>();
   auto result = done->get_future();
   {
-    http_engine engine;
+    rkgate::loop::event_loop loop{1};
+    http_engine engine{loop};
     engine.post(to(server.url("/")), [done](outcome o) { done->set_value(std::move(o)); });
     REQUIRE(arrived.get_future().wait_for(patience) == std::future_status::ready);
   }

@@ -3,6 +3,8 @@
 
 #include "scratch_store.hpp"
 
+#include "loop/event_loop.hpp"
+#include "net/http_engine.hpp"
 #include "notify/callback.hpp"
 #include "notify/dispatcher.hpp"
 #include "notify/outbox.hpp"
@@ -43,7 +45,8 @@ TEST_CASE("a signed callback is delivered through the HTTP engine", "[notify][ht
 
   auto attempts = dispatch.due(now);
   REQUIRE(attempts.size() == 1);
-  rkgate::net::http_engine engine;
+  rkgate::loop::event_loop loop{1};
+  rkgate::net::http_engine engine{loop};
   std::promise<rkgate::net::outcome> finished;
   engine.post(callback_request(attempts[0], 5s),
               [&](rkgate::net::outcome o) { finished.set_value(std::move(o)); });

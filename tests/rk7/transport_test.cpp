@@ -4,6 +4,8 @@
 #include "fixtures.hpp"
 
 #include "rk7/client.hpp"
+#include "loop/event_loop.hpp"
+#include "net/http_engine.hpp"
 #include "rk7/transport.hpp"
 #include "support/http.hpp"
 
@@ -75,7 +77,8 @@ TEST_CASE("a 200 reply delivers the body; the request carries auth and content t
     rec.add(r);
     return answer(200, "<RK7QueryResult Status=\"Ok\"/>");
   });
-  rk7::transport net;
+  rkgate::loop::event_loop loop{1};
+  rk7::transport net{std::make_shared<rkgate::net::http_engine>(loop)};
   const std::string xml = rk7::build(rk7::get_system_info{});
   auto r = post_and_wait(net, endpoint_of(server), xml);
   REQUIRE(r);
@@ -92,7 +95,8 @@ TEST_CASE("a 200 reply delivers the body; the request carries auth and content t
 TEST_CASE("HTTP failures map to typed errors", "[rk7][transport]") {
   std::atomic<int> status{401};
   local_server server([&](const served_request&) { return answer(status.load(), "no"); });
-  rk7::transport net;
+  rkgate::loop::event_loop loop{1};
+  rk7::transport net{std::make_shared<rkgate::net::http_engine>(loop)};
 
   auto denied = post_and_wait(net, endpoint_of(server), "<x/>");
   REQUIRE_FALSE(denied);
@@ -114,7 +118,8 @@ TEST_CASE("an answer slower than the timeout is a timeout", "[rk7][transport]") 
     slow.delay = 3000ms;
     return slow;
   });
-  rk7::transport net;
+  rkgate::loop::event_loop loop{1};
+  rk7::transport net{std::make_shared<rkgate::net::http_engine>(loop)};
   rk7::endpoint ep = endpoint_of(server);
   ep.timeout = 200ms;
   auto r = post_and_wait(net, ep, "<x/>");
@@ -124,7 +129,8 @@ TEST_CASE("an answer slower than the timeout is a timeout", "[rk7][transport]") 
 }
 
 TEST_CASE("refused and dropped connections are network errors", "[rk7][transport]") {
-  rk7::transport net;
+  rkgate::loop::event_loop loop{1};
+  rk7::transport net{std::make_shared<rkgate::net::http_engine>(loop)};
   rk7::endpoint closed;
   {
     local_server gone([](const served_request&) { return scripted_response{}; });
@@ -148,7 +154,8 @@ TEST_CASE("refused and dropped connections are network errors", "[rk7][transport
 
 TEST_CASE("an unknown min_tls fails the call with a clear message", "[rk7][transport]") {
   local_server server([](const served_request&) { return scripted_response{}; });
-  rk7::transport net;
+  rkgate::loop::event_loop loop{1};
+  rk7::transport net{std::make_shared<rkgate::net::http_engine>(loop)};
   rk7::endpoint ep = endpoint_of(server);
   ep.min_tls = "1.4";
   auto r = post_and_wait(net, ep, "<x/>");
@@ -158,7 +165,8 @@ TEST_CASE("an unknown min_tls fails the call with a clear message", "[rk7][trans
 
 TEST_CASE("many concurrent posts from several threads all complete", "[rk7][transport]") {
   local_server server([](const served_request& r) { return answer(200, r.body); });
-  rk7::transport net;
+  rkgate::loop::event_loop loop{1};
+  rk7::transport net{std::make_shared<rkgate::net::http_engine>(loop)};
   const rk7::endpoint ep = endpoint_of(server);
   constexpr int threads = 4, per_thread = 25, total = threads * per_thread;
 
@@ -194,7 +202,7 @@ TEST_CASE("many concurrent posts from several threads all complete", "[rk7][tran
   CHECK(bodies.size() == static_cast<std::size_t>(total));
 }
 
-TEST_CASE("destroying the transport cancels what is in flight", "[rk7][transport]") {
+TEST_CASE("destroying the transport and its engine cancels what is in flight", "[rk7][transport]") {
   std::promise<void> arrived;
   std::atomic<bool> first{true};
   local_server server([&](const served_request&) {
@@ -207,11 +215,12 @@ TEST_CASE("destroying the transport cancels what is in flight", "[rk7][transport
   auto outcome = std::make_shared<std::promise<rk7::result<std::string>>>();
   auto result = outcome->get_future();
   {
-    rk7::transport net;
+    rkgate::loop::event_loop loop{1};
+    rk7::transport net{std::make_shared<rkgate::net::http_engine>(loop)};
     net.post(endpoint_of(server), "<x/>",
              [outcome](rk7::result<std::string> r) { outcome->set_value(std::move(r)); });
     REQUIRE(arrived.get_future().wait_for(deadline) == std::future_status::ready);
-  } // ~transport while the server is still holding the answer
+  } // ~transport (and ~http_engine) while the server is still holding the answer
   REQUIRE(result.wait_for(0ms) == std::future_status::ready);
   auto r = result.get();
   REQUIRE_FALSE(r);
@@ -225,7 +234,8 @@ TEST_CASE("client: build, post and parse one command", "[rk7][transport]") {
     rec.add(r);
     return answer(200, reply);
   });
-  auto net = std::make_shared<rk7::transport>();
+  rkgate::loop::event_loop loop{1};
+  auto net = std::make_shared<rk7::transport>(std::make_shared<rkgate::net::http_engine>(loop));
   rk7::client cash(net, endpoint_of(server));
   rk7::get_order_list req;
   req.only_opened = true;

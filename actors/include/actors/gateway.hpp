@@ -74,11 +74,11 @@ struct directory {
 
 /// Spawns every actor for `cfg`, restoring orders, idempotency keys and
 /// table allocations from `db`. Push callbacks go out through `callbacks`
-/// (the engine `net` runs on; one of its own when null).
+/// (the engine `net` runs on).
 std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const config::gateway& cfg,
                                                std::shared_ptr<persistence::store> db,
                                                std::shared_ptr<rk7::transport> net,
-                                               std::shared_ptr<net::http_engine> callbacks = nullptr);
+                                               std::shared_ptr<net::http_engine> callbacks);
 
 /// Maps an r_keeper failure to the API: 503 cash_server_unavailable when the
 /// server could not be asked, else 502 cash_server_error with its text.

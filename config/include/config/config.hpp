@@ -29,44 +29,22 @@ struct cidr {
 /// nullopt otherwise.
 std::optional<cidr> parse_cidr(const std::string& text);
 
-/// The most threads `server.threads` or `server.actor_threads` may ask for.
+/// The most threads `server.threads` may ask for.
 inline constexpr std::size_t max_threads = 256;
-
-/// How CAF's scheduler hands messages to its threads (`server.actor_scheduler`).
-enum class actor_scheduler {
-  automatic, ///< `auto`: see shares_actor_queue()
-  sharing,   ///< one queue that every thread takes from; idle threads sleep until woken
-  stealing,  ///< CAF's default: a queue per thread, idle threads poll and steal
-};
 
 struct server_section {
   std::string listen_host = "0.0.0.0";
   std::uint16_t listen_port = 11111;
-  /// HTTP (RESTinio) threads; 0 means `auto`: see http_threads().
+  /// The event loop's threads; 0 means `auto`: see loop_threads().
   std::size_t threads = 0;
-  actor_scheduler scheduler = actor_scheduler::automatic;
-  /// CAF's worker threads; 0 means `auto`: see actor_threads().
-  std::size_t actor_threads = 0;
   milliseconds request_timeout{10000};
   std::uint64_t max_body = 1024 * 1024;
   std::vector<cidr> internal_allow; ///< default: 127.0.0.1/32, ::1/128
 };
 
-/// The HTTP threads to run: `server.threads`, or for `auto` half the
-/// hardware threads (at least 1), leaving the rest to the actors and to
-/// whatever else runs on the machine.
-std::size_t http_threads(const server_section& server);
-
-/// Whether CAF runs the `sharing` policy: `server.actor_scheduler`, or for
-/// `auto` sharing on up to 4 hardware threads, where work stealing's idle
-/// polling costs a core's share (docs/performance.md), and CAF's work
-/// stealing on bigger machines.
-bool shares_actor_queue(const server_section& server);
-
-/// CAF's worker threads: `server.actor_threads`, or for `auto` one per
-/// hardware thread (CAF's own default has at least 4, which on a smaller
-/// machine only adds threads woken for nothing: docs/performance.md).
-std::size_t actor_threads(const server_section& server);
+/// The event loop's threads, which run the HTTP server, the actors and
+/// outbound HTTP: `server.threads`, or for `auto` one per hardware thread.
+std::size_t loop_threads(const server_section& server);
 
 struct storage_section {
   std::string path = "./data";

@@ -11,14 +11,18 @@
 namespace caf {
 class actor_system;
 }
+namespace rkgate::loop {
+class event_loop;
+}
 
 namespace rkgate::http {
 
 class api_server {
 public:
-  /// Starts listening on `dir->cfg.server` (port 0 picks a free one);
-  /// throws std::exception when it cannot.
-  api_server(caf::actor_system& sys, std::shared_ptr<const actors::directory> dir);
+  /// Starts listening on `dir->cfg.server` (port 0 picks a free one), served
+  /// by `loop`'s threads; throws std::exception when it cannot. Call it from
+  /// outside the loop.
+  api_server(caf::actor_system& sys, std::shared_ptr<const actors::directory> dir, loop::event_loop& loop);
   ~api_server();
   api_server(const api_server&) = delete;
   api_server& operator=(const api_server&) = delete;

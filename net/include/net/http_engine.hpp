@@ -1,9 +1,10 @@
 #pragma once
-// The gateway's one outbound HTTP engine: a libcurl multi handle driven by its
-// own thread. post() only queues and wakes that thread, so no caller (in
-// particular no CAF scheduler thread) ever waits on the network. Connections
-// stay in the multi handle's cache and are reused per host. Both the r_keeper
-// transport (rk7::transport) and callback delivery (NOTIFIER) go through it.
+// The gateway's one outbound HTTP engine: a libcurl multi handle driven by the
+// gateway's event loop (loop/event_loop.hpp). post() never waits on the
+// network: on a loop thread it starts the transfer there and then, elsewhere
+// it hands the request to the loop. Connections stay in the multi handle's
+// cache and are reused per host. Both the r_keeper transport (rk7::transport)
+// and callback delivery (NOTIFIER) go through it.
 
 #include <chrono>
 #include <functional>
@@ -12,6 +13,10 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+namespace rkgate::loop {
+class event_loop;
+}
 
 namespace rkgate::net {
 
@@ -59,15 +64,16 @@ struct outcome {
   bool success() const { return replied() && http_status >= 200 && http_status < 300; }
 };
 
-/// Runs exactly once per request, on the engine thread; it must return quickly
+/// Runs exactly once per request, on a loop thread; it must return quickly
 /// (e.g. send an actor message) and should not throw (an exception is swallowed).
 using completion = std::function<void(outcome)>;
 
 class http_engine {
 public:
-  http_engine();
-  /// Stops the thread; requests still queued or in flight complete with
-  /// error_kind::shutdown before this returns.
+  /// Runs on `loop`, which must outlive the engine.
+  explicit http_engine(loop::event_loop& loop);
+  /// Requests still queued or in flight complete with error_kind::shutdown
+  /// before this returns (the loop must still run).
   ~http_engine();
   http_engine(const http_engine&) = delete;
   http_engine& operator=(const http_engine&) = delete;
@@ -77,7 +83,7 @@ public:
 
 private:
   struct impl;
-  std::unique_ptr<impl> impl_;
+  std::shared_ptr<impl> impl_; // shared with the loop's handlers
 };
 
 } // namespace rkgate::net

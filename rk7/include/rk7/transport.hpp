@@ -35,12 +35,9 @@ using body_callback = std::function<void(result<std::string>)>;
 
 class transport {
 public:
-  /// With an engine of its own.
-  transport();
-  /// Over a shared engine (e.g. the one that also delivers callbacks).
+  /// Over `engine` (the gateway's, which also delivers callbacks).
   explicit transport(std::shared_ptr<rkgate::net::http_engine> engine);
-  /// With an engine of its own, cancels what is in flight (callbacks get a
-  /// network error); over a shared engine, requests in flight still complete.
+  /// Requests in flight still complete (when the engine stops, with a network error).
   ~transport();
   transport(const transport&) = delete;
   transport& operator=(const transport&) = delete;

@@ -1,0 +1,23 @@
+#pragma once
+// CAF's scheduler replaced by the gateway's event loop (loop/event_loop.hpp):
+// actors run as handlers on the loop's threads, beside RESTinio and the
+// outbound HTTP engine. A message sent on a loop thread (by an actor, an HTTP
+// handler or an HTTP completion) runs its receiver on that same thread when
+// the sender's handler is done, instead of waking a scheduler thread; only
+// senders outside the loop (the STORE, the upkeep parsers, CAF's clock) hand
+// over to it. docs/architecture.md, "Threads", says why.
+
+namespace caf {
+class actor_system_config;
+}
+namespace rkgate::loop {
+class event_loop;
+}
+
+namespace rkgate::actors {
+
+/// Makes every actor system created from `cfg` schedule its actors on `loop`,
+/// which must outlive it. Detached actors keep their own threads.
+void run_actors_on(caf::actor_system_config& cfg, loop::event_loop& loop);
+
+} // namespace rkgate::actors

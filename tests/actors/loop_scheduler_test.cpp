@@ -1,0 +1,137 @@
+// run_actors_on: a real actor system whose actors run on an event loop's
+// threads (what rkgate runs); detached actors keep their own thread, and
+// requests, timeouts and delayed messages work as on CAF's own scheduler.
+
+#include "actors/loop_scheduler.hpp"
+#include "loop/event_loop.hpp"
+
+#include <caf/all.hpp>
+#include <catch2/catch.hpp>
+
+#include <asio/io_context.hpp>
+#include <asio/post.hpp>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <chrono>
+#include <future>
+#include <thread>
+#include <vector>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+struct loop_system {
+  rkgate::loop::event_loop loop{2};
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  loop_system() {
+    cfg.set("logger.file-verbosity", caf::atom("quiet"));
+    cfg.set("logger.console-verbosity", caf::atom("quiet"));
+    rkgate::actors::run_actors_on(cfg, loop);
+    sys = std::make_unique<caf::actor_system>(cfg);
+  }
+};
+
+/// Answers an int with its double and whether it ran on the loop.
+caf::behavior doubler(caf::event_based_actor*, rkgate::loop::event_loop* loop) {
+  return {
+    [loop](int x) { return caf::make_message(x * 2, loop->in_loop_thread()); },
+  };
+}
+
+} // namespace
+
+TEST_CASE("actors run on the loop's threads and answer requests", "[actors][loop_scheduler]") {
+  loop_system s;
+  auto worker = s.sys->spawn(doubler, &s.loop);
+  caf::scoped_actor self{*s.sys};
+  bool answered = false;
+  self->request(worker, 10s, 21).receive(
+    [&](int doubled, bool on_loop) {
+      answered = true;
+      CHECK(doubled == 42);
+      CHECK(on_loop);
+    },
+    [](const caf::error&) {});
+  CHECK(answered);
+  self->send_exit(worker, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("a message sent from a loop handler reaches its actor; detached actors keep their thread",
+          "[actors][loop_scheduler]") {
+  loop_system s;
+  auto on_loop = std::make_shared<std::promise<bool>>();
+  auto detached_on_loop = std::make_shared<std::promise<bool>>();
+  auto receiver = s.sys->spawn([&s, on_loop](caf::event_based_actor*) -> caf::behavior {
+    return {[&s, on_loop](int) { on_loop->set_value(s.loop.in_loop_thread()); }};
+  });
+  auto detached = s.sys->spawn<caf::detached>([&s, detached_on_loop](caf::event_based_actor*) -> caf::behavior {
+    return {[&s, detached_on_loop](int) { detached_on_loop->set_value(s.loop.in_loop_thread()); }};
+  });
+  asio::post(s.loop.io(), [receiver, detached] {
+    caf::anon_send(receiver, 1); // as an HTTP handler or an HTTP completion does
+    caf::anon_send(detached, 1);
+  });
+  auto a = on_loop->get_future();
+  auto b = detached_on_loop->get_future();
+  REQUIRE(a.wait_for(10s) == std::future_status::ready);
+  REQUIRE(b.wait_for(10s) == std::future_status::ready);
+  CHECK(a.get());
+  CHECK_FALSE(b.get());
+  caf::anon_send_exit(receiver, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(detached, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("delayed messages and request timeouts fire (CAF's clock feeds the loop)", "[actors][loop_scheduler]") {
+  loop_system s;
+  auto delayed = std::make_shared<std::promise<std::string>>();
+  auto timed_out = std::make_shared<std::promise<bool>>();
+  // Takes the request and never answers it.
+  auto silent = s.sys->spawn([](caf::event_based_actor* self) -> caf::behavior {
+    auto held = std::make_shared<std::vector<caf::response_promise>>();
+    return {[self, held](int) {
+      held->push_back(self->make_response_promise());
+      return held->back();
+    }};
+  });
+  auto asker = s.sys->spawn([silent, delayed, timed_out](caf::event_based_actor* self) -> caf::behavior {
+    self->delayed_send(self, 20ms, std::string{"later"});
+    self->request(silent, 20ms, 1).then([](int) {}, [timed_out](const caf::error& e) {
+      timed_out->set_value(e == caf::sec::request_timeout);
+    });
+    return {[delayed](const std::string& text) { delayed->set_value(text); }};
+  });
+  auto text = delayed->get_future();
+  auto timeout = timed_out->get_future();
+  REQUIRE(text.wait_for(10s) == std::future_status::ready);
+  REQUIRE(timeout.wait_for(10s) == std::future_status::ready);
+  CHECK(text.get() == "later");
+  CHECK(timeout.get());
+  caf::anon_send_exit(asker, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(silent, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("the actor system shuts down though a loop thread spawned actors", "[actors][loop_scheduler]") {
+  loop_system s;
+  auto spawned = std::make_shared<std::promise<void>>();
+  asio::post(s.loop.io(), [&s, spawned] {
+    // As an HTTP handler spawning a bridge: CAF's logger is now held by this thread.
+    auto quick = s.sys->spawn([](caf::event_based_actor* self) { self->quit(); });
+    spawned->set_value();
+  });
+  REQUIRE(spawned->get_future().wait_for(10s) == std::future_status::ready);
+  // A hang would stop the suite, so a watchdog turns one into a failure.
+  std::promise<void> down;
+  std::thread watchdog([done = down.get_future()] {
+    if (done.wait_for(10s) != std::future_status::ready) {
+      std::fputs("the actor system's destructor hangs\n", stderr);
+      std::_Exit(1);
+    }
+  });
+  s.sys.reset();
+  down.set_value();
+  watchdog.join();
+}
