@@ -239,16 +239,18 @@ struct http_engine::impl : std::enable_shared_from_this<impl> {
     return 0;
   }
 
-  /// Lets curl act on a socket (or on its timer), then on any timer that
-  /// became due meanwhile, then completes what finished.
+  /// Lets curl act on a socket (or on its timer), completes what finished,
+  /// and acts on curl's timer as long as one of these calls made it due.
   void act(curl_socket_t fd, int flags) {
     int running = 0;
     curl_multi_socket_action(multi, fd, flags, &running);
-    while (timer_due) {
+    for (;;) {
+      collect_finished(); // removing a handle may ask for a 0 ms timer too
+      if (!timer_due)
+        break;
       timer_due = false;
       curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running);
     }
-    collect_finished();
   }
 
   /// Waits (on the loop) for any of curl's sockets to be ready.
