@@ -95,7 +95,7 @@ std::size_t availability_digest(const rk7::order_menu& m, const rk7::dish_rests&
 }
 
 /// Renders the getmenu response body and compresses it: once per menu
-/// version, here on the MENU CACHE, never per request or on an HTTP thread.
+/// version, here on the MENU CACHE, never per request in an HTTP handler.
 /// The published menu keeps only what getmenu sends: `json` goes into the
 /// body, and the gzip gives back the spare room of zlib's output buffer
 /// (256 kB reserved, whatever the result's size).

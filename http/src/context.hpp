@@ -98,7 +98,7 @@ void bridge_validate(const context_ptr& ctx, request_handle req, caller who, act
 /// refuses the cart, to answer a retry before judging it again).
 void bridge_postorder(const context_ptr& ctx, request_handle req, caller who, actors::order_request order);
 /// postorder's answer channel: the actors' answer, or 202 with the order's
-/// guid once `server.request_timeout` from now has passed. Call on an HTTP thread.
+/// guid once `server.request_timeout` from now has passed. Call on a loop thread.
 actors::answer_sink_ptr order_answer_sink(const context_ptr& ctx, request_handle req);
 void bridge_getorders(const context_ptr& ctx, request_handle req, caller who, std::string restaurant);
 void bridge_findorders(const context_ptr& ctx, request_handle req, caller who, actors::guid_list guids);

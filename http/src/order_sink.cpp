@@ -1,6 +1,6 @@
 // postorder's answer channel: the ORDER (or the SOURCE, for a conflict or a
 // stored order) answers the request itself through it, and a timer on the
-// HTTP threads answers 202 when creation outlasts the request's deadline.
+// event loop answers 202 when creation outlasts the request's deadline.
 
 #include "context.hpp"
 

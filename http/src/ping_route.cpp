@@ -1,4 +1,4 @@
-// GET /api/v3/ping, answered on the HTTP thread from the CASH SERVER's
+// GET /api/v3/ping, answered in the HTTP handler from the CASH SERVER's
 // published health snapshot (docs/architecture.md, "Snapshots"): no actor
 // hop, so the route costs little more than RESTinio itself. The answer is
 // rendered once per source, restaurant and snapshot; a request only adds the

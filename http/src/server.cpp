@@ -561,8 +561,13 @@ api_server::api_server(caf::actor_system& sys, std::shared_ptr<const actors::dir
 }
 
 api_server::~api_server() {
-  if (impl_ && impl_->open)
+  if (!impl_ || !impl_->open)
+    return;
+  try {
     impl_->on_loop([&http = *impl_->server](auto ok, auto failed) { http.close_async(ok, failed); });
+  } catch (const std::exception& e) {
+    spdlog::warn("closing the HTTP server: {}", e.what());
+  }
 }
 
 std::uint16_t api_server::port() const {

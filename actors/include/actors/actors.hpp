@@ -83,7 +83,7 @@ struct cash_health {
 };
 
 /// The CASH SERVER's health as an immutable snapshot, published by that actor
-/// after each change and read by ping on the HTTP thread without a message
+/// after each change and read by ping in the HTTP handler without a message
 /// round trip (docs/architecture.md, "Snapshots"). Only the CASH SERVER
 /// publishes; a reader holds its snapshot as long as it likes.
 class health_board {
@@ -105,10 +105,10 @@ struct rk7_outcome {
   std::function<void()> deliver;
 };
 
-/// A finished r_keeper call, sent by the transport thread to the CASH SERVER
+/// A finished r_keeper call, sent by the engine's completion to the CASH SERVER
 /// (or first to the UPKEEP PARSER, for a status poll or a menu load).
-/// `parse` reads the reply off the transport: its one thread only moves
-/// bytes, so a large reply (a long GetOrderList) delays no other call.
+/// `parse` reads the reply off the transport: the engine only moves bytes,
+/// so a large reply (a long GetOrderList) delays no other call in it.
 struct rk7_completion {
   std::chrono::milliseconds latency{0};
   std::function<rk7_outcome()> parse;
@@ -131,7 +131,7 @@ struct rk7_meter {
 using menu_ptr = std::shared_ptr<const menu>;
 
 /// When a cash server was last read for something: the one actor that reads
-/// marks it, GET /metrics reads its age on the HTTP thread.
+/// marks it, GET /metrics reads its age in the HTTP handler.
 class read_stamp {
 public:
   /// Notes that the cash server just answered.
@@ -153,7 +153,7 @@ private:
 };
 
 /// The MENU CACHE's ready menus by order category code, published by that
-/// actor whenever one changes and read by getmenu on the HTTP thread without a
+/// actor whenever one changes and read by getmenu in the HTTP handler without a
 /// message round trip (docs/architecture.md, "Snapshots"). Only the MENU
 /// CACHE publishes (each publication copies the small map: read-copy-update).
 class menu_board {
@@ -288,7 +288,7 @@ using cash_server_actor = caf::typed_actor<
   caf::replies_to<atom::call, rk7::pay_order, rk7_meter>::with<rk7_result<rk7::ack>>,
   // Answers the current health.
   caf::replies_to<atom::status>::with<cash_health>,
-  // Internal: an r_keeper call finished on the transport thread.
+  // Internal: an r_keeper call finished (sent from the engine's completion).
   caf::reacts_to<atom::done, rk7_completion>,
   // Internal: time for the periodic GetSystemInfo.
   caf::reacts_to<atom::tick>>;

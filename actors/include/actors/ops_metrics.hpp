@@ -1,7 +1,7 @@
 #pragma once
 // What the actors contribute to GET /metrics (api.md §7): r_keeper call latency
 // and errors per cash server, cash server health, menu age. The instruments are
-// relaxed atomics written by one poster or actor each and read by the HTTP thread
+// relaxed atomics written by one poster or actor each and read by the HTTP handler
 // that renders /metrics; see docs/architecture.md, "Snapshots".
 
 #include "actors/spawn.hpp"

@@ -7,7 +7,7 @@
 // as JSON (times in milliseconds since the Unix epoch).
 //
 // Every call does disk I/O: use it from a thread that may block (a detached
-// NOTIFIER, or start-up), never from a CAF scheduler thread.
+// NOTIFIER, or start-up), never from a loop thread.
 
 #include "notify/delivery.hpp"
 

@@ -17,7 +17,7 @@ public:
   client(std::shared_ptr<transport> net, endpoint ep)
     : net_(std::move(net)), ep_(std::move(ep)) {}
 
-  /// Sends `req`; `done` runs on the transport thread with the parsed reply.
+  /// Sends `req`; `done` runs on a loop thread with the parsed reply.
   template <class Request>
   void call(const Request& req, reply_callback<Request> done) const {
     net_->post(ep_, build(req), [done = std::move(done)](result<std::string> body) {

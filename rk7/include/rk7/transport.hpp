@@ -1,8 +1,8 @@
 #pragma once
 // Outbound HTTPS to cash servers: a thin layer over the gateway's one HTTP
-// engine (rkgate::net::http_engine, a curl-multi loop on its own thread).
+// engine (rkgate::net::http_engine, curl-multi on the gateway's event loop).
 // Callers hand it a request and a completion callback, so no caller thread (in
-// particular no CAF scheduler thread) ever waits on the network. Connections
+// particular no loop thread running actors) ever waits on the network. Connections
 // are reused per host.
 
 #include "rk7/error.hpp"
@@ -42,7 +42,7 @@ public:
   transport(const transport&) = delete;
   transport& operator=(const transport&) = delete;
 
-  /// Queues a POST of `xml` to `ep`; `done` runs later on the transport thread
+  /// Queues a POST of `xml` to `ep`; `done` runs later on a loop thread
   /// and must return quickly (e.g. send an actor message).
   void post(const endpoint& ep, std::string xml, body_callback done);
 
