@@ -501,6 +501,14 @@ struct api_server::impl {
     what([done] { done->set_value(); }, [done](std::exception_ptr e) { done->set_exception(e); });
     result.get();
   }
+
+  /// Closes the listening socket (on the loop), once.
+  void close() {
+    if (!open)
+      return;
+    on_loop([&http = *server](auto ok, auto failed) { http.close_async(ok, failed); });
+    open = false;
+  }
 };
 
 api_server::api_server(caf::actor_system& sys, std::shared_ptr<const actors::directory> dir, loop::event_loop& loop)
@@ -561,10 +569,10 @@ api_server::api_server(caf::actor_system& sys, std::shared_ptr<const actors::dir
 }
 
 api_server::~api_server() {
-  if (!impl_ || !impl_->open)
+  if (!impl_)
     return;
   try {
-    impl_->on_loop([&http = *impl_->server](auto ok, auto failed) { http.close_async(ok, failed); });
+    impl_->close();
   } catch (const std::exception& e) {
     spdlog::warn("closing the HTTP server: {}", e.what());
   }
@@ -579,8 +587,7 @@ void api_server::stop(std::chrono::milliseconds grace) {
   auto deadline = std::chrono::steady_clock::now() + grace;
   while (impl_->ctx->in_flight > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  impl_->on_loop([&http = *impl_->server](auto ok, auto failed) { http.close_async(ok, failed); });
-  impl_->open = false;
+  impl_->close();
 }
 
 } // namespace rkgate::http

@@ -24,7 +24,6 @@
 
 #include <curl/curl.h>
 #include <sys/epoll.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <future>
@@ -166,7 +165,6 @@ struct transfer {
 
 /// Everything below runs on the strand, except `stopping`.
 struct http_engine::impl : std::enable_shared_from_this<impl> {
-  loop::event_loop& loop;
   asio::strand<asio::io_context::executor_type> strand;
   CURLM* multi = nullptr;
   /// curl's sockets; the loop watches this one descriptor for all of them.
@@ -183,8 +181,8 @@ struct http_engine::impl : std::enable_shared_from_this<impl> {
   std::vector<CURL*> spare;
   static constexpr std::size_t max_spare = 256;
 
-  explicit impl(loop::event_loop& l)
-    : loop(l), strand(asio::make_strand(l.io())), sockets(l.io()), timer(l.io()) {
+  explicit impl(loop::event_loop& loop)
+    : strand(asio::make_strand(loop.io())), sockets(loop.io()), timer(loop.io()) {
     multi = curl_multi_init();
     int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
     if (!multi || epoll_fd < 0)

@@ -136,11 +136,9 @@ TEST_CASE("no Authorization header without credentials; error statuses are repli
 TEST_CASE("a request carries nothing of the one before it on the same connection", "[net]") {
   // The engine reuses finished transfers' easy handles: the second request
   // must not inherit the first one's credentials, headers or content type.
-  std::mutex mutex;
-  std::vector<served_request> seen;
+  rkgate::test::request_log log;
   local_server server([&](const served_request& r) {
-    std::lock_guard<std::mutex> lock(mutex);
-    seen.push_back(r);
+    log.add(r);
     scripted_response echo;
     echo.body = r.body;
     return echo;
@@ -153,7 +151,7 @@ TEST_CASE("a request carries nothing of the one before it on the same connection
   first.content_type = "application/xml; charset=utf-8";
   CHECK(roundtrip(engine, first).body == "one");
   CHECK(roundtrip(engine, to(server.url("/second"), "two")).body == "two");
-  std::lock_guard<std::mutex> lock(mutex);
+  auto seen = log.all();
   REQUIRE(seen.size() == 2);
   CHECK(seen[0].headers["authorization"] == "Basic aHR0cDpzZWNyZXQ=");
   CHECK(seen[1].target == "/second");

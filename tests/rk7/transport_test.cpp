@@ -53,26 +53,18 @@ rk7::result<std::string> post_and_wait(rk7::transport& net, const rk7::endpoint&
   return outcome.get();
 }
 
-/// Requests the server saw, read from the test thread.
-struct recorder {
-  std::mutex mutex;
-  std::vector<served_request> seen;
-  void add(const served_request& r) {
-    std::lock_guard<std::mutex> lock(mutex);
-    seen.push_back(r);
-  }
-  served_request first() {
-    std::lock_guard<std::mutex> lock(mutex);
-    REQUIRE_FALSE(seen.empty());
-    return seen.front();
-  }
-};
+/// The first request in `log`, which must have one.
+served_request first_of(const rkgate::test::request_log& log) {
+  auto seen = log.all();
+  REQUIRE_FALSE(seen.empty());
+  return seen.front();
+}
 
 } // namespace
 
 TEST_CASE("a 200 reply delivers the body; the request carries auth and content type",
           "[rk7][transport]") {
-  recorder rec;
+  rkgate::test::request_log rec;
   local_server server([&](const served_request& r) {
     rec.add(r);
     return answer(200, "<RK7QueryResult Status=\"Ok\"/>");
@@ -84,7 +76,7 @@ TEST_CASE("a 200 reply delivers the body; the request carries auth and content t
   REQUIRE(r);
   CHECK(*r == "<RK7QueryResult Status=\"Ok\"/>");
 
-  served_request seen = rec.first();
+  served_request seen = first_of(rec);
   CHECK(seen.method == "POST");
   CHECK(seen.target == "/rk7api/v0/xmlinterface.xml");
   CHECK(seen.headers["authorization"] == "Basic aHR0cDpzZWNyZXQ=");
@@ -229,7 +221,7 @@ TEST_CASE("destroying the transport and its engine cancels what is in flight", "
 
 TEST_CASE("client: build, post and parse one command", "[rk7][transport]") {
   const std::string reply = rk7_test::fixture("get_order_list.xml");
-  recorder rec;
+  rkgate::test::request_log rec;
   local_server server([&](const served_request& r) {
     rec.add(r);
     return answer(200, reply);
@@ -247,5 +239,5 @@ TEST_CASE("client: build, post and parse one command", "[rk7][transport]") {
   auto list = outcome.get();
   REQUIRE(list);
   CHECK(list->orders.size() == 2);
-  CHECK(rec.first().body == rk7::build(req));
+  CHECK(first_of(rec).body == rk7::build(req));
 }

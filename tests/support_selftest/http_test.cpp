@@ -3,21 +3,15 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
-#include <mutex>
-#include <vector>
 
 using namespace rkgate::test;
 using namespace std::chrono_literals;
 
 TEST_CASE("local_server answers scripted statuses and sees the request",
           "[support][http]") {
-  std::mutex mutex;
-  std::vector<served_request> seen;
+  rkgate::test::request_log log;
   local_server server([&](const served_request& req) {
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      seen.push_back(req);
-    }
+    log.add(req);
     scripted_response out;
     if (req.target == "/auth") {
       out.status = 401;
@@ -48,7 +42,7 @@ TEST_CASE("local_server answers scripted statuses and sees the request",
   CHECK(fail.status == 500);
   CHECK(fail.body == "boom");
 
-  std::lock_guard<std::mutex> lock(mutex);
+  auto seen = log.all();
   REQUIRE(seen.size() == 3);
   CHECK(seen[0].method == "POST");
   CHECK(seen[0].target == "/echo?a=1");

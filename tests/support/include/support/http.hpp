@@ -6,7 +6,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 namespace rkgate::test {
 
@@ -29,6 +31,24 @@ struct served_request {
   std::string target; ///< path and query
   std::map<std::string, std::string> headers; ///< names lower-cased
   std::string body;
+};
+
+/// The requests a local_server's handler saw, kept from its thread and read
+/// from the test's.
+class request_log {
+public:
+  void add(const served_request& r) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    seen_.push_back(r);
+  }
+  std::vector<served_request> all() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return seen_;
+  }
+
+private:
+  mutable std::mutex mutex_;
+  std::vector<served_request> seen_;
 };
 
 struct scripted_response {
