@@ -127,14 +127,17 @@ class Bench:
             argv += ["--cashier", cashier]
         return self.start(name, argv)
 
-    def gateway(self, sim_port, restaurants=1, sources=0, storage=None, name="rkgate"):
+    def gateway(self, sim_port, restaurants=1, sources=0, storage=None, name="rkgate", wrapper=(), timeout=60):
+        """rkgate on `sim_port`'s restaurants; `wrapper` runs it under a tool
+        (valgrind), which may need a longer start-up `timeout`."""
         storage = storage or tempfile.mkdtemp(dir=self.stores)
         config = os.path.join(self.tmp, f"{name}.yaml")
         with open(config, "w") as f:
             subprocess.run([os.path.join(ROOT, "scripts", "sim-config.sh"), str(sim_port),
                             str(restaurants), str(sources), "127.0.0.1:0", storage],
                            stdout=f, check=True)
-        return self.start(name, [self.binary("rkgate"), "--config", config, "--log-level", "warn"])
+        return self.start(name, [*wrapper, self.binary("rkgate"), "--config", config, "--log-level", "warn"],
+                          timeout=timeout)
 
     def load(self, name, port, scenario, samples=False, **overrides):
         """Runs one load; with `samples`, every response is also written to

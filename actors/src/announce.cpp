@@ -1,5 +1,6 @@
 #include "actors/announce.hpp"
 #include "actors/ops_metrics.hpp"
+#include "common/json_text.hpp"
 
 #include "events/qr_format.hpp"
 #include "notify/callback.hpp"
@@ -55,7 +56,7 @@ void publish_status(const restaurant_context& rest, const announced_order& order
   if (rec.manual && rest.console) {
     // The CONSOLE announces a manual order's changes (with delivery_state).
     caf::anon_send(rest.console, atom::status_v,
-                   console_status{rec.guid, rec.source, order.callback_url, order.api.dump(), previous});
+                   console_status{rec.guid, rec.source, order.callback_url, json_text(order.api), previous});
     return;
   }
   announce_event(rest, events::code::order_status, order, nullptr);

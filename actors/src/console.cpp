@@ -6,6 +6,7 @@
 // status changes and events here, the STATUS POLLER reports later versions.
 
 #include "actors/console.hpp"
+#include "common/json_text.hpp"
 
 #include "console_announce.hpp"
 
@@ -229,7 +230,7 @@ void touch(console_state& st, console_entry& e) {
 template <class F>
 void save(self_ptr self, const console_entry& e, F next) {
   persistence::write_batch batch;
-  batch.put(persistence::table::meta, entry_prefix + e.guid, to_json(e).dump());
+  batch.put(persistence::table::meta, entry_prefix + e.guid, json_text(to_json(e)));
   batch.put(persistence::table::meta, version_key, std::to_string(self->state.version));
   self->request(self->state.store, caf::infinite, atom::put_v, std::move(batch), true)
     .then([next](bool ok) mutable { next(ok); }, [next](caf::error&) mutable { next(false); });
@@ -256,7 +257,7 @@ json counts(const console_state& st, const console_scope& scope) {
 }
 
 api_reply bad(const char* field, std::string message) {
-  return api_reply::failure(400, "bad_request", std::move(message), json{{"field", field}}.dump());
+  return api_reply::failure(400, "bad_request", std::move(message), json_text(json{{"field", field}}));
 }
 
 /// List mode: a page of orders in `state`, newest first, from `cursor`.
@@ -286,7 +287,7 @@ api_reply page(const console_state& st, const console_query& q) {
     last = &e;
   }
   json data = {{"orders", orders}, {"next_cursor", next}, {"version", st.version}, {"counts", counts(st, q.scope)}};
-  return api_reply::success(200, data.dump());
+  return api_reply::success(200, json_text(data));
 }
 
 api_reply changes(const console_state& st, const console_query& q) {
@@ -298,7 +299,7 @@ api_reply changes(const console_state& st, const console_query& q) {
     auto r = page(st, first);
     auto data = json::parse(r.data);
     data["reset"] = true;
-    return api_reply::success(200, data.dump());
+    return api_reply::success(200, json_text(data));
   }
   json orders = json::array();
   bool more = false;
@@ -317,7 +318,7 @@ api_reply changes(const console_state& st, const console_query& q) {
   if (!more)
     seen = st.version;
   json data = {{"orders", orders}, {"version", seen}, {"more", more}, {"counts", counts(st, q.scope)}};
-  return api_reply::success(200, data.dump());
+  return api_reply::success(200, json_text(data));
 }
 
 /// 409 with who acted first (docs/console.md §1).
@@ -333,9 +334,9 @@ api_reply refusal(const console_entry& e, const std::string& action) {
                   {"in_progress", e.in_progress.empty() ? json(nullptr) : json(e.in_progress)}};
   if (!e.in_progress.empty())
     return api_reply::failure(409, "conflict", "the order is busy: " + e.in_progress + " in progress",
-                              details.dump());
+                              json_text(details));
   return api_reply::failure(409, "invalid_state", "cannot " + action + " an order in state " + e.state,
-                            details.dump());
+                            json_text(details));
 }
 
 json history_entry(const console_action& a, const std::string& at) {
@@ -372,7 +373,7 @@ void conclude(self_ptr self, promise rp, const std::string& guid, json entry, co
     if (!failure.ok())
       rp.deliver(failure);
     else
-      rp.deliver(api_reply::success(200, view(self->state.entries.at(guid)).dump()));
+      rp.deliver(api_reply::success(200, json_text(view(self->state.entries.at(guid)))));
   });
 }
 
@@ -442,7 +443,7 @@ void accept(self_ptr self, promise rp, const console_action& a, json entry) {
             blocking.push_back(p);
         if (!blocking.empty())
           return conclude(self, rp, guid, entry, "",
-                          api_reply::failure(422, "cart_invalid", "the cart cannot be sold now", blocking.dump()));
+                          api_reply::failure(422, "cart_invalid", "the cart cannot be sold now", json_text(blocking)));
         self->request(source, caf::infinite, atom::accept_v, guid, base_table)
           .then(
             [self, rp, guid, entry](const api_reply& r) mutable {
@@ -499,7 +500,7 @@ caf::result<api_reply> act(self_ptr self, const console_action& a) {
     return api_reply::failure(404, "not_found", "no such console order");
   auto& e = it->second;
   if (a.action.empty())
-    return api_reply::success(200, view(e).dump());
+    return api_reply::success(200, json_text(view(e)));
   if (!allows(e, a.action))
     return refusal(e, a.action);
   auto rp = self->make_response_promise<api_reply>();
@@ -567,7 +568,7 @@ void tracked(self_ptr self, const console_status& s) {
     e.source = s.source;
     e.record = fresh;
     e.state = status == 3 ? "deleted" : status == 5 ? "waiting" : "created";
-    e.body = json{{"callback_url", s.callback_url}}.dump();
+    e.body = json_text(json{{"callback_url", s.callback_url}});
     e.announced = *s.previous;
     return announce(self, e, std::nullopt, {{"action", "tracking"}, {"operator", nullptr}, {"at", now_iso8601()}});
   }

@@ -2,6 +2,7 @@
 // order and its validate-style problems (docs/console.md §4).
 
 #include "actors/console.hpp"
+#include "common/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -98,7 +99,7 @@ menu_preview preview_from_menu(const menu& m, const cart& c) {
               {"total", to_number(p.total)},
               {"prepaid", to_number(p.prepaid)},
               {"to_pay", to_number(p.to_pay)}};
-  p.priced = out.dump();
+  p.priced = json_text(out);
   return p;
 }
 
@@ -137,7 +138,7 @@ std::string console_problems(const menu& m, const cart& c) {
                      {"actual_price", to_number(item.price)},
                      {"blocking", false}});
   }
-  return out.dump();
+  return json_text(out);
 }
 
 } // namespace rkgate::actors

@@ -1,5 +1,6 @@
 #include "actors/menu.hpp"
 #include "common/digest.hpp"
+#include "common/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -186,11 +187,11 @@ const std::vector<std::string>& menu_ref_names() {
 
 void menu::finish(const std::string& now, const menu* previous) {
   auto data = content_of(*this);
-  version = sha256_hex(data.dump()).substr(0, 16);
+  version = sha256_hex(json_text(data)).substr(0, 16);
   updated_at = (previous && previous->version == version) ? previous->updated_at : now;
   data["version"] = version;
   data["updated_at"] = updated_at;
-  json = data.dump();
+  json = json_text(data);
 }
 
 menu build_menu(const menu_sources& src) {
@@ -644,7 +645,7 @@ std::string problems_json(const std::vector<cart_problem>& problems) {
       j["available"] = portions(*p.available);
     out.push_back(j);
   }
-  return out.dump();
+  return json_text(out);
 }
 
 } // namespace rkgate::actors

@@ -1,5 +1,6 @@
 #include "actors/spawn.hpp"
 #include "actors/upkeep_slots.hpp"
+#include "common/json_text.hpp"
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
@@ -289,7 +290,7 @@ api_reply cash_failure(const rk7::error& e) {
     for (const auto& l : e.lines)
       details["lines"].push_back({{"rk7_error_n", l.rk7_error_n}, {"text", l.text}, {"tag", l.faulty_tag}});
   }
-  return api_reply::failure(502, "cash_server_error", "cash server error: " + describe(e), details.dump());
+  return api_reply::failure(502, "cash_server_error", "cash server error: " + describe(e), json_text(details));
 }
 
 } // namespace rkgate::actors

@@ -3,6 +3,7 @@
 #include "actors/order_store.hpp"
 #include "actors/spawn.hpp"
 #include "actors/tables.hpp"
+#include "common/json_text.hpp"
 
 #include "rk7/codec.hpp"
 
@@ -667,10 +668,9 @@ caf::result<api_reply> add_payments(self_ptr self, const payment_list& list) {
     paying += p.sum;
   if (paying > st.rec.to_pay)
     return api_reply::failure(422, "cart_invalid", "the payments exceed what is left to pay",
-                              nlohmann::json::array({{{"field", "payments"},
-                                                      {"index", list.payments.size() - 1},
-                                                      {"problem", "overpaid"}}})
-                                .dump());
+                              json_text(nlohmann::json::array({{{"field", "payments"},
+                                                                {"index", list.payments.size() - 1},
+                                                                {"problem", "overpaid"}}})));
   cart lines;
   lines.payments = list.payments;
   auto rp = self->make_response_promise<api_reply>();
@@ -683,7 +683,7 @@ caf::result<api_reply> add_payments(self_ptr self, const payment_list& list) {
         body["payments"] = nlohmann::json::array();
       for (const auto& p : list.payments)
         body["payments"].push_back({{"currency_code", p.currency_code}, {"sum", to_number(p.sum)}});
-      st.rec.body = body.dump();
+      st.rec.body = json_text(body);
     }
     persist(self, [self, rp](bool) mutable {
       auto& st = self->state;

@@ -1,5 +1,6 @@
 #include "actors/order_body.hpp"
 #include "common/digest.hpp"
+#include "common/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -300,10 +301,10 @@ std::variant<cart, body_error> parse_order_body(const nlohmann::json& body,
 
 std::string body_hash(const nlohmann::json& body) {
   if (!body.is_object() || !body.contains("token"))
-    return sha256_hex(body.dump());
+    return sha256_hex(json_text(body));
   nlohmann::json copy = body;
   copy.erase("token");
-  return sha256_hex(copy.dump());
+  return sha256_hex(json_text(copy));
 }
 
 } // namespace rkgate::actors

@@ -1,4 +1,5 @@
 #include "actors/order_mapping.hpp"
+#include "common/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -189,7 +190,7 @@ std::string priced_order_json(const rk7::order& o, const cart& requested) {
               {"total", to_number(t.total)},
               {"prepaid", to_number(t.prepaid)},
               {"to_pay", to_number(t.to_pay)}};
-  return out.dump();
+  return json_text(out);
 }
 
 int status_of(const rk7::order& o) {

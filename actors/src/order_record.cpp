@@ -1,4 +1,5 @@
 #include "actors/order_record.hpp"
+#include "common/json_text.hpp"
 
 #include "actors/order_mapping.hpp"
 
@@ -47,34 +48,71 @@ json parse_or_null(const std::string& text) {
   return j.is_discarded() ? json(nullptr) : j;
 }
 
+/// The record is written by hand, not through a DOM: it is written twice for
+/// every order, and its `body` and `priced` are long strings a DOM would copy.
+class record_writer {
+public:
+  explicit record_writer(std::string& out) : out_(out) { out_ += '{'; }
+  void text(const char* key, std::string_view value) {
+    name(key);
+    // Bytes that are not UTF-8 (a cash server's message, say) become U+FFFD.
+    if (!append_json_string(value, out_))
+      out_ += json_text(json(std::string(value)), true);
+    out_ += ',';
+  }
+  void number(const char* key, std::int64_t value) {
+    name(key);
+    out_ += std::to_string(value);
+    out_ += ',';
+  }
+  void flag(const char* key, bool value) {
+    name(key);
+    out_ += value ? "true," : "false,";
+  }
+  void close() { out_.back() = '}'; }
+
+private:
+  void name(const char* key) {
+    out_ += '"';
+    out_ += key;
+    out_ += "\":";
+  }
+  std::string& out_;
+};
+
 } // namespace
 
 std::string to_json(const order_record& r) {
-  json j = {{"guid", r.guid},
-            {"source", r.source},
-            {"external_id", r.external_id},
-            {"restaurant", r.restaurant},
-            {"body_hash", r.body_hash},
-            {"body", r.body},
-            {"manual", r.manual},
-            {"step", to_string(r.step)},
-            {"status", r.status},
-            {"table_code", r.table_code},
-            {"table_name", r.table_name},
-            {"table_slot", r.table_slot},
-            {"visit", r.visit},
-            {"order_ident", r.order_ident},
-            {"created_at", r.created_at},
-            {"updated_at", r.updated_at},
-            {"priced", r.priced},
-            {"sum", r.sum},
-            {"paid", r.paid},
-            {"to_pay", r.to_pay},
-            {"rk7_version", r.rk7_version},
-            {"reply_status", r.reply_status},
-            {"reply_code", r.reply_code},
-            {"reply_message", r.reply_message}};
-  return j.dump();
+  std::string out;
+  out.reserve(256 + r.body.size() * 5 / 4 + r.priced.size() * 5 / 4);
+  record_writer w(out);
+  // Keys in sorted order, as nlohmann's dump() of the same object gives them.
+  w.text("body", r.body);
+  w.text("body_hash", r.body_hash);
+  w.text("created_at", r.created_at);
+  w.text("external_id", r.external_id);
+  w.text("guid", r.guid);
+  w.flag("manual", r.manual);
+  w.number("order_ident", r.order_ident);
+  w.number("paid", r.paid);
+  w.text("priced", r.priced);
+  w.text("reply_code", r.reply_code);
+  w.text("reply_message", r.reply_message);
+  w.number("reply_status", r.reply_status);
+  w.text("restaurant", r.restaurant);
+  w.number("rk7_version", r.rk7_version);
+  w.text("source", r.source);
+  w.number("status", r.status);
+  w.text("step", to_string(r.step));
+  w.number("sum", r.sum);
+  w.number("table_code", r.table_code);
+  w.text("table_name", r.table_name);
+  w.number("table_slot", r.table_slot);
+  w.number("to_pay", r.to_pay);
+  w.text("updated_at", r.updated_at);
+  w.number("visit", r.visit);
+  w.close();
+  return out;
 }
 
 std::optional<order_record> order_record_from_json(std::string_view text) {
@@ -118,7 +156,7 @@ json order_body_object(const order_record& r) {
 }
 
 std::string order_api_json(const order_record& r) {
-  return order_api_object(r, order_body_object(r)).dump();
+  return json_text(order_api_object(r, order_body_object(r)));
 }
 
 json order_api_object(const order_record& r, const json& body) {
@@ -161,12 +199,12 @@ std::string postorder_data_json(const order_record& r) {
   json tail = {{"status", r.status},
                {"status_name", status_name(r.status)},
                {"table", r.table_slot >= 0 ? json{{"code", r.table_code}, {"name", r.table_name}} : json(nullptr)}};
-  std::string out = head.dump();
+  std::string out = json_text(head);
   out.back() = ',';
   out += "\"order\":";
   out += !r.priced.empty() && json::accept(r.priced) ? r.priced : "null";
   out += ',';
-  out.append(tail.dump(), 1, std::string::npos);
+  out.append(json_text(tail), 1, std::string::npos);
   return out;
 }
 

@@ -1,4 +1,5 @@
 #include "actors/order_store.hpp"
+#include "common/json_text.hpp"
 
 #include "actors/spawn.hpp" // idempotency_key
 
@@ -51,7 +52,7 @@ void stage_erase_order(persistence::write_batch& batch, const order_record& rec)
 }
 
 std::string to_json(const idempotency_entry& e) {
-  return nlohmann::json{{"guid", e.guid}, {"hash", e.hash}}.dump();
+  return json_text(nlohmann::json{{"guid", e.guid}, {"hash", e.hash}});
 }
 
 std::optional<idempotency_entry> idempotency_entry_from_json(std::string_view text) {

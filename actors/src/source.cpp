@@ -1,5 +1,6 @@
 #include "actors/order_store.hpp"
 #include "actors/spawn.hpp"
+#include "common/json_text.hpp"
 
 #include "common/guid.hpp"
 
@@ -278,7 +279,7 @@ struct sink_reply {
     if (a.kind == admission::conflict)
       return sink->answer(api_reply::failure(409, "idempotency_conflict",
                                              "this external_id was used with a different body",
-                                             json{{"guid", a.guid}}.dump()));
+                                             json_text(json{{"guid", a.guid}})));
     sink->admitted(a.guid, a.kind != admission::absent);
     if (!a.order)
       return sink->answer(stored_answer(a.record));
@@ -362,7 +363,7 @@ struct collector {
     json data = {{"orders", orders}};
     if (with_not_found)
       data["not_found"] = not_found;
-    rp.deliver(api_reply::success(200, data.dump()));
+    rp.deliver(api_reply::success(200, json_text(data)));
   }
 };
 

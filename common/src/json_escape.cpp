@@ -4,9 +4,6 @@
 
 namespace rkgate::detail {
 
-namespace {
-
-/// Length of the valid UTF-8 sequence starting at `text[i]`, 0 when invalid.
 std::size_t utf8_length(std::string_view text, std::size_t i) {
   const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
   const unsigned char lead = byte(i);
@@ -32,8 +29,6 @@ std::size_t utf8_length(std::string_view text, std::size_t i) {
       return 0;
   return length;
 }
-
-} // namespace
 
 void append_json_escaped(std::string_view text, std::string& out) {
   for (std::size_t i = 0; i < text.size();) {

@@ -1,5 +1,6 @@
 #include "events/feed.hpp"
 
+#include "common/json_text.hpp"
 #include "persistence/store.hpp"
 
 #include <algorithm>
@@ -40,7 +41,8 @@ time_point from_ms(std::int64_t ms) {
   return time_point(std::chrono::duration_cast<clock::duration>(std::chrono::milliseconds(ms)));
 }
 
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+/// Invalid UTF-8 (from a cash server, say) is replaced, not thrown.
+std::string dump(const json& j) { return json_text(j, true); }
 
 /// The update object's text; the caller's DOMs are moved in, not copied.
 std::string update_text(new_event&& e, const std::string& hash) {

@@ -2,6 +2,7 @@
 // HTTP response; errors and timeouts always end in a response.
 
 #include "context.hpp"
+#include "common/json_text.hpp"
 
 #include "actors/menu.hpp"
 #include "actors/order_mapping.hpp"
@@ -131,12 +132,12 @@ void bridge_restaurants(const context_ptr& ctx, request_handle req, caller who) 
         mine.push_back(r);
     st->pending = mine.size();
     if (mine.empty())
-      return respond(ctx, req, api_reply::success(200, json{{"restaurants", json::array()}}.dump()));
+      return respond(ctx, req, api_reply::success(200, json_text(json{{"restaurants", json::array()}})));
     for (const auto& r : mine) {
       auto entry = [st, ctx, req, r](json cash) {
         st->list.push_back({{"id", r->cfg.id}, {"name", r->cfg.name}, {"cash_server", cash}});
         if (--st->pending == 0)
-          respond(ctx, req, api_reply::success(200, json{{"restaurants", st->list}}.dump()));
+          respond(ctx, req, api_reply::success(200, json_text(json{{"restaurants", st->list}})));
       };
       self->request(r->cash, request_timeout(ctx), atom::status_v)
         .then([entry](const cash_health& h) { entry(health_json(h)); },
@@ -224,7 +225,7 @@ void bridge_validate(const context_ptr& ctx, request_handle req, caller who, car
             }
             json data = {{"order", json::parse(priced_order_json(r->record, body))},
                          {"warnings", warnings}};
-            respond(ctx, req, api_reply::success(200, data.dump()));
+            respond(ctx, req, api_reply::success(200, json_text(data)));
           },
           [ctx, req](caf::error& err) { respond(ctx, req, no_answer(err, "CalcOrder")); });
     }, respond_to(ctx, req));

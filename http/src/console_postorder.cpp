@@ -5,6 +5,7 @@
 // the client gets its 201.
 
 #include "context.hpp"
+#include "common/json_text.hpp"
 
 #include "actors/order_mapping.hpp"
 
@@ -22,7 +23,7 @@ void repeat(caf::event_based_actor* self, const context_ptr& ctx, const request_
   if (a.kind == admission::conflict)
     return respond(ctx, req, api_reply::failure(409, "idempotency_conflict",
                                                 "this external_id was used with a different body",
-                                                json{{"guid", a.guid}}.dump()));
+                                                json_text(json{{"guid", a.guid}})));
   if (a.order) {
     self->request(a.order, ctx->dir->cfg.server.request_timeout, atom::wait_v)
       .then(
@@ -62,7 +63,7 @@ console_arrival arrival(const caller& who, const order_request& order, const std
   a.guid = guid;
   a.source = who.source->name;
   a.restaurant = order.restaurant;
-  a.record = record.dump();
+  a.record = json_text(record);
   a.problems = m ? console_problems(*m, order.body) : "[]";
   a.body = order.body_json;
   return a;

@@ -3,6 +3,7 @@
 // request that asks the CONSOLE actor.
 
 #include "context.hpp"
+#include "common/json_text.hpp"
 
 #include "common/guid.hpp"
 
@@ -22,7 +23,7 @@ namespace {
 using clock = std::chrono::steady_clock;
 
 api_reply fail(int status, const char* code, std::string message, json details = nullptr) {
-  return api_reply::failure(status, code, std::move(message), details.is_null() ? "" : details.dump());
+  return api_reply::failure(status, code, std::move(message), details.is_null() ? "" : json_text(details));
 }
 
 bool same_secret(const std::string& a, const std::string& b) {
@@ -76,7 +77,7 @@ public:
     for (const auto& r : ctx_->dir->cfg.restaurants)
       if (op->allows(r.id))
         restaurants.push_back({{"id", r.id}, {"name", r.name}});
-    respond(ctx_, req, api_reply::success(200, json{{"name", op->name}, {"restaurants", restaurants}}.dump()));
+    respond(ctx_, req, api_reply::success(200, json_text(json{{"name", op->name}, {"restaurants", restaurants}})));
     return restinio::request_accepted();
   }
 

@@ -3,6 +3,7 @@
 // event loop answers 202 when creation outlasts the request's deadline.
 
 #include "context.hpp"
+#include "common/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -72,7 +73,7 @@ private:
       return;
     nlohmann::json data = {
       {"guid", guid}, {"status", 5}, {"status_name", "new"}, {"table", nullptr}, {"order", nullptr}};
-    respond(ctx_, req_, actors::api_reply::success(202, data.dump()));
+    respond(ctx_, req_, actors::api_reply::success(202, json_text(data)));
   }
 
   context_ptr ctx_;

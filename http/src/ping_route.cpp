@@ -5,6 +5,7 @@
 // uptime, the one field that changes between snapshots.
 
 #include "context.hpp"
+#include "common/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -24,7 +25,7 @@ namespace {
 
 /// `text` as a JSON string literal.
 std::string quoted(const std::string& text) {
-  return nlohmann::json(text).dump();
+  return json_text(nlohmann::json(text));
 }
 
 /// The envelope around the `data` object of api.md §3.1, keys in the order

@@ -1,4 +1,5 @@
 #include "http/server.hpp"
+#include "common/json_text.hpp"
 
 #include "context.hpp"
 
@@ -89,7 +90,7 @@ struct checked {
 };
 
 api_reply fail(int status, const char* code, std::string message, json details = nullptr) {
-  return api_reply::failure(status, code, std::move(message), details.is_null() ? "" : details.dump());
+  return api_reply::failure(status, code, std::move(message), details.is_null() ? "" : json_text(details));
 }
 
 class routes {
@@ -252,7 +253,7 @@ public:
     order.hash = actors::body_hash(c->first.body);
     auto stored = c->first.body;
     stored.erase("token");
-    order.body_json = stored.dump();
+    order.body_json = json_text(stored);
     order.body = std::move(c->second);
     bridge_postorder(ctx_, req, c->first.who, std::move(order));
     return restinio::request_accepted();
@@ -352,7 +353,7 @@ public:
 
   restinio::request_handling_status_t healthz(const request_handle& req) {
     ++ctx_->in_flight;
-    respond(ctx_, req, api_reply::success(200, json{{"status", "ok"}}.dump()));
+    respond(ctx_, req, api_reply::success(200, json_text(json{{"status", "ok"}})));
     return restinio::request_accepted();
   }
 
@@ -416,7 +417,7 @@ std::string envelope(const api_reply& reply) {
   json err = {{"code", reply.code}, {"message", reply.message}};
   if (!reply.details.empty())
     err["details"] = json::parse(reply.details, nullptr, false);
-  return json{{"result", false}, {"msg", reply.message}, {"error", err}}.dump();
+  return json_text(json{{"result", false}, {"msg", reply.message}, {"error", err}});
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 // a short-lived bridge actor that answers.
 
 #include "context.hpp"
+#include "common/json_text.hpp"
 
 #include "common/guid.hpp"
 #include "events/qr_format.hpp"
@@ -17,7 +18,7 @@ using actors::api_reply;
 using status_t = restinio::request_handling_status_t;
 
 api_reply bad_request(const std::string& field, const std::string& message) {
-  return api_reply::failure(400, "bad_request", message, json{{"field", field}}.dump());
+  return api_reply::failure(400, "bad_request", message, json_text(json{{"field", field}}));
 }
 
 api_reply no_answer(const caf::error& err, const char* what) {
@@ -134,7 +135,7 @@ status_t tablecall(const context_ptr& ctx, const request_handle& req) {
   events::table_info info{code, std::to_string(code), std::nullopt};
   caf::anon_send(ctx->dir->events, atom::put_v, events::table_call(*kind, rest.cfg.id, info));
   json data = {{"restaurant", rest.cfg.id}, {"table_code", code}, {"kind", events::to_string(*kind)}};
-  respond(ctx, req, api_reply::success(200, data.dump()));
+  respond(ctx, req, api_reply::success(200, json_text(data)));
   return restinio::request_accepted();
 }
 
