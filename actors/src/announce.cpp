@@ -25,12 +25,18 @@ announced_order::announced_order(const order_record& r) : rec(r) {
   callback_url = callback_url_in(body);
 }
 
+const json& announced_order::qr_order() const {
+  if (qr_order_.is_null())
+    qr_order_ = events::qr_order(api);
+  return qr_order_;
+}
+
 void announce_event(const restaurant_context& rest, events::code what, const announced_order& order,
                     json invoice) {
   if (!rest.events)
     return;
   try {
-    auto e = events::order_event(what, order.api, events::table_of(order.api), std::move(invoice));
+    auto e = events::order_event(what, order.api, events::table_of(order.api), std::move(invoice), order.qr_order());
     // A manual order's events go through the CONSOLE, which adds delivery_state.
     if (order.rec.manual && rest.console)
       caf::anon_send(rest.console, atom::put_v, std::move(e));

@@ -138,6 +138,8 @@ std::optional<order_record> order_record_from_json(std::string_view text) {
     r.created_at = j.value("created_at", "");
     r.updated_at = j.value("updated_at", "");
     r.priced = j.value("priced", "");
+    if (!r.priced.empty() && !json::accept(r.priced))
+      r.priced.clear(); // a damaged record's priced order is unknown, not invalid JSON in answers
     r.sum = j.value("sum", kopecks{0});
     r.paid = j.value("paid", kopecks{0});
     r.to_pay = j.value("to_pay", kopecks{0});
@@ -193,8 +195,8 @@ json order_api_object(const order_record& r, const json& body) {
 }
 
 std::string postorder_data_json(const order_record& r) {
-  // The priced order is already JSON text: it is spliced in, checked but not
-  // parsed into a DOM (keys in the order nlohmann's dump gives: sorted).
+  // The priced order is already JSON text: it is spliced in, not parsed into
+  // a DOM (keys in the order nlohmann's dump gives: sorted).
   json head = {{"guid", r.guid}};
   json tail = {{"status", r.status},
                {"status_name", status_name(r.status)},
@@ -202,7 +204,7 @@ std::string postorder_data_json(const order_record& r) {
   std::string out = json_text(head);
   out.back() = ',';
   out += "\"order\":";
-  out += !r.priced.empty() && json::accept(r.priced) ? r.priced : "null";
+  out += r.priced.empty() ? "null" : r.priced;
   out += ',';
   out.append(json_text(tail), 1, std::string::npos);
   return out;

@@ -130,8 +130,7 @@ json qr_invoice(const json& record, const json& session_items, std::int64_t sess
           {"session", {{"items", items}, {"payments", nullptr}}}};
 }
 
-new_event order_event(code what, const json& record, const table_info& table, json invoice,
-                      const json& waiter) {
+new_event order_event(code what, const json& record, const table_info& table, json invoice, json order) {
   json guid = field(record, "guid");
   json restaurant = field(record, "restaurant");
   if (!guid.is_string() || !restaurant.is_string())
@@ -142,7 +141,7 @@ new_event order_event(code what, const json& record, const table_info& table, js
   e.table = table.id;
   e.guid = guid.get<std::string>();
   e.invoice = std::move(invoice);
-  e.order = qr_order(record, waiter);
+  e.order = order.is_null() ? qr_order(record) : std::move(order);
   e.table_repr = table_repr(table);
   return e;
 }

@@ -106,6 +106,11 @@ TEST_CASE("order events and table calls carry table, guid and table_repr", "[eve
 
   new_event paid = order_event(code::online_payment, record(), table);
   CHECK(paid.invoice.is_null());
+  CHECK(paid.order == qr_order(record()));
+  // A QR order the caller built already is the event's order as given.
+  json prebuilt = qr_order(record());
+  prebuilt["sum"] = 1.5;
+  CHECK(order_event(code::order_status, record(), table, nullptr, prebuilt).order == prebuilt);
 
   new_event waiter = table_call(code::waiter_call, "msk-01", table);
   CHECK(waiter.guid.empty());

@@ -22,6 +22,12 @@ struct announced_order {
   const order_record& rec;
   nlohmann::json api;
   std::string callback_url; ///< the order's own; empty: the source's default, if any
+  /// The QR-menu order of its events (events::qr_order of `api`), built on
+  /// first use and shared: a new order makes two events (save_order, order_status).
+  const nlohmann::json& qr_order() const;
+
+private:
+  mutable nlohmann::json qr_order_; ///< null until built
 };
 
 /// The order's status changed from `previous` (nullopt: its first status) to

@@ -40,7 +40,7 @@ struct order_record {
   std::int64_t order_ident = 0;
   std::string created_at;
   std::string updated_at;
-  std::string priced;    ///< priced order JSON from the last read-back
+  std::string priced;    ///< priced order JSON from the last read-back; "" or valid JSON (checked when read from the store)
   kopecks sum = 0;
   kopecks paid = 0;
   kopecks to_pay = 0;

@@ -44,11 +44,12 @@ nlohmann::json qr_invoice(const nlohmann::json& record, const nlohmann::json& se
 
 /// An event about an order: restaurant, table, guid and "order" from the
 /// record, table_repr from `table`, the given invoice (null unless
-/// save_order/additional_order). Throws std::invalid_argument when the
-/// record is not an object with a guid and restaurant.
+/// save_order/additional_order). `order` is the record's qr_order when the
+/// caller has built it already (one change of an order often makes two
+/// events); null: built here. Throws std::invalid_argument when the record is
+/// not an object with a guid and restaurant.
 new_event order_event(code what, const nlohmann::json& record, const table_info& table,
-                      nlohmann::json invoice = nullptr,
-                      const nlohmann::json& waiter = nullptr);
+                      nlohmann::json invoice = nullptr, nlohmann::json order = nullptr);
 
 /// A guest's call at a table (waiter_call or bill_request) with no order.
 new_event table_call(code what, const std::string& restaurant, const table_info& table);
