@@ -1,9 +1,10 @@
 #include "actors/announce.hpp"
 #include "actors/ops_metrics.hpp"
-#include "common/json_text.hpp"
 
 #include "events/qr_format.hpp"
 #include "notify/callback.hpp"
+
+#include "common/json_text.hpp"
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>

@@ -6,12 +6,13 @@
 // status changes and events here, the STATUS POLLER reports later versions.
 
 #include "actors/console.hpp"
-#include "common/json_text.hpp"
 
 #include "console_announce.hpp"
 
 #include "actors/gateway.hpp"
 #include "actors/order_record.hpp"
+
+#include "common/json_text.hpp"
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>

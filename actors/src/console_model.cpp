@@ -2,6 +2,7 @@
 // order and its validate-style problems (docs/console.md §4).
 
 #include "actors/console.hpp"
+
 #include "common/json_text.hpp"
 
 #include <nlohmann/json.hpp>

@@ -1,5 +1,6 @@
 #include "actors/spawn.hpp"
 #include "actors/upkeep_slots.hpp"
+
 #include "common/json_text.hpp"
 
 #include <caf/all.hpp>

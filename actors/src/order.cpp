@@ -3,9 +3,10 @@
 #include "actors/order_store.hpp"
 #include "actors/spawn.hpp"
 #include "actors/tables.hpp"
-#include "common/json_text.hpp"
 
 #include "rk7/codec.hpp"
+
+#include "common/json_text.hpp"
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>

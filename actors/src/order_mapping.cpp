@@ -1,4 +1,6 @@
 #include "actors/order_mapping.hpp"
+
+#include "common/json_object.hpp"
 #include "common/json_text.hpp"
 
 #include <nlohmann/json.hpp>
@@ -155,42 +157,41 @@ std::string priced_order_json(const rk7::order& o, const cart& requested) {
         continue;
       json mods = json::array();
       for (const auto& m : d.modis)
-        mods.push_back({{"id", m.id},
-                        {"code", m.code},
-                        {"name", m.open_name.empty() ? m.name : m.open_name},
-                        {"quantity", m.count},
-                        {"price", to_number(m.price)},
-                        {"sum", to_number(modi_sum(m))}});
-      items.push_back({{"id", d.id},
-                       {"code", d.code},
-                       {"name", d.name},
-                       {"quantity", portions(d.quantity)},
-                       {"price", to_number(d.price)},
-                       {"sum", to_number(line_sum(d))},
-                       {"modifiers", mods},
-                       {"discount_sum", 0.0}});
+        mods.push_back(json_object("id", m.id,
+                                   "code", m.code,
+                                   "name", m.open_name.empty() ? m.name : m.open_name,
+                                   "quantity", m.count,
+                                   "price", to_number(m.price),
+                                   "sum", to_number(modi_sum(m))));
+      items.push_back(json_object("id", d.id,
+                                  "code", d.code,
+                                  "name", d.name,
+                                  "quantity", portions(d.quantity),
+                                  "price", to_number(d.price),
+                                  "sum", to_number(line_sum(d)),
+                                  "modifiers", std::move(mods),
+                                  "discount_sum", 0.0));
     }
     for (const auto& d : s.discounts) {
       std::string type = "AUTO";
       for (const auto& r : requested.discounts)
         if (r.code == d.code)
           type = to_string(r.type);
-      discounts.push_back({{"type", type},
-                           {"code", d.code},
-                           {"name", d.name},
-                           {"sum", to_number(d.amount >= 0 ? d.amount : -d.amount)}});
+      discounts.push_back(json_object("type", std::move(type),
+                                      "code", d.code,
+                                      "name", d.name,
+                                      "sum", to_number(d.amount >= 0 ? d.amount : -d.amount)));
     }
   }
   auto t = totals_of(o);
-  json out = {{"items", items},
-              {"discounts", discounts},
-              {"pricelist_sum", to_number(t.pricelist)},
-              {"discount_sum", to_number(t.discounts)},
-              {"markup_sum", to_number(t.markups)},
-              {"total", to_number(t.total)},
-              {"prepaid", to_number(t.prepaid)},
-              {"to_pay", to_number(t.to_pay)}};
-  return json_text(out);
+  return json_text(json_object("items", std::move(items),
+                               "discounts", std::move(discounts),
+                               "pricelist_sum", to_number(t.pricelist),
+                               "discount_sum", to_number(t.discounts),
+                               "markup_sum", to_number(t.markups),
+                               "total", to_number(t.total),
+                               "prepaid", to_number(t.prepaid),
+                               "to_pay", to_number(t.to_pay)));
 }
 
 int status_of(const rk7::order& o) {

@@ -1,7 +1,9 @@
 #include "actors/order_record.hpp"
-#include "common/json_text.hpp"
 
 #include "actors/order_mapping.hpp"
+
+#include "common/json_object.hpp"
+#include "common/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -163,35 +165,38 @@ std::string order_api_json(const order_record& r) {
 
 json order_api_object(const order_record& r, const json& body) {
   auto priced = parse_or_null(r.priced);
-  auto get = [&](const char* key) {
-    return body.is_object() && body.contains(key) ? body[key] : json(nullptr);
+  // The body's member `key` when it has the given type, else `fallback`.
+  auto member = [&](const char* key, json::value_t type, json fallback) {
+    if (body.is_object())
+      if (auto it = body.find(key); it != body.end() && it->type() == type)
+        return *it;
+    return fallback;
   };
   json payments = json::array();
   if (body.is_object() && body.contains("payments") && body["payments"].is_array())
     for (const auto& p : body["payments"])
-      payments.push_back({{"currency_code", p.value("currency_code", json(nullptr))},
-                          {"sum", p.value("sum", json(nullptr))}});
-  json j = {{"guid", r.guid},
-            {"external_id", r.external_id},
-            {"restaurant", r.restaurant},
-            {"status", r.status},
-            {"status_name", status_name(r.status)},
-            {"table", r.table_slot >= 0 ? json{{"code", r.table_code}, {"name", r.table_name}} : json(nullptr)},
-            {"created_at", r.created_at},
-            {"updated_at", r.updated_at},
-            {"visit", r.visit ? json(r.visit) : json(nullptr)},
-            {"order_ident", r.order_ident ? json(r.order_ident) : json(nullptr)},
-            {"sum", to_number(r.sum)},
-            {"paid", to_number(r.paid)},
-            {"to_pay", to_number(r.to_pay)},
-            {"items", priced.is_object() ? std::move(priced["items"]) : json::array()},
-            {"discounts", priced.is_object() ? std::move(priced["discounts"]) : json::array()},
-            {"payments", payments},
-            {"comment", get("comment").is_string() ? get("comment") : json("")},
-            {"short_external_info",
-             get("short_external_info").is_string() ? get("short_external_info") : json("")},
-            {"customer", get("customer").is_object() ? get("customer") : json(nullptr)}};
-  return j;
+      payments.push_back(json_object("currency_code", p.value("currency_code", json(nullptr)),
+                                     "sum", p.value("sum", json(nullptr))));
+  return json_object(
+    "guid", r.guid,
+    "external_id", r.external_id,
+    "restaurant", r.restaurant,
+    "status", r.status,
+    "status_name", status_name(r.status),
+    "table", r.table_slot >= 0 ? json_object("code", r.table_code, "name", r.table_name) : json(nullptr),
+    "created_at", r.created_at,
+    "updated_at", r.updated_at,
+    "visit", r.visit ? json(r.visit) : json(nullptr),
+    "order_ident", r.order_ident ? json(r.order_ident) : json(nullptr),
+    "sum", to_number(r.sum),
+    "paid", to_number(r.paid),
+    "to_pay", to_number(r.to_pay),
+    "items", priced.is_object() ? std::move(priced["items"]) : json::array(),
+    "discounts", priced.is_object() ? std::move(priced["discounts"]) : json::array(),
+    "payments", std::move(payments),
+    "comment", member("comment", json::value_t::string, ""),
+    "short_external_info", member("short_external_info", json::value_t::string, ""),
+    "customer", member("customer", json::value_t::object, nullptr));
 }
 
 std::string postorder_data_json(const order_record& r) {

@@ -1,7 +1,8 @@
 #include "actors/order_store.hpp"
-#include "common/json_text.hpp"
 
 #include "actors/spawn.hpp" // idempotency_key
+
+#include "common/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>

@@ -1,8 +1,8 @@
 #include "actors/order_store.hpp"
 #include "actors/spawn.hpp"
-#include "common/json_text.hpp"
 
 #include "common/guid.hpp"
+#include "common/json_text.hpp"
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>

@@ -1,7 +1,9 @@
 #include "events/feed.hpp"
 
-#include "common/json_text.hpp"
 #include "persistence/store.hpp"
+
+#include "common/json_object.hpp"
+#include "common/json_text.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -46,15 +48,15 @@ std::string dump(const json& j) { return json_text(j, true); }
 
 /// The update object's text; the caller's DOMs are moved in, not copied.
 std::string update_text(new_event&& e, const std::string& hash) {
-  json j = {{"hash", hash},
-            {"code", to_string(e.what)},
-            {"restaurant", e.restaurant},
-            {"table", e.table}};
+  json j = json_object("hash", hash,
+                       "code", to_string(e.what),
+                       "restaurant", std::move(e.restaurant),
+                       "table", e.table,
+                       "invoice", std::move(e.invoice),
+                       "order", std::move(e.order),
+                       "table_repr", std::move(e.table_repr));
   if (!e.guid.empty())
     j["guid"] = std::move(e.guid);
-  j["invoice"] = std::move(e.invoice);
-  j["order"] = std::move(e.order);
-  j["table_repr"] = std::move(e.table_repr);
   std::string text = dump(j);
   text.shrink_to_fit(); // kept for the whole retention window
   return text;

@@ -1,5 +1,6 @@
 #include "events/qr_format.hpp"
 
+#include "common/json_object.hpp"
 #include "common/money.hpp"
 
 #include <stdexcept>
@@ -44,12 +45,12 @@ kopecks total_of(const json& lines) {
 }
 
 json qr_line(const json& line, const char* type) {
-  return {{"id", field(line, "id")},
-          {"type", type},
-          {"name", field(line, "name", "")},
-          {"price", field(line, "price", 0.0)},
-          {"count", field(line, "quantity", 0.0)},
-          {"sum", field(line, "sum", 0.0)}};
+  return json_object("id", field(line, "id"),
+                     "type", type,
+                     "name", field(line, "name", ""),
+                     "price", field(line, "price", 0.0),
+                     "count", field(line, "quantity", 0.0),
+                     "sum", field(line, "sum", 0.0));
 }
 
 json qr_modifiers(const json& item) {
@@ -74,9 +75,9 @@ table_info table_of(const json& record) {
 }
 
 json table_repr(const table_info& table) {
-  return {{"id", table.id},
-          {"name", table.name},
-          {"max_guests", table.max_guests ? json(*table.max_guests) : json(nullptr)}};
+  return json_object("id", table.id,
+                     "name", table.name,
+                     "max_guests", table.max_guests ? json(*table.max_guests) : json(nullptr));
 }
 
 json qr_dishes(const json& items) {
@@ -97,37 +98,37 @@ json qr_order(const json& record, const json& waiter) {
   json pricelist = field(record, "pricelist_sum");
   json discounts = json::array();
   for (const auto& d : array_field(record, "discounts"))
-    discounts.push_back({{"id", field(d, "code")},
-                         {"type", field(d, "type")},
-                         {"name", field(d, "name", "")},
-                         {"sum", field(d, "sum", 0.0)}});
-  return {{"guid", field(record, "guid")},
-          {"sum", field(record, "sum", 0.0)},
-          {"pricelist_sum", pricelist.is_number() ? pricelist : json(to_number(total_of(items)))},
-          {"table", {{"id", table.id}, {"name", table.name}}},
-          {"waiter", waiter},
-          {"discounts", discounts},
-          {"payments", array_field(record, "payments")},
-          {"dishes", qr_dishes(items)}};
+    discounts.push_back(json_object("id", field(d, "code"),
+                                    "type", field(d, "type"),
+                                    "name", field(d, "name", ""),
+                                    "sum", field(d, "sum", 0.0)));
+  return json_object("guid", field(record, "guid"),
+                     "sum", field(record, "sum", 0.0),
+                     "pricelist_sum", pricelist.is_number() ? pricelist : json(to_number(total_of(items))),
+                     "table", json_object("id", table.id, "name", table.name),
+                     "waiter", waiter,
+                     "discounts", std::move(discounts),
+                     "payments", array_field(record, "payments"),
+                     "dishes", qr_dishes(items));
 }
 
 json qr_invoice(const json& record, const json& session_items, std::int64_t session_id) {
   json items = json::array();
   if (session_items.is_array())
     for (const auto& item : session_items)
-      items.push_back({{"id", field(item, "id")},
-                       {"type", "dish"},
-                       {"count", field(item, "quantity", 0.0)},
-                       {"modifiers", qr_modifiers(item)},
-                       {"name", field(item, "name", "")}});
-  return {{"id", session_id},
-          {"order_guid", field(record, "guid")},
-          {"table_id", table_of(record).id},
-          {"unpaid_sum", field(record, "to_pay", field(record, "sum", 0.0))},
-          {"session_id", session_id},
-          {"status", field(record, "status", 0)},
-          {"error", nullptr},
-          {"session", {{"items", items}, {"payments", nullptr}}}};
+      items.push_back(json_object("id", field(item, "id"),
+                                  "type", "dish",
+                                  "count", field(item, "quantity", 0.0),
+                                  "modifiers", qr_modifiers(item),
+                                  "name", field(item, "name", "")));
+  return json_object("id", session_id,
+                     "order_guid", field(record, "guid"),
+                     "table_id", table_of(record).id,
+                     "unpaid_sum", field(record, "to_pay", field(record, "sum", 0.0)),
+                     "session_id", session_id,
+                     "status", field(record, "status", 0),
+                     "error", nullptr,
+                     "session", json_object("items", std::move(items), "payments", nullptr));
 }
 
 new_event order_event(code what, const json& record, const table_info& table, json invoice, json order) {

@@ -2,10 +2,11 @@
 // HTTP response; errors and timeouts always end in a response.
 
 #include "context.hpp"
-#include "common/json_text.hpp"
 
 #include "actors/menu.hpp"
 #include "actors/order_mapping.hpp"
+
+#include "common/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -22,11 +23,9 @@ api_reply no_answer(const caf::error& err, const char* what) {
 
 namespace {
 
-
 std::chrono::milliseconds request_timeout(const context_ptr& ctx) {
   return ctx->dir->cfg.server.request_timeout;
 }
-
 
 json health_json(const cash_health& h) {
   return {{"reachable", h.reachable},

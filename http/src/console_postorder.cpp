@@ -5,9 +5,10 @@
 // the client gets its 201.
 
 #include "context.hpp"
-#include "common/json_text.hpp"
 
 #include "actors/order_mapping.hpp"
+
+#include "common/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -3,9 +3,9 @@
 // request that asks the CONSOLE actor.
 
 #include "context.hpp"
-#include "common/json_text.hpp"
 
 #include "common/guid.hpp"
+#include "common/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 #include <openssl/crypto.h>

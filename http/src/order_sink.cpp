@@ -3,6 +3,7 @@
 // event loop answers 202 when creation outlasts the request's deadline.
 
 #include "context.hpp"
+
 #include "common/json_text.hpp"
 
 #include <nlohmann/json.hpp>

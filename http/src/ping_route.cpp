@@ -5,6 +5,7 @@
 // uptime, the one field that changes between snapshots.
 
 #include "context.hpp"
+
 #include "common/json_text.hpp"
 
 #include <nlohmann/json.hpp>

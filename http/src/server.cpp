@@ -1,11 +1,11 @@
 #include "http/server.hpp"
-#include "common/json_text.hpp"
 
 #include "context.hpp"
 
 #include "actors/ops_metrics.hpp"
 
 #include "common/guid.hpp"
+#include "common/json_text.hpp"
 #include "common/rate_gate.hpp"
 #include "loop/event_loop.hpp"
 

@@ -4,9 +4,9 @@
 // a short-lived bridge actor that answers.
 
 #include "context.hpp"
-#include "common/json_text.hpp"
 
 #include "common/guid.hpp"
+#include "common/json_text.hpp"
 #include "events/qr_format.hpp"
 
 namespace rkgate::http {

@@ -1,3 +1,4 @@
+#include <common/json_object.hpp>
 #include <common/json_text.hpp>
 
 #include <catch2/catch.hpp>
@@ -85,4 +86,13 @@ TEST_CASE("append_json_string appends nothing for invalid UTF-8", "[common][json
   CHECK(out == "x\"tab\\there\"");
   CHECK_FALSE(append_json_string("bad \xC3", out));
   CHECK(out == "x\"tab\\there\"");
+}
+
+TEST_CASE("json_object builds what nlohmann's initializer list builds", "[common][json_text]") {
+  const json nested = json::array({1, 2});
+  CHECK(json_object("id", 7, "name", "Борщ", "price", 250.5, "none", nullptr, "list", nested, "flag", true) ==
+        json{{"id", 7}, {"name", "Борщ"}, {"price", 250.5}, {"none", nullptr}, {"list", nested}, {"flag", true}});
+  CHECK(json_object() == json::object());
+  CHECK(json_object("k", 1, "k", 2) == json{{"k", 1}, {"k", 2}}); // the first value stays, as there
+  CHECK(json_object("k", 1, "k", 2)["k"] == 1);
 }
