@@ -299,12 +299,13 @@ std::variant<cart, body_error> parse_order_body(const nlohmann::json& body,
   }
 }
 
-std::string body_hash(const nlohmann::json& body) {
-  if (!body.is_object() || !body.contains("token"))
-    return sha256_hex(json_text(body));
-  nlohmann::json copy = body;
-  copy.erase("token");
-  return sha256_hex(json_text(copy));
+stored_body store_body(nlohmann::json body) {
+  if (body.is_object())
+    body.erase("token");
+  stored_body out;
+  out.text = json_text(body);
+  out.hash = sha256_hex(out.text);
+  return out;
 }
 
 } // namespace rkgate::actors

@@ -201,8 +201,9 @@ int main(int argc, char** argv) {
     rec.source = source;
     rec.external_id = ext;
     rec.restaurant = restaurant;
-    rec.body_hash = actors::body_hash(body);
-    rec.body = body.dump();
+    auto stored = actors::store_body(body);
+    rec.body_hash = std::move(stored.hash);
+    rec.body = std::move(stored.text);
     rec.step = actors::order_step::saved;
     rec.status = t.status;
     rec.table_code = base_table;

@@ -250,10 +250,9 @@ public:
       return restinio::request_accepted();
     actors::order_request order;
     order.restaurant = c->first.who.restaurant->cfg.id;
-    order.hash = actors::body_hash(c->first.body);
-    auto stored = c->first.body;
-    stored.erase("token");
-    order.body_json = json_text(stored);
+    auto stored = actors::store_body(std::move(c->first.body));
+    order.hash = std::move(stored.hash);
+    order.body_json = std::move(stored.text);
     order.body = std::move(c->second);
     bridge_postorder(ctx_, req, c->first.who, std::move(order));
     return restinio::request_accepted();

@@ -89,8 +89,14 @@ struct body_error {
 std::variant<cart, body_error> parse_order_body(const nlohmann::json& body,
                                                 bool need_external_id);
 
-/// A stable hash of the body for idempotency (hex SHA-256 of the canonical
-/// JSON without `token`).
-std::string body_hash(const nlohmann::json& body);
+/// An order body as the order keeps it: its canonical JSON text without
+/// `token`, and the idempotency hash of that text (hex SHA-256).
+struct stored_body {
+  std::string text;
+  std::string hash;
+};
+
+/// The stored form of `body` (taken by value: the token is dropped in place).
+stored_body store_body(nlohmann::json body);
 
 } // namespace rkgate::actors
