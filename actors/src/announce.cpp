@@ -20,9 +20,9 @@ std::string callback_url_in(const json& body) {
   return {};
 }
 
-announced_order::announced_order(const order_record& r) : rec(r) {
+announced_order::announced_order(const order_record& r, const json* priced) : rec(r) {
   auto body = order_body_object(r);
-  api = order_api_object(r, body);
+  api = order_api_object(r, body, priced);
   callback_url = callback_url_in(body);
 }
 

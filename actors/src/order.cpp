@@ -19,6 +19,9 @@ namespace rkgate::actors {
 
 struct order_state {
   order_record rec;
+  /// `rec.priced` as a DOM when this ORDER priced it (null after a reload),
+  /// so announcing the order does not parse it back.
+  nlohmann::json priced;
   cart body;
   order_context ctx;
   order_settings settings;
@@ -38,6 +41,11 @@ struct order_state {
 };
 
 namespace {
+
+/// The order's current state, announced (with the priced DOM when it has one).
+announced_order announced(const order_state& st) {
+  return announced_order{st.rec, st.priced.is_null() ? nullptr : &st.priced};
+}
 
 using self_ptr = order_actor::stateful_pointer<order_state>;
 
@@ -197,7 +205,7 @@ void fail(self_ptr self, api_reply why) {
   count_status(*st.ctx.rest, st.rec.status);
   answer(self, why);
   persist(self, [self](bool) {
-    publish_status(*self->state.ctx.rest, announced_order{self->state.rec}, 5);
+    publish_status(*self->state.ctx.rest, announced(self->state), 5);
     finish(self);
   });
 }
@@ -211,7 +219,8 @@ void apply(order_state& st, const rk7::order& o) {
   st.rec.sum = t.total;
   st.rec.paid = t.prepaid + t.paid;
   st.rec.to_pay = t.to_pay;
-  st.rec.priced = priced_order_json(o, st.body);
+  st.priced = priced_order(o, st.body);
+  st.rec.priced = json_text(st.priced);
   st.rec.status = status_of(o);
   if (o.version != 0)
     st.rec.rk7_version = o.version;
@@ -296,7 +305,7 @@ void pay(self_ptr self, F done) {
       st.rec.status = 1;
       st.rec.to_pay = 0;
       persist(self, [self, done, before](bool) mutable {
-        announce_status(*self->state.ctx.rest, announced_order{self->state.rec}, before);
+        announce_status(*self->state.ctx.rest, announced(self->state), before);
         done(api_reply::success(200, order_api_json(self->state.rec)));
         finish(self);
       });
@@ -327,7 +336,7 @@ void created(self_ptr self) {
   count_status(*st.ctx.rest, st.rec.status);
   answer(self, api_reply::success(201, postorder_data_json(st.rec)));
   persist_unawaited(self);
-  announced_order saved{st.rec};
+  announced_order saved = announced(st);
   announce_event(*st.ctx.rest, events::code::save_order, saved, session_invoice(saved, 0, 1));
   publish_status(*st.ctx.rest, saved, 5);
   follow(self, caf::actor_cast<order_actor>(self));
@@ -504,7 +513,7 @@ void run(self_ptr self) {
           st.rec.reply_status = 201;
           count_status(*st.ctx.rest, st.rec.status);
           answer(self, stored_reply(st.rec));
-          publish_status(*st.ctx.rest, announced_order{st.rec}, std::nullopt); // received, waiting for an operator
+          publish_status(*st.ctx.rest, announced(st), std::nullopt); // received, waiting for an operator
         });
         st.rec.reply_status = 0;
         return;
@@ -535,7 +544,7 @@ void reread(self_ptr self, const rk7::order& o) {
   auto sessions = static_cast<std::int64_t>(o.sessions.size());
   persist(self, [self, previous = before.status, items_before, sessions](bool) {
     auto& st = self->state;
-    announced_order now{st.rec};
+    announced_order now = announced(st);
     if (item_count(st.rec) > items_before)
       announce_event(*st.ctx.rest, events::code::additional_order, now, session_invoice(now, items_before, sessions));
     if (previous != st.rec.status)
@@ -557,7 +566,7 @@ void ended(self_ptr self, int status, F then) {
   auto previous = st.rec.status;
   st.rec.status = status;
   persist(self, [self, previous, then](bool) mutable {
-    announce_status(*self->state.ctx.rest, announced_order{self->state.rec}, previous);
+    announce_status(*self->state.ctx.rest, announced(self->state), previous);
     then();
     finish(self);
   });
@@ -688,7 +697,7 @@ caf::result<api_reply> add_payments(self_ptr self, const payment_list& list) {
     }
     persist(self, [self, rp](bool) mutable {
       auto& st = self->state;
-      announce_event(*st.ctx.rest, events::code::online_payment, announced_order{st.rec}, nullptr);
+      announce_event(*st.ctx.rest, events::code::online_payment, announced(st), nullptr);
       rp.deliver(api_reply::success(200, order_api_json(st.rec)));
       if (st.ctx.rest->cfg.refs.close_paid_order && fully_prepaid(st.rec))
         pay(self, [](const api_reply& r) {
@@ -710,7 +719,7 @@ caf::result<api_reply> add_session(self_ptr self, const cart& lines) {
   save_session(self, lines, rp, [self, rp](std::size_t items_before, std::int64_t sessions) mutable {
     persist(self, [self, rp, items_before, sessions](bool) mutable {
       auto& st = self->state;
-      announced_order now{st.rec};
+      announced_order now = announced(st);
       announce_event(*st.ctx.rest, events::code::additional_order, now, session_invoice(now, items_before, sessions));
       rp.deliver(api_reply::success(201, postorder_data_json(st.rec)));
     });
@@ -799,7 +808,7 @@ order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self
           }
           count_status(*self->state.ctx.rest, self->state.rec.status);
           rp.deliver(api_reply::success(200, order_api_json(self->state.rec)));
-          publish_status(*self->state.ctx.rest, announced_order{self->state.rec}, 5);
+          publish_status(*self->state.ctx.rest, announced(self->state), 5);
           finish(self);
         });
         return rp;

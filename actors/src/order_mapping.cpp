@@ -147,7 +147,7 @@ order_totals totals_of(const rk7::order& o) {
   return t;
 }
 
-std::string priced_order_json(const rk7::order& o, const cart& requested) {
+nlohmann::json priced_order(const rk7::order& o, const cart& requested) {
   using nlohmann::json;
   json items = json::array();
   json discounts = json::array();
@@ -184,14 +184,14 @@ std::string priced_order_json(const rk7::order& o, const cart& requested) {
     }
   }
   auto t = totals_of(o);
-  return json_text(json_object("items", std::move(items),
-                               "discounts", std::move(discounts),
-                               "pricelist_sum", to_number(t.pricelist),
-                               "discount_sum", to_number(t.discounts),
-                               "markup_sum", to_number(t.markups),
-                               "total", to_number(t.total),
-                               "prepaid", to_number(t.prepaid),
-                               "to_pay", to_number(t.to_pay)));
+  return json_object("items", std::move(items),
+                     "discounts", std::move(discounts),
+                     "pricelist_sum", to_number(t.pricelist),
+                     "discount_sum", to_number(t.discounts),
+                     "markup_sum", to_number(t.markups),
+                     "total", to_number(t.total),
+                     "prepaid", to_number(t.prepaid),
+                     "to_pay", to_number(t.to_pay));
 }
 
 int status_of(const rk7::order& o) {

@@ -163,8 +163,15 @@ std::string order_api_json(const order_record& r) {
   return json_text(order_api_object(r, order_body_object(r)));
 }
 
-json order_api_object(const order_record& r, const json& body) {
-  auto priced = parse_or_null(r.priced);
+json order_api_object(const order_record& r, const json& body, const json* priced_dom) {
+  // Items and discounts are moved out of a parsed copy, copied from the caller's.
+  json parsed = priced_dom ? json(nullptr) : parse_or_null(r.priced);
+  const json& priced = priced_dom ? *priced_dom : parsed;
+  auto list = [&](const char* key) {
+    if (!priced.is_object() || !priced.contains(key))
+      return json::array();
+    return priced_dom ? priced[key] : std::move(parsed[key]);
+  };
   // The body's member `key` when it has the given type, else `fallback`.
   auto member = [&](const char* key, json::value_t type, json fallback) {
     if (body.is_object())
@@ -191,8 +198,8 @@ json order_api_object(const order_record& r, const json& body) {
     "sum", to_number(r.sum),
     "paid", to_number(r.paid),
     "to_pay", to_number(r.to_pay),
-    "items", priced.is_object() ? std::move(priced["items"]) : json::array(),
-    "discounts", priced.is_object() ? std::move(priced["discounts"]) : json::array(),
+    "items", list("items"),
+    "discounts", list("discounts"),
     "payments", std::move(payments),
     "comment", member("comment", json::value_t::string, ""),
     "short_external_info", member("short_external_info", json::value_t::string, ""),

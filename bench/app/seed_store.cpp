@@ -19,6 +19,7 @@
 #include "actors/spawn.hpp"
 #include "actors/tables.hpp"
 #include "common/guid.hpp"
+#include "common/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -145,7 +146,7 @@ priced_template price(int variant, outcome how) {
   auto totals = actors::totals_of(order);
   priced_template t;
   t.status = actors::status_of(order);
-  t.priced = actors::priced_order_json(order, cart);
+  t.priced = json_text(actors::priced_order(order, cart));
   t.sum = totals.total;
   t.paid = order.paid ? totals.total : 0;
   t.to_pay = order.paid ? 0 : totals.to_pay;

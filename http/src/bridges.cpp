@@ -222,7 +222,7 @@ void bridge_validate(const context_ptr& ctx, request_handle req, caller who, car
                                     {"price", to_number(*line.price)},
                                     {"actual_price", to_number(item.price)}});
             }
-            json data = {{"order", json::parse(priced_order_json(r->record, body))},
+            json data = {{"order", priced_order(r->record, body)},
                          {"warnings", warnings}};
             respond(ctx, req, api_reply::success(200, json_text(data)));
           },

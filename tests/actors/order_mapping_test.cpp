@@ -151,7 +151,7 @@ TEST_CASE("totals: deleted dishes and modifiers", "[actors][mapping]") {
   CHECK(t.total == 11000);
 }
 
-TEST_CASE("priced_order_json: api.md §3.4 shape with discount types and AUTO", "[actors][mapping]") {
+TEST_CASE("priced_order: api.md §3.4 shape with discount types and AUTO", "[actors][mapping]") {
   rk7::order o;
   rk7::session_line s;
   auto d = dish(1000001, 42000, 2000);
@@ -165,7 +165,7 @@ TEST_CASE("priced_order_json: api.md §3.4 shape with discount types and AUTO", 
   s.discounts = {discount(2, -10000), discount(3, 4000), discount(4, -3700)};
   o.sessions = {s};
   o.order_sum = 84000 - 10000 + 4000 - 3700;
-  auto j = json::parse(priced_order_json(o, sample_cart()));
+  auto j = priced_order(o, sample_cart());
   REQUIRE(j["items"].size() == 1);
   CHECK(j["items"][0]["id"] == 1000001);
   CHECK(j["items"][0]["quantity"] == 2.0);

@@ -18,7 +18,8 @@ std::string callback_url_in(const nlohmann::json& body);
 /// One state of an order as announced: its API form (api.md §3.6) and its
 /// callback URL, built once and shared by every announcement of that state.
 struct announced_order {
-  explicit announced_order(const order_record& rec);
+  /// `priced`: `rec.priced` as a DOM, when the caller has it (else parsed).
+  explicit announced_order(const order_record& rec, const nlohmann::json* priced = nullptr);
   const order_record& rec;
   nlohmann::json api;
   std::string callback_url; ///< the order's own; empty: the source's default, if any

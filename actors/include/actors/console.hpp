@@ -113,7 +113,7 @@ console_actor spawn_console(caf::actor_system& sys, store_actor store, notifier_
 // -- pure pieces -----------------------------------------------------------------------
 
 /// The menu-priced view of a cart before it reaches the cash server, in the
-/// shape of priced_order_json (items with names, prices, sums, modifiers;
+/// shape of priced_order (items with names, prices, sums, modifiers;
 /// discounts; total, prepaid, to_pay), plus its total sums in kopecks.
 struct menu_preview {
   std::string priced; ///< JSON text

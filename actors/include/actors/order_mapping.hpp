@@ -38,9 +38,9 @@ struct order_totals {
 };
 order_totals totals_of(const rk7::order& o);
 
-/// The priced order of api.md §3.4 as JSON text; `requested` tells which
-/// discount lines the client asked for (their type), the rest are AUTO.
-std::string priced_order_json(const rk7::order& o, const cart& requested);
+/// The priced order of api.md §3.4; `requested` tells which discount lines
+/// the client asked for (their type), the rest are AUTO.
+nlohmann::json priced_order(const rk7::order& o, const cart& requested);
 
 /// API status (api.md §2) of an order on the cash server: 0 open, 1 closed,
 /// 2 bill, 3 deleted.

@@ -66,8 +66,10 @@ std::string order_api_json(const order_record& r);
 nlohmann::json order_body_object(const order_record& r);
 
 /// The order record of api.md §3.6 as a JSON value; `body` is
-/// order_body_object(r), for callers that read the body too.
-nlohmann::json order_api_object(const order_record& r, const nlohmann::json& body);
+/// order_body_object(r), for callers that read the body too; `priced` is
+/// `r.priced` as a DOM when the caller has it (else it is parsed).
+nlohmann::json order_api_object(const order_record& r, const nlohmann::json& body,
+                                const nlohmann::json* priced = nullptr);
 
 /// The postorder `data` ({guid, status, table, order}) as JSON text.
 std::string postorder_data_json(const order_record& r);
