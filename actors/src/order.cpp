@@ -334,7 +334,7 @@ void created(self_ptr self) {
   st.running = false;
   st.rec.reply_status = 201;
   count_status(*st.ctx.rest, st.rec.status);
-  answer(self, api_reply::success(201, postorder_data_json(st.rec)));
+  answer(self, api_reply::success(201, postorder_data_json(st.rec, !st.priced.is_null())));
   persist_unawaited(self);
   announced_order saved = announced(st);
   announce_event(*st.ctx.rest, events::code::save_order, saved, session_invoice(saved, 0, 1));
@@ -721,7 +721,7 @@ caf::result<api_reply> add_session(self_ptr self, const cart& lines) {
       auto& st = self->state;
       announced_order now = announced(st);
       announce_event(*st.ctx.rest, events::code::additional_order, now, session_invoice(now, items_before, sessions));
-      rp.deliver(api_reply::success(201, postorder_data_json(st.rec)));
+      rp.deliver(api_reply::success(201, postorder_data_json(st.rec, !st.priced.is_null())));
     });
   });
   return rp;

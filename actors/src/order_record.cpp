@@ -140,8 +140,6 @@ std::optional<order_record> order_record_from_json(std::string_view text) {
     r.created_at = j.value("created_at", "");
     r.updated_at = j.value("updated_at", "");
     r.priced = j.value("priced", "");
-    if (!r.priced.empty() && !json::accept(r.priced))
-      r.priced.clear(); // a damaged record's priced order is unknown, not invalid JSON in answers
     r.sum = j.value("sum", kopecks{0});
     r.paid = j.value("paid", kopecks{0});
     r.to_pay = j.value("to_pay", kopecks{0});
@@ -206,9 +204,10 @@ json order_api_object(const order_record& r, const json& body, const json* price
     "customer", member("customer", json::value_t::object, nullptr));
 }
 
-std::string postorder_data_json(const order_record& r) {
+std::string postorder_data_json(const order_record& r, bool priced_valid) {
   // The priced order is already JSON text: it is spliced in, not parsed into
-  // a DOM (keys in the order nlohmann's dump gives: sorted).
+  // a DOM (keys in the order nlohmann's dump gives: sorted). Only text that
+  // was not just made here is checked: answers are never invalid JSON.
   json head = {{"guid", r.guid}};
   json tail = {{"status", r.status},
                {"status_name", status_name(r.status)},
@@ -216,7 +215,7 @@ std::string postorder_data_json(const order_record& r) {
   std::string out = json_text(head);
   out.back() = ',';
   out += "\"order\":";
-  out += r.priced.empty() ? "null" : r.priced;
+  out += !r.priced.empty() && (priced_valid || json::accept(r.priced)) ? r.priced : "null";
   out += ',';
   out.append(json_text(tail), 1, std::string::npos);
   return out;

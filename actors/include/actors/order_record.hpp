@@ -40,7 +40,7 @@ struct order_record {
   std::int64_t order_ident = 0;
   std::string created_at;
   std::string updated_at;
-  std::string priced;    ///< priced order JSON from the last read-back; "" or valid JSON (checked when read from the store)
+  std::string priced;    ///< priced order JSON from the last read-back
   kopecks sum = 0;
   kopecks paid = 0;
   kopecks to_pay = 0;
@@ -72,7 +72,9 @@ nlohmann::json order_api_object(const order_record& r, const nlohmann::json& bod
                                 const nlohmann::json* priced = nullptr);
 
 /// The postorder `data` ({guid, status, table, order}) as JSON text.
-std::string postorder_data_json(const order_record& r);
+/// `priced_valid`: the caller made `r.priced` itself (a dump), so it is
+/// spliced in unchecked; otherwise it is checked first (null when invalid).
+std::string postorder_data_json(const order_record& r, bool priced_valid = false);
 
 /// Current time as ISO 8601 with offset, e.g. 2026-11-22T14:30:00+03:00.
 std::string now_iso8601();
