@@ -30,6 +30,23 @@ std::size_t utf8_length(std::string_view text, std::size_t i) {
   return length;
 }
 
+void append_escape(unsigned char c, std::string& out) {
+  switch (c) {
+    case '"': out += "\\\""; return;
+    case '\\': out += "\\\\"; return;
+    case '\b': out += "\\b"; return;
+    case '\t': out += "\\t"; return;
+    case '\n': out += "\\n"; return;
+    case '\f': out += "\\f"; return;
+    case '\r': out += "\\r"; return;
+    default: {
+      char code[7];
+      std::snprintf(code, sizeof code, "\\u%04x", c);
+      out.append(code, 6);
+    }
+  }
+}
+
 void append_json_escaped(std::string_view text, std::string& out) {
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
@@ -44,21 +61,12 @@ void append_json_escaped(std::string_view text, std::string& out) {
       }
       continue;
     }
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
+    if (c < 0x20 || c == '"' || c == '\\')
+      append_escape(c, out);
+    else if (c == 0x7f)
+      out += "\\u007f"; // DEL is invisible in a log line
+    else
+      out += static_cast<char>(c);
     ++i;
   }
 }

@@ -7,7 +7,6 @@
 #include <array>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 
 namespace rkgate {
 
@@ -24,24 +23,6 @@ constexpr std::array<unsigned char, 256> byte_kinds = [] {
   return kinds;
 }();
 
-/// The escape dump() writes for a byte of kind 1.
-void append_escape(unsigned char c, std::string& out) {
-  switch (c) {
-    case '"': out += "\\\""; return;
-    case '\\': out += "\\\\"; return;
-    case '\b': out += "\\b"; return;
-    case '\t': out += "\\t"; return;
-    case '\n': out += "\\n"; return;
-    case '\f': out += "\\f"; return;
-    case '\r': out += "\\r"; return;
-    default: {
-      char code[7];
-      std::snprintf(code, sizeof code, "\\u%04x", c);
-      out.append(code, 6);
-    }
-  }
-}
-
 template <class Integer>
 void append_integer(Integer value, std::string& out) {
   char digits[24];
@@ -49,43 +30,37 @@ void append_integer(Integer value, std::string& out) {
   out.append(digits, end);
 }
 
+/// Appends an object's or an array's members between `open` and `close`,
+/// comma-separated, each by `append_one`; false as soon as one fails.
+template <class Members, class AppendOne>
+bool append_members(const Members& members, char open, char close, std::string& out, AppendOne append_one) {
+  out += open;
+  for (const auto& member : members) {
+    if (!append_one(member))
+      return false;
+    out += ',';
+  }
+  if (members.empty())
+    out += close;
+  else
+    out.back() = close;
+  return true;
+}
+
 /// Appends `j` as dump() writes it; false when a string is not valid UTF-8
 /// or the value is one this writer leaves to dump() (binary, discarded).
 bool append_value(const json& j, std::string& out) {
   switch (j.type()) {
-    case json::value_t::object: {
-      const auto& members = j.get_ref<const json::object_t&>();
-      if (members.empty()) {
-        out += "{}";
-        return true;
-      }
-      out += '{';
-      for (const auto& [key, value] : members) {
-        if (!append_json_string(key, out))
+    case json::value_t::object:
+      return append_members(j.get_ref<const json::object_t&>(), '{', '}', out, [&out](const auto& member) {
+        if (!append_json_string(member.first, out))
           return false;
         out += ':';
-        if (!append_value(value, out))
-          return false;
-        out += ',';
-      }
-      out.back() = '}';
-      return true;
-    }
-    case json::value_t::array: {
-      const auto& items = j.get_ref<const json::array_t&>();
-      if (items.empty()) {
-        out += "[]";
-        return true;
-      }
-      out += '[';
-      for (const auto& item : items) {
-        if (!append_value(item, out))
-          return false;
-        out += ',';
-      }
-      out.back() = ']';
-      return true;
-    }
+        return append_value(member.second, out);
+      });
+    case json::value_t::array:
+      return append_members(j.get_ref<const json::array_t&>(), '[', ']', out,
+                            [&out](const json& item) { return append_value(item, out); });
     case json::value_t::string:
       return append_json_string(j.get_ref<const std::string&>(), out);
     case json::value_t::boolean:
@@ -138,7 +113,7 @@ bool append_json_string(std::string_view text, std::string& out) {
       i += length;
     } else {
       out.append(text.data() + plain, i - plain);
-      append_escape(bytes[i], out);
+      detail::append_escape(bytes[i], out);
       plain = ++i;
     }
   }
