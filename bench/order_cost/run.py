@@ -12,13 +12,14 @@ counted: one with `--orders` postorders at a fixed rate, and one idle (the
 gateway's own upkeep: status polls, menu refreshes). Prints instructions per
 order, (orders window − idle window) / orders, and the functions with the most
 inclusive instructions in the orders window (callgrind_annotate), and keeps
-both dumps in DIR.
+both dumps in DIR. Needs valgrind (`apt-get install valgrind`).
 """
 
 import argparse
 import glob
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -67,6 +68,8 @@ def main():
     ap.add_argument("--top", type=int, default=40)
     ap.add_argument("--out", default="/tmp/rkgate-order-cost")
     args = ap.parse_args()
+    if not shutil.which("valgrind") or not shutil.which("callgrind_control"):
+        sys.exit("order_cost needs valgrind: apt-get install valgrind")
     os.makedirs(args.out, exist_ok=True)
     for old in glob.glob(os.path.join(args.out, "callgrind.out.*")):
         os.remove(old)
