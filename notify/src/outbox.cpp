@@ -1,5 +1,6 @@
 #include "notify/outbox.hpp"
 
+#include "common/json_text.hpp"
 #include "persistence/store.hpp"
 
 #include <nlohmann/json.hpp>
@@ -36,7 +37,7 @@ std::string to_json(const delivery& d) {
             {"attempts", d.attempts},
             {"next_attempt_at", to_ms(d.next_attempt_at)},
             {"last_error", d.last_error}};
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  return json_text(j, true); // the body's invalid UTF-8 (if any) replaced, not thrown
 }
 
 std::optional<delivery> delivery_from_json(const std::string& text) {
