@@ -1,35 +1,44 @@
-// One libcurl multi handle driven by the gateway's event loop, under one
-// strand. post() on a loop thread starts the transfer right there (its
-// request is on the wire before the caller's handler returns); from another
-// thread it is handed to the loop. Connections stay in the multi handle's
-// cache and are reused per host.
+// A lean HTTP/1.1 client on the gateway's event loop: plain TCP or TLS
+// (asio::ssl), one request at a time per connection, connections kept alive
+// in a pool per origin. Each connection runs its steps under a strand of its
+// own, so calls on different connections go on in parallel on the loop's
+// threads; the pool is the only state they share (a mutex held for a few
+// pointer moves). A request handed in on a loop thread goes out on the wire
+// before post() returns when its connection is ready.
 //
-// Event-driven (curl_multi_socket_action): curl's sockets sit in an epoll set
-// of the engine's own, and that one descriptor is what the loop watches, so a
-// reply costs work for the sockets that are ready, not for every transfer in
-// flight. With a hundred cash servers each holding calls that r_keeper
-// answers 20 ms later, curl_multi_perform walked all of them on every reply
-// and every new request.
+// Why not libcurl: with a hundred cash servers each answering 20 ms later,
+// curl's per-transfer work (URL parsing, option set-up, connection-cache walk,
+// header building, its epoll set inside the loop's) was about 170k
+// instructions per call, a sixth of everything an order costs the gateway.
 
 #include "net/http_engine.hpp"
 
 #include "loop/event_loop.hpp"
+#include "response_reader.hpp"
+#include "url.hpp"
 
-#include <asio/bind_executor.hpp>
+#include <asio/connect.hpp>
 #include <asio/dispatch.hpp>
 #include <asio/io_context.hpp>
-#include <asio/posix/stream_descriptor.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/ssl.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/strand.hpp>
+#include <asio/write.hpp>
 
-#include <curl/curl.h>
-#include <sys/epoll.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <sys/socket.h>
 
+#include <array>
 #include <atomic>
-#include <future>
+#include <cerrno>
+#include <condition_variable>
 #include <map>
 #include <mutex>
-#include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 namespace rkgate::net {
 
@@ -52,104 +61,63 @@ const char* to_string(error_kind kind) {
 namespace {
 
 using steady = std::chrono::steady_clock;
+using tcp = asio::ip::tcp;
 
-void global_init_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
+/// How long a connection may sit in the pool: longer than that and the
+/// server has likely dropped it (curl's default was 118 s; r_keeper's own
+/// keep-alive is not documented, so stay well below).
+constexpr auto max_idle = std::chrono::seconds(30);
+/// Idle connections kept per origin; more are closed.
+constexpr std::size_t max_idle_per_origin = 256;
+constexpr std::size_t read_chunk = 32 * 1024;
 
-std::optional<long> ssl_version(const std::string& min_tls) {
-  if (min_tls == "1.0") return CURL_SSLVERSION_TLSv1_0;
-  if (min_tls == "1.1") return CURL_SSLVERSION_TLSv1_1;
-  if (min_tls == "1.2") return CURL_SSLVERSION_TLSv1_2;
-  if (min_tls == "1.3") return CURL_SSLVERSION_TLSv1_3;
+std::optional<int> tls_version(const std::string& min_tls) {
+  if (min_tls == "1.0") return TLS1_VERSION;
+  if (min_tls == "1.1") return TLS1_1_VERSION;
+  if (min_tls == "1.2") return TLS1_2_VERSION;
+  if (min_tls == "1.3") return TLS1_3_VERSION;
   return std::nullopt;
 }
 
-size_t append_body(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
+bool header_safe(const std::string& text) {
+  return text.find_first_of(std::string_view("\r\n\0", 3)) == std::string::npos;
 }
 
-/// One request in flight: owns its easy handle and everything curl points at.
-struct transfer {
+std::string base64(const std::string& text) {
+  std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+/// The peer went away: a reused connection the server had already closed.
+bool peer_gone(const asio::error_code& ec) {
+  return ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::broken_pipe
+         || ec == asio::ssl::error::stream_truncated;
+}
+
+/// One request, from post() to its completion.
+struct call {
   request req;
+  detail::url_parts url;
   completion done;
   steady::time_point started = steady::now();
-  std::string response;
-  char errbuf[CURL_ERROR_SIZE] = {};
-  curl_slist* headers = nullptr;
-  CURL* easy = nullptr;
+  std::string head; ///< request line and headers
+  bool retried = false;
 
-  transfer(request r, completion d) : req(std::move(r)), done(std::move(d)) {}
-  ~transfer() {
-    if (easy)
-      curl_easy_cleanup(easy);
-    curl_slist_free_all(headers);
+  call(request r, detail::url_parts u, completion d) : req(std::move(r)), url(std::move(u)), done(std::move(d)) {}
+
+  std::chrono::milliseconds elapsed() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - started);
   }
-  transfer(const transfer&) = delete;
-  transfer& operator=(const transfer&) = delete;
 
-  outcome failure(error_kind kind, std::string message) const {
+  outcome failure(error_kind kind, const std::string& what) const {
     outcome o;
     o.error = kind;
-    o.error_message = std::move(message);
-    o.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - started);
+    o.error_message = what + " (" + req.url + ")";
+    o.elapsed = elapsed();
     return o;
-  }
-
-  /// Sets `handle` (a fresh or a reset easy handle) up for this request,
-  /// taking it over; a failure when the request is unusable.
-  std::optional<outcome> prepare(CURL* handle) {
-    easy = handle;
-    auto tls = ssl_version(req.min_tls);
-    if (!tls)
-      return failure(error_kind::invalid_request,
-                     "invalid min_tls \"" + req.min_tls + "\" (use 1.0, 1.1, 1.2 or 1.3)");
-    if (!easy)
-      return failure(error_kind::invalid_request, "curl_easy_init failed");
-    headers = curl_slist_append(headers, ("Content-Type: " + req.content_type).c_str());
-    headers = curl_slist_append(headers, "Expect:"); // no 100-continue round trip
-    for (const auto& [name, value] : req.headers)
-      headers = curl_slist_append(headers, (name + ": " + value).c_str());
-    curl_easy_setopt(easy, CURLOPT_URL, req.url.c_str());
-    curl_easy_setopt(easy, CURLOPT_POST, 1L);
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, req.body.data());
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
-    if (req.auth) {
-      curl_easy_setopt(easy, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
-      curl_easy_setopt(easy, CURLOPT_USERNAME, req.auth->user.c_str());
-      curl_easy_setopt(easy, CURLOPT_PASSWORD, req.auth->password.c_str());
-    }
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, req.verify_tls ? 1L : 0L);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, req.verify_tls ? 2L : 0L);
-    curl_easy_setopt(easy, CURLOPT_SSLVERSION, *tls);
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(req.connect_timeout.count()));
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(req.timeout.count()));
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, append_body);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &response);
-    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf);
-    return std::nullopt;
-  }
-
-  outcome finished(CURLcode code) {
-    if (code == CURLE_OPERATION_TIMEDOUT)
-      return failure(error_kind::timeout, describe(code));
-    if (code != CURLE_OK)
-      return failure(error_kind::network, describe(code));
-    outcome o = failure(error_kind::none, "");
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &o.http_status);
-    o.body = std::move(response);
-    return o;
-  }
-
-  std::string describe(CURLcode code) const {
-    std::string text = curl_easy_strerror(code);
-    if (errbuf[0] != '\0')
-      text += std::string(": ") + errbuf;
-    return text + " (" + req.url + ")";
   }
 
   /// Completions must not throw; if one does, the loop must survive it.
@@ -161,229 +129,461 @@ struct transfer {
   }
 };
 
-} // namespace
-
-/// Everything below runs on the strand, except `stopping`.
-struct http_engine::impl : std::enable_shared_from_this<impl> {
-  asio::strand<asio::io_context::executor_type> strand;
-  CURLM* multi = nullptr;
-  /// curl's sockets; the loop watches this one descriptor for all of them.
-  asio::posix::stream_descriptor sockets;
-  asio::steady_timer timer; ///< curl's timer
-  bool timer_due = false;   ///< curl asked for a 0 ms timer: act on it once its call returns
-  std::atomic<bool> stopping{false};
-  bool stopped = false;
-  std::map<CURL*, std::unique_ptr<transfer>> active;
-  /// Easy handles of finished transfers, reset, for the next ones: a handle
-  /// made per request cost about a tenth of the engine's CPU per request
-  /// (its allocations and set-up). The connections themselves live in the
-  /// multi handle's cache either way.
-  std::vector<CURL*> spare;
-  static constexpr std::size_t max_spare = 256;
-
-  explicit impl(loop::event_loop& loop)
-    : strand(asio::make_strand(loop.io())), sockets(loop.io()), timer(loop.io()) {
-    multi = curl_multi_init();
-    int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-    if (!multi || epoll_fd < 0)
-      throw std::runtime_error("HTTP engine: cannot set up curl multi or epoll");
-    sockets.assign(epoll_fd);
-    curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-    curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
-    curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, on_timer);
-    curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this);
-  }
-
-  ~impl() {
-    for (CURL* easy : spare)
-      curl_easy_cleanup(easy);
-    curl_multi_cleanup(multi);
-  }
-
-  /// curl tells which sockets it waits on, and for what.
-  static int on_socket(CURL*, curl_socket_t fd, int what, void* user, void*) {
-    auto* self = static_cast<impl*>(user);
-    int epoll_fd = self->sockets.native_handle();
-    if (what == CURL_POLL_REMOVE) {
-      epoll_ctl(epoll_fd, EPOLL_CTL_DEL, fd, nullptr);
-      return 0;
-    }
-    epoll_event ev{};
-    if (what & CURL_POLL_IN)
-      ev.events |= EPOLLIN;
-    if (what & CURL_POLL_OUT)
-      ev.events |= EPOLLOUT;
-    ev.data.fd = fd;
-    // curl may announce a socket again (new interest) or reuse a closed fd's number.
-    if (epoll_ctl(epoll_fd, EPOLL_CTL_MOD, fd, &ev) != 0)
-      epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev);
-    return 0;
-  }
-
-  /// curl asks to be called back after `ms` (-1: no timer). curl must not be
-  /// called from here: a due timer is acted on when curl's call returns.
-  static int on_timer(CURLM*, long ms, void* user) {
-    auto* self = static_cast<impl*>(user);
-    self->timer.cancel();
-    if (ms == 0) {
-      self->timer_due = true;
-    } else if (ms > 0) {
-      self->timer.expires_after(std::chrono::milliseconds(ms));
-      self->timer.async_wait(asio::bind_executor(self->strand, [weak = self->weak_from_this()](asio::error_code ec) {
-        if (auto me = weak.lock(); me && !ec && !me->stopped)
-          me->act(CURL_SOCKET_TIMEOUT, 0);
-      }));
-    }
-    return 0;
-  }
-
-  /// Lets curl act on a socket (or on its timer), completes what finished,
-  /// and acts on curl's timer as long as one of these calls made it due.
-  void act(curl_socket_t fd, int flags) {
-    int running = 0;
-    curl_multi_socket_action(multi, fd, flags, &running);
-    for (;;) {
-      collect_finished(); // removing a handle may ask for a 0 ms timer too
-      if (!timer_due)
-        break;
-      timer_due = false;
-      curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running);
-    }
-  }
-
-  /// Waits (on the loop) for any of curl's sockets to be ready.
-  void watch_sockets() {
-    sockets.async_wait(asio::posix::stream_descriptor::wait_read,
-                       asio::bind_executor(strand, [weak = weak_from_this()](asio::error_code ec) {
-                         if (auto me = weak.lock(); me && !ec && !me->stopped)
-                           me->sockets_ready();
-                       }));
-  }
-
-  void sockets_ready() {
-    epoll_event ready[64];
-    int n = 0;
-    do {
-      n = epoll_wait(sockets.native_handle(), ready, 64, 0);
-      for (int i = 0; i < n; ++i) {
-        int flags = 0;
-        if (ready[i].events & EPOLLIN)
-          flags |= CURL_CSELECT_IN;
-        if (ready[i].events & EPOLLOUT)
-          flags |= CURL_CSELECT_OUT;
-        if (ready[i].events & (EPOLLERR | EPOLLHUP))
-          flags |= CURL_CSELECT_ERR;
-        act(ready[i].data.fd, flags);
-      }
-    } while (n == 64);
-    watch_sockets();
-  }
-
-  void start(std::unique_ptr<transfer> t) {
-    if (stopped) {
-      t->complete(shut_down(*t));
-      return;
-    }
-    CURL* easy = take_easy();
-    if (auto failed = t->prepare(easy)) {
-      t->complete(std::move(*failed));
-      return;
-    }
-    if (curl_multi_add_handle(multi, easy) != CURLM_OK) {
-      t->complete(t->failure(error_kind::invalid_request, "curl_multi_add_handle failed"));
-      return;
-    }
-    active.emplace(easy, std::move(t));
-    // curl asked for a 0 ms timer: the request goes out now, from this thread.
-    timer_due = false;
-    act(CURL_SOCKET_TIMEOUT, 0);
-  }
-
-  /// A spare easy handle, or a new one (null if curl cannot make one).
-  CURL* take_easy() {
-    if (spare.empty())
-      return curl_easy_init();
-    CURL* easy = spare.back();
-    spare.pop_back();
-    return easy;
-  }
-
-  /// Keeps a finished transfer's handle, with every option reset, for the
-  /// next transfer (the transfer no longer owns it).
-  void give_back(transfer& t) {
-    if (spare.size() >= max_spare)
-      return;
-    curl_easy_reset(t.easy);
-    spare.push_back(t.easy);
-    t.easy = nullptr;
-  }
-
-  void collect_finished() {
-    int queued = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi, &queued)) {
-      if (msg->msg != CURLMSG_DONE)
-        continue;
-      CURL* easy = msg->easy_handle;
-      CURLcode code = msg->data.result;
-      auto it = active.find(easy);
-      if (it == active.end())
-        continue;
-      std::unique_ptr<transfer> t = std::move(it->second);
-      active.erase(it);
-      curl_multi_remove_handle(multi, easy);
-      t->complete(t->finished(code));
-      give_back(*t);
-    }
-  }
-
-  static outcome shut_down(const transfer& t) {
-    return t.failure(error_kind::shutdown, "HTTP engine shut down before the reply (" + t.req.url + ")");
-  }
-
-  /// Completes every transfer in flight with error_kind::shutdown and lets go
-  /// of the loop's descriptor and timer.
-  void stop() {
-    stopped = true;
-    std::vector<std::unique_ptr<transfer>> pending;
-    for (auto& [easy, t] : active) {
-      curl_multi_remove_handle(multi, easy);
-      pending.push_back(std::move(t));
-    }
-    active.clear();
-    for (auto& t : pending)
-      t->complete(shut_down(*t));
-    timer.cancel();
-    sockets.close();
-  }
-};
-
-http_engine::http_engine(loop::event_loop& loop) {
-  global_init_once();
-  impl_ = std::make_shared<impl>(loop);
-  asio::dispatch(impl_->strand, [me = impl_] { me->watch_sockets(); });
+std::string request_head(const request& req, const detail::url_parts& url) {
+  std::string head;
+  head.reserve(160 + url.target.size() + req.content_type.size());
+  head.append("POST ").append(url.target).append(" HTTP/1.1\r\nHost: ").append(url.host_header);
+  head.append("\r\nAccept: */*\r\nContent-Type: ").append(req.content_type);
+  head.append("\r\nContent-Length: ").append(std::to_string(req.body.size()));
+  if (req.auth)
+    head.append("\r\nAuthorization: Basic ").append(base64(req.auth->user + ":" + req.auth->password));
+  for (const auto& [name, value] : req.headers)
+    head.append("\r\n").append(name).append(": ").append(value);
+  head.append("\r\n\r\n");
+  return head;
 }
 
+/// Why a request cannot be sent, or nothing.
+std::optional<std::string> unusable(const request& req, const std::optional<detail::url_parts>& url) {
+  if (!url)
+    return "invalid URL (an absolute http:// or https:// URL with a host and no credentials)";
+  if (!tls_version(req.min_tls))
+    return "invalid min_tls \"" + req.min_tls + "\" (use 1.0, 1.1, 1.2 or 1.3)";
+  if (!header_safe(req.content_type))
+    return "invalid content type (line break)";
+  for (const auto& [name, value] : req.headers)
+    if (name.empty() || !header_safe(name) || name.find(':') != std::string::npos || !header_safe(value))
+      return "invalid header \"" + name + "\"";
+  return std::nullopt;
+}
+
+class connection;
+
+/// The pool: idle connections per origin, the connections in use (to abort
+/// them at shutdown) and the TLS contexts. Shared with every connection.
+struct pool : std::enable_shared_from_this<pool> {
+  asio::io_context& io;
+  std::atomic<bool> stopping{false};
+  std::atomic<int> calls{0}; ///< posted and not yet completed
+
+  std::mutex mutex; // guards what follows
+  std::condition_variable all_done;
+  std::unordered_map<std::string, std::vector<std::shared_ptr<connection>>> idle;
+  std::unordered_set<std::shared_ptr<connection>> busy;
+  std::map<std::pair<bool, std::string>, std::shared_ptr<asio::ssl::context>> contexts;
+
+  explicit pool(asio::io_context& context) : io(context) {}
+
+  void start(std::unique_ptr<call> c, bool fresh);
+  void give_back(const std::shared_ptr<connection>& conn);
+  void forget(const std::shared_ptr<connection>& conn);
+  void call_done();
+  void stop();
+
+private:
+  std::shared_ptr<asio::ssl::context> tls_context(const request& req);
+};
+
+/// One connection to one origin and the call it is serving, if any. All of
+/// its steps run on its strand.
+class connection : public std::enable_shared_from_this<connection> {
+public:
+  const std::string origin;
+
+  connection(std::shared_ptr<pool> owner, std::string key,
+             std::shared_ptr<asio::ssl::context> tls_context)
+    : origin(std::move(key)),
+      owner_(std::move(owner)),
+      strand_(asio::make_strand(owner_->io)),
+      timer_(strand_),
+      resolver_(strand_),
+      tls_context_(std::move(tls_context)) {
+    if (tls_context_)
+      tls_.emplace(strand_, *tls_context_);
+    else
+      plain_.emplace(strand_);
+  }
+
+  const asio::strand<asio::io_context::executor_type>& strand() const { return strand_; }
+
+  /// Serves `c`: connects first unless the connection is up.
+  void run(std::unique_ptr<call> c) {
+    if (owner_->stopping) {
+      owner_->forget(shared_from_this());
+      auto o = c->failure(error_kind::shutdown, "HTTP engine shut down before the request");
+      done_with(std::move(c), std::move(o));
+      return;
+    }
+    call_ = std::move(c);
+    ++generation_;
+    timed_out_ = false;
+    reader_.emplace();
+    arm_timer();
+    if (connected_)
+      send();
+    else
+      connect();
+  }
+
+  /// Whether a pooled connection can carry another request: not idle too
+  /// long, and the server has neither closed it nor sent anything unasked.
+  /// Called with no operation pending on it.
+  bool fit_for_reuse(steady::time_point now) {
+    if (now - idle_since_ > max_idle)
+      return false;
+    char byte;
+    const ssize_t n = ::recv(socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+  }
+
+  steady::time_point idle_since() const { return idle_since_; }
+
+  /// At shutdown: fails the call in flight, if any, and closes.
+  void abort() {
+    close();
+    if (call_) {
+      auto o = call_->failure(error_kind::shutdown, "HTTP engine shut down before the reply");
+      done_with(std::move(call_), std::move(o));
+    }
+  }
+
+private:
+  tcp::socket& socket() { return tls_ ? tls_->next_layer() : *plain_; }
+
+  template <class F>
+  void with_stream(F&& f) {
+    if (tls_)
+      f(*tls_);
+    else
+      f(*plain_);
+  }
+
+  /// The connect timeout runs from now until the connection is up (TLS
+  /// included); the request's own timeout from post().
+  void arm_timer() {
+    auto deadline = call_->started + call_->req.timeout;
+    if (!connected_)
+      deadline = std::min(deadline, steady::now() + call_->req.connect_timeout);
+    timer_.expires_at(deadline);
+    timer_.async_wait([self = shared_from_this(), gen = generation_](asio::error_code ec) {
+      if (ec || gen != self->generation_ || !self->call_)
+        return;
+      self->timed_out_ = true;
+      self->timed_out_connecting_ = !self->connected_;
+      self->close(); // the pending step ends with an error and reports the timeout
+    });
+  }
+
+  void connect() {
+    asio::error_code not_an_address;
+    const auto address = asio::ip::make_address(call_->url.host, not_an_address);
+    if (!not_an_address) {
+      const auto port = static_cast<unsigned short>(std::stoi(call_->url.port));
+      socket().async_connect(tcp::endpoint(address, port),
+                             [self = shared_from_this(), gen = generation_](asio::error_code ec) {
+                               self->connected(gen, ec);
+                             });
+      return;
+    }
+    resolver_.async_resolve(
+      call_->url.host, call_->url.port,
+      [self = shared_from_this(), gen = generation_](asio::error_code ec, tcp::resolver::results_type found) {
+        if (gen != self->generation_ || !self->call_)
+          return;
+        if (ec)
+          return self->fail_step("cannot resolve " + self->call_->url.host, ec);
+        asio::async_connect(self->socket(), found, [self, gen](asio::error_code ec2, const tcp::endpoint&) {
+          self->connected(gen, ec2);
+        });
+      });
+  }
+
+  void connected(unsigned gen, asio::error_code ec) {
+    if (gen != generation_ || !call_)
+      return;
+    if (ec)
+      return fail_step("cannot connect", ec);
+    asio::error_code ignored;
+    socket().set_option(tcp::no_delay(true), ignored);
+    if (!tls_)
+      return established();
+    const auto& host = call_->url.host;
+    asio::error_code not_an_address;
+    asio::ip::make_address(host, not_an_address);
+    if (not_an_address) // SNI takes names only
+      SSL_set_tlsext_host_name(tls_->native_handle(), host.c_str());
+    if (call_->req.verify_tls)
+      tls_->set_verify_callback(asio::ssl::host_name_verification(host));
+    tls_->async_handshake(asio::ssl::stream_base::client, [self = shared_from_this(), gen](asio::error_code ec2) {
+      if (gen != self->generation_ || !self->call_)
+        return;
+      if (ec2)
+        return self->fail_step("TLS handshake failed", ec2);
+      self->established();
+    });
+  }
+
+  void established() {
+    connected_ = true;
+    arm_timer(); // from here on only the request's own timeout
+    send();
+  }
+
+  void send() {
+    const std::array<asio::const_buffer, 2> out{asio::buffer(call_->head), asio::buffer(call_->req.body)};
+    with_stream([&](auto& stream) {
+      asio::async_write(stream, out, [self = shared_from_this(), gen = generation_](asio::error_code ec, std::size_t) {
+        if (gen != self->generation_ || !self->call_)
+          return;
+        if (ec)
+          return self->fail_step("cannot send", ec);
+        self->receive();
+      });
+    });
+  }
+
+  void receive() {
+    if (buffer_.empty())
+      buffer_.resize(read_chunk);
+    with_stream([&](auto& stream) {
+      stream.async_read_some(asio::buffer(buffer_),
+                             [self = shared_from_this(), gen = generation_](asio::error_code ec, std::size_t n) {
+                               self->received(gen, ec, n);
+                             });
+    });
+  }
+
+  void received(unsigned gen, asio::error_code ec, std::size_t n) {
+    if (gen != generation_ || !call_)
+      return;
+    if (n > 0 && !reader_->feed(buffer_.data(), n))
+      return fail(error_kind::network, reader_->error());
+    if (reader_->complete())
+      return finish();
+    if (!ec)
+      return receive();
+    if ((ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) && !timed_out_ && reader_->feed_close())
+      return finish();
+    fail_step(reader_->started() ? reader_->error() : "no reply", ec);
+  }
+
+  void finish() {
+    timer_.cancel();
+    outcome o;
+    o.http_status = reader_->status();
+    o.body = reader_->take_body();
+    auto c = std::move(call_);
+    o.elapsed = c->elapsed();
+    auto self = shared_from_this();
+    if (reader_->reusable()) {
+      idle_since_ = steady::now();
+      reused_ = true;
+      owner_->give_back(self);
+    } else {
+      close();
+      owner_->forget(self);
+    }
+    // Last: the completion may post the next request onto this very connection.
+    done_with(std::move(c), std::move(o));
+  }
+
+  /// A step failed with `ec`: a timeout if the timer closed the socket; a
+  /// retry on a fresh connection if a reused one turned out dead before any
+  /// reply byte (the server closed it idle: it never saw the request); else
+  /// a network error.
+  void fail_step(const std::string& what, const asio::error_code& ec) {
+    if (timed_out_)
+      return fail(error_kind::timeout, timed_out_connecting_
+                                         ? "not connected within " + std::to_string(call_->req.connect_timeout.count()) + " ms"
+                                         : "no reply within " + std::to_string(call_->req.timeout.count()) + " ms");
+    if (reused_ && !reader_->started() && !call_->retried && peer_gone(ec)) {
+      timer_.cancel();
+      close();
+      auto c = std::move(call_);
+      c->retried = true;
+      owner_->forget(shared_from_this());
+      owner_->start(std::move(c), true);
+      return;
+    }
+    fail(error_kind::network, what + ": " + ec.message());
+  }
+
+  void fail(error_kind kind, const std::string& what) {
+    timer_.cancel();
+    close();
+    auto o = call_->failure(kind, what);
+    owner_->forget(shared_from_this());
+    done_with(std::move(call_), std::move(o));
+  }
+
+  void done_with(std::unique_ptr<call> c, outcome o) {
+    c->complete(std::move(o));
+    owner_->call_done();
+  }
+
+  void close() {
+    asio::error_code ignored;
+    resolver_.cancel();
+    socket().close(ignored);
+    connected_ = false;
+  }
+
+  std::shared_ptr<pool> owner_;
+  asio::strand<asio::io_context::executor_type> strand_;
+  asio::steady_timer timer_;
+  tcp::resolver resolver_;
+  std::shared_ptr<asio::ssl::context> tls_context_; // outlives tls_
+  std::optional<asio::ssl::stream<tcp::socket>> tls_;
+  std::optional<tcp::socket> plain_;
+  std::unique_ptr<call> call_;
+  unsigned generation_ = 0; ///< one per call: late handlers of an earlier call see a different one
+  bool connected_ = false;
+  bool reused_ = false; ///< it served a call before
+  bool timed_out_ = false;
+  bool timed_out_connecting_ = false;
+  std::optional<detail::response_reader> reader_;
+  std::vector<char> buffer_;
+  steady::time_point idle_since_;
+};
+
+std::string origin_key(const request& req, const detail::url_parts& url) {
+  std::string key = url.host + "|" + url.port;
+  if (url.tls)
+    key += (req.verify_tls ? "|tls+verify|" : "|tls|") + req.min_tls;
+  return key;
+}
+
+std::shared_ptr<asio::ssl::context> pool::tls_context(const request& req) {
+  auto& slot = contexts[{req.verify_tls, req.min_tls}];
+  if (!slot) {
+    auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
+    SSL_CTX_set_min_proto_version(ctx->native_handle(), *tls_version(req.min_tls));
+    // Cash servers that speak only TLS 1.0/1.1 need OpenSSL's legacy level:
+    // asking for them is the operator's explicit choice (cash_server.min_tls).
+    if (*tls_version(req.min_tls) < TLS1_2_VERSION)
+      SSL_CTX_set_security_level(ctx->native_handle(), 0);
+    if (req.verify_tls) {
+      ctx->set_default_verify_paths();
+      ctx->set_verify_mode(asio::ssl::verify_peer);
+    } else {
+      ctx->set_verify_mode(asio::ssl::verify_none);
+    }
+    slot = std::move(ctx);
+  }
+  return slot;
+}
+
+void pool::start(std::unique_ptr<call> c, bool fresh) {
+  const std::string key = origin_key(c->req, c->url);
+  std::shared_ptr<connection> conn;
+  std::vector<std::shared_ptr<connection>> stale; // closed by their destructors, outside the lock
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!stopping) {
+      auto found = fresh ? idle.end() : idle.find(key);
+      if (found != idle.end()) {
+        const auto now = steady::now();
+        auto& pooled = found->second;
+        while (!conn && !pooled.empty()) { // the most recently used first
+          auto candidate = std::move(pooled.back());
+          pooled.pop_back();
+          if (candidate->fit_for_reuse(now))
+            conn = std::move(candidate);
+          else
+            stale.push_back(std::move(candidate));
+        }
+      }
+      if (!conn)
+        conn = std::make_shared<connection>(shared_from_this(), key, c->url.tls ? tls_context(c->req) : nullptr);
+      busy.insert(conn);
+    }
+  }
+  if (!conn) {
+    c->complete(c->failure(error_kind::shutdown, "HTTP engine shutting down"));
+    call_done();
+    return;
+  }
+  // Runs at once when the caller is on a loop thread (the connection's strand is free).
+  asio::dispatch(conn->strand(), [conn, c = std::move(c)]() mutable { conn->run(std::move(c)); });
+}
+
+void pool::give_back(const std::shared_ptr<connection>& conn) {
+  std::vector<std::shared_ptr<connection>> dropped;
+  std::lock_guard<std::mutex> lock(mutex);
+  busy.erase(conn);
+  if (stopping)
+    return;
+  auto& pooled = idle[conn->origin];
+  const auto now = steady::now();
+  // The oldest sit at the front: drop the ones idle too long, and make room.
+  auto keep_from = pooled.begin();
+  while (keep_from != pooled.end()
+         && (now - (*keep_from)->idle_since() > max_idle
+             || static_cast<std::size_t>(pooled.end() - keep_from) >= max_idle_per_origin))
+    ++keep_from;
+  if (keep_from != pooled.begin()) {
+    dropped.assign(std::make_move_iterator(pooled.begin()), std::make_move_iterator(keep_from));
+    pooled.erase(pooled.begin(), keep_from);
+  }
+  pooled.push_back(conn);
+}
+
+void pool::forget(const std::shared_ptr<connection>& conn) {
+  std::lock_guard<std::mutex> lock(mutex);
+  busy.erase(conn);
+}
+
+void pool::call_done() {
+  if (--calls == 0 && stopping) {
+    std::lock_guard<std::mutex> lock(mutex);
+    all_done.notify_all();
+  }
+}
+
+void pool::stop() {
+  std::vector<std::shared_ptr<connection>> in_use;
+  std::unordered_map<std::string, std::vector<std::shared_ptr<connection>>> unused;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    stopping = true;
+    in_use.assign(busy.begin(), busy.end());
+    busy.clear();
+    unused.swap(idle);
+  }
+  for (auto& conn : in_use)
+    asio::dispatch(conn->strand(), [conn] { conn->abort(); });
+  // Calls still on their way to a connection see `stopping` and fail there.
+  std::unique_lock<std::mutex> lock(mutex);
+  all_done.wait(lock, [this] { return calls == 0; });
+}
+
+} // namespace
+
+struct http_engine::impl : pool {
+  using pool::pool;
+};
+
+http_engine::http_engine(loop::event_loop& loop) : impl_(std::make_shared<impl>(loop.io())) {}
+
 http_engine::~http_engine() {
-  impl_->stopping = true;
-  auto stopped = std::make_shared<std::promise<void>>();
-  auto done = stopped->get_future();
-  asio::dispatch(impl_->strand, [me = impl_, stopped] {
-    me->stop();
-    stopped->set_value();
-  });
-  // On a loop thread the strand may have run it already; elsewhere the loop
-  // runs it soon. Either way no transfer outlives the engine.
-  done.wait();
+  impl_->stop();
 }
 
 void http_engine::post(request req, completion done) {
-  auto t = std::make_unique<transfer>(std::move(req), std::move(done));
-  if (impl_->stopping) { // posted while shutting down (e.g. from a completion): nobody would run it
-    t->complete(t->failure(error_kind::shutdown, "HTTP engine shutting down (" + t->req.url + ")"));
+  auto url = detail::parse_url(req.url);
+  const auto problem = unusable(req, url);
+  auto c = std::make_unique<call>(std::move(req), url ? std::move(*url) : detail::url_parts{}, std::move(done));
+  if (problem) {
+    c->complete(c->failure(error_kind::invalid_request, *problem));
     return;
   }
-  // Runs at once when the caller is on a loop thread and the strand is free.
-  asio::dispatch(impl_->strand, [me = impl_, t = std::move(t)]() mutable { me->start(std::move(t)); });
+  if (impl_->stopping) { // posted while shutting down (e.g. from a completion)
+    c->complete(c->failure(error_kind::shutdown, "HTTP engine shutting down"));
+    return;
+  }
+  c->head = request_head(c->req, c->url);
+  ++impl_->calls;
+  impl_->start(std::move(c), false);
 }
 
 } // namespace rkgate::net

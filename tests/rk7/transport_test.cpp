@@ -1,5 +1,5 @@
-// The curl-multi transport against the scriptable local server: outcomes are
-// awaited on futures with deadlines, never with sleeps.
+// The transport against the scriptable local server (and once against rk7sim
+// over HTTPS): outcomes are awaited on futures with deadlines, never with sleeps.
 
 #include "fixtures.hpp"
 
@@ -8,6 +8,7 @@
 #include "net/http_engine.hpp"
 #include "rk7/transport.hpp"
 #include "support/http.hpp"
+#include "support/process.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -240,4 +241,39 @@ TEST_CASE("client: build, post and parse one command", "[rk7][transport]") {
   REQUIRE(list);
   CHECK(list->orders.size() == 2);
   CHECK(first_of(rec).body == rk7::build(req));
+}
+
+TEST_CASE("client: rk7sim over HTTPS with its self-signed certificate, as cash servers are reached",
+          "[rk7][transport][tls]") {
+  rkgate::test::child sim({rkgate::test::binary_path("rk7sim"), "--listen", "127.0.0.1:0", "--user", "http",
+                           "--password", "secret", "--tls"});
+  rkgate::loop::event_loop loop{2};
+  auto net = std::make_shared<rk7::transport>(std::make_shared<rkgate::net::http_engine>(loop));
+  rk7::endpoint ep;
+  ep.url = "https://127.0.0.1:" + std::to_string(sim.port()) + "/rk7api/v0/xmlinterface.xml";
+  ep.user = "http";
+  ep.password = "secret";
+  ep.verify_tls = false; // the cash server's certificate is its own, as r_keeper's are
+  ep.connect_timeout = 5000ms;
+  ep.timeout = 10000ms;
+
+  auto info = [&](const rk7::endpoint& where) {
+    std::promise<rk7::result<rk7::system_info>> done;
+    auto outcome = done.get_future();
+    rk7::client(net, where).call(rk7::get_system_info{}, [&](rk7::result<rk7::system_info> r) {
+      done.set_value(std::move(r));
+    });
+    REQUIRE(outcome.wait_for(deadline) == std::future_status::ready);
+    return outcome.get();
+  };
+  for (int i = 0; i < 3; ++i) { // the first call opens the TLS connection, the rest reuse it
+    auto r = info(ep);
+    REQUIRE(r);
+    CHECK_FALSE(r->server_version.empty());
+  }
+  auto verified = ep;
+  verified.verify_tls = true;
+  auto refused = info(verified);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().kind == rk7::error_kind::network);
 }
