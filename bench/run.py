@@ -12,6 +12,7 @@ Results: <out>/<scenario>.json, <out>/summary.json and <out>/report.html.
 """
 
 import argparse
+import glob
 import json
 import os
 import select
@@ -76,6 +77,26 @@ class Proc:
         with open(f"/proc/{self.p.pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def threads(self):
+        """Per thread name (threads of one name summed): [voluntary context
+        switches, involuntary ones, CPU seconds] so far. A voluntary switch is
+        the thread going to sleep, so each is paid again as a wake-up."""
+        out = {}
+        tick = os.sysconf("SC_CLK_TCK")
+        for task in glob.glob(f"/proc/{self.p.pid}/task/*"):
+            try:
+                with open(task + "/status") as f:
+                    fields = dict(line.split(":", 1) for line in f if ":" in line)
+                with open(task + "/stat") as f:
+                    stat = f.read().rsplit(")", 1)[1].split()
+            except OSError:  # the thread ended meanwhile
+                continue
+            row = out.setdefault(fields["Name"].strip(), [0, 0, 0.0])
+            row[0] += int(fields["voluntary_ctxt_switches"])
+            row[1] += int(fields["nonvoluntary_ctxt_switches"])
+            row[2] += (int(stat[11]) + int(stat[12])) / tick
+        return out
 
     def stop(self, sig=signal.SIGTERM):
         if self.p.poll() is None:
@@ -306,21 +327,36 @@ def sim_state(sim_port, i):
 
 class CpuWindow:
     """CPU seconds each process uses in [start_after, start_after + length) from now,
-    sampled on a thread while a load runs (the load's measured window)."""
+    and the context switches and CPU of `threads_of`'s threads, sampled on a thread
+    while a load runs (the load's measured window)."""
 
-    def __init__(self, procs, start_after, length):
-        self.used = {}
+    def __init__(self, procs, start_after, length, threads_of=None):
+        self.used, self.switched = {}, {}
         def sample():
             time.sleep(start_after)
             before = {name: p.cpu_seconds() for name, p in procs.items()}
+            threads_before = threads_of.threads() if threads_of else {}
             time.sleep(length)
             self.used = {name: p.cpu_seconds() - before[name] for name, p in procs.items()}
+            if threads_of:
+                after = threads_of.threads()
+                self.switched = {name: [a - b for a, b in zip(now, threads_before.get(name, [0, 0, 0.0]))]
+                                 for name, now in after.items()}
         self.thread = threading.Thread(target=sample, daemon=True)
         self.thread.start()
 
     def per_unit_ms(self, units):
         self.thread.join()
         return {name: round(1000 * s / max(units, 1), 3) for name, s in self.used.items()}
+
+    def threads_per_unit(self, units):
+        """{thread name: {"wakeups": voluntary switches, "preempted": involuntary
+        ones, "cpu_us": CPU microseconds} per unit}, the most CPU first."""
+        self.thread.join()
+        n = max(units, 1)
+        rows = sorted(self.switched.items(), key=lambda kv: -kv[1][2])
+        return {name: {"wakeups": round(v / n, 3), "preempted": round(i / n, 3), "cpu_us": round(1e6 * c / n, 1)}
+                for name, (v, i, c) in rows if v + i or c}
 
 
 def service_time(sim_port, restaurants):
@@ -417,7 +453,7 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
     sim = b.sim(restaurants=restaurants, latency=latency_ms)
     gw = b.gateway(sim.port, restaurants=restaurants, sources=sources)
     warmed = warm_menus(gw.port, restaurants)
-    cpu = CpuWindow({"rkgate": gw, "rk7sim": sim}, start_after=5, length=20)
+    cpu = CpuWindow({"rkgate": gw, "rk7sim": sim}, start_after=5, length=20, threads_of=gw)
     sat = b.load("postorder-saturate", gw.port, saturation_load(restaurants, sources))
     rss_after_saturation = gw.rss_kib()
     busy, counts = service_time(sim.port, restaurants)
@@ -427,6 +463,7 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
     ok = sat["routes"]["postorder"]["statuses"].get("201", 0)
     achieved = ok / sat["measured_seconds"]
     cpu_ms_per_order = cpu.per_unit_ms(ok)
+    threads_per_order = cpu.threads_per_unit(ok)
     disk = disk_sync_probe(b.stores)
     low_load = {"connections": 64, "rate": max(1.0, round(0.1 * ceiling)), "duration_s": 15, "warmup_s": 3}
     low = b.load("postorder-overhead", gw.port, {
@@ -449,6 +486,7 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
         "rk7_calls_by_command": counts,
         "ceiling_orders_per_s": round(ceiling, 1), "achieved_orders_per_s": round(achieved, 1),
         "ratio": round(ratio, 3), "cpu_ms_per_order": cpu_ms_per_order,
+        "rkgate_threads_per_order": threads_per_order,
         "rkgate_rss_mib_after_saturation": round(rss_after_saturation / 1024, 1), "saturate_statuses": sat["routes"]["postorder"]["statuses"],
         "saturate_latency": pick(lat(sat)),
         "overhead_us": pick(overhead) if overhead else None,

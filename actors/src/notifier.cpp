@@ -13,6 +13,7 @@
 #include "notify/signature.hpp"
 
 #include <caf/all.hpp>
+#include <caf/detail/set_thread_name.hpp>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -117,6 +118,7 @@ notifier_actor::behavior_type notifier(self_ptr self, std::vector<config::source
                                        std::shared_ptr<persistence::store> db,
                                        std::shared_ptr<net::http_engine> engine,
                                        std::shared_ptr<std::atomic<std::uint64_t>> depth) {
+  caf::detail::set_thread_name("rkgate.notify");
   auto& st = self->state;
   st.depth = std::move(depth);
   for (const auto& s : sources)

@@ -9,6 +9,7 @@
 #include "actors/spawn.hpp"
 
 #include <caf/all.hpp>
+#include <caf/detail/set_thread_name.hpp>
 #include <spdlog/spdlog.h>
 
 #include <sys/resource.h>
@@ -23,6 +24,7 @@ namespace rkgate::actors {
 namespace {
 
 upkeep_parser_actor::behavior_type upkeep_parser(upkeep_parser_actor::pointer) {
+  caf::detail::set_thread_name("rkgate.upkeep");
   // A detached actor starts on its own thread: this lowers that thread only,
   // relative to the process's own nice value (19 is the lowest there is).
   const auto tid = static_cast<id_t>(gettid());

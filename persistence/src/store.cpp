@@ -136,14 +136,20 @@ bool store::write(const write_batch& batch, bool sync, std::string* error) {
   return true;
 }
 
-bool store::sync_wal(std::string* error) {
+std::optional<std::uint64_t> store::sync_wal(std::string* error) {
+  // Read before the sync: every write up to here is in the WAL file it syncs.
+  const std::uint64_t covered = last_sequence();
   const rocksdb::Status status = impl_->db->SyncWAL();
   if (!status.ok()) {
     if (error)
       *error = "WAL sync failed: " + status.ToString();
-    return false;
+    return std::nullopt;
   }
-  return true;
+  return covered;
+}
+
+std::uint64_t store::last_sequence() const {
+  return impl_->db->GetLatestSequenceNumber();
 }
 
 std::optional<std::string> store::get(table t, std::string_view key) const {

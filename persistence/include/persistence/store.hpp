@@ -5,6 +5,7 @@
 // Every call blocks on disk: call it only from the STORE actor's own thread
 // (a detached actor) or from start-up code, never from a scheduler thread.
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -61,8 +62,13 @@ public:
   /// Makes every write applied so far durable (one fsync of the write-ahead
   /// log). Safe to call from another thread while writes go on: the STORE
   /// writes unsynced at once and syncs in the background (group commit).
-  /// Returns false and sets `*error` on failure.
-  bool sync_wal(std::string* error);
+  /// Returns the last write's sequence number the sync covers (see
+  /// last_sequence()); nullopt and `*error` set on failure.
+  std::optional<std::uint64_t> sync_wal(std::string* error);
+
+  /// RocksDB's sequence number of the last write applied (it grows with every
+  /// write): a sync that starts after a write returned covers it.
+  std::uint64_t last_sequence() const;
 
   /// The value at `key`, nullopt when absent; throws std::runtime_error on an
   /// I/O error or corruption (which must not read as "absent").
