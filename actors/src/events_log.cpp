@@ -5,6 +5,7 @@
 #include "actors/spawn.hpp"
 
 #include <caf/all.hpp>
+#include <caf/detail/set_thread_name.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -35,6 +36,7 @@ using self_ptr = events_log_actor::stateful_pointer<events_log_state>;
 
 events_log_actor::behavior_type events_log(self_ptr self, std::shared_ptr<persistence::store> db,
                                            std::chrono::milliseconds retention) {
+  caf::detail::set_thread_name("rkgate.events");
   auto& st = self->state;
   st.db = std::move(db);
   st.feed = std::make_unique<events::feed>(st.db.get(), retention, std::random_device{}());
