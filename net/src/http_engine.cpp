@@ -250,6 +250,22 @@ public:
 private:
   tcp::socket& socket() { return tls_ ? tls_->next_layer() : *plain_; }
 
+  /// Whether a handler belongs to the call in flight (late handlers of an
+  /// earlier call, or of one that ended, see another generation or none).
+  bool current(unsigned gen) const { return gen == generation_ && call_; }
+
+  /// The completion handler of one step of the call in flight: a failure ends
+  /// the call (fail_step), success goes on with `next`.
+  auto step(const char* what, void (connection::*next)()) {
+    return [self = shared_from_this(), gen = generation_, what, next](asio::error_code ec, auto&&...) {
+      if (!self->current(gen))
+        return;
+      if (ec)
+        return self->fail_step(what, ec);
+      ((*self).*next)();
+    };
+  }
+
   template <class F>
   void with_stream(F&& f) {
     if (tls_)
@@ -266,7 +282,7 @@ private:
       deadline = std::min(deadline, steady::now() + call_->req.connect_timeout);
     timer_.expires_at(deadline);
     timer_.async_wait([self = shared_from_this(), gen = generation_](asio::error_code ec) {
-      if (ec || gen != self->generation_ || !self->call_)
+      if (ec || !self->current(gen))
         return;
       self->timed_out_ = true;
       self->timed_out_connecting_ = !self->connected_;
@@ -279,30 +295,21 @@ private:
     const auto address = asio::ip::make_address(call_->url.host, not_an_address);
     if (!not_an_address) {
       const auto port = static_cast<unsigned short>(std::stoi(call_->url.port));
-      socket().async_connect(tcp::endpoint(address, port),
-                             [self = shared_from_this(), gen = generation_](asio::error_code ec) {
-                               self->connected(gen, ec);
-                             });
+      socket().async_connect(tcp::endpoint(address, port), step("cannot connect", &connection::connected));
       return;
     }
     resolver_.async_resolve(
       call_->url.host, call_->url.port,
       [self = shared_from_this(), gen = generation_](asio::error_code ec, tcp::resolver::results_type found) {
-        if (gen != self->generation_ || !self->call_)
+        if (!self->current(gen))
           return;
         if (ec)
           return self->fail_step("cannot resolve " + self->call_->url.host, ec);
-        asio::async_connect(self->socket(), found, [self, gen](asio::error_code ec2, const tcp::endpoint&) {
-          self->connected(gen, ec2);
-        });
+        asio::async_connect(self->socket(), found, self->step("cannot connect", &connection::connected));
       });
   }
 
-  void connected(unsigned gen, asio::error_code ec) {
-    if (gen != generation_ || !call_)
-      return;
-    if (ec)
-      return fail_step("cannot connect", ec);
+  void connected() {
     asio::error_code ignored;
     socket().set_option(tcp::no_delay(true), ignored);
     if (!tls_)
@@ -314,13 +321,7 @@ private:
       SSL_set_tlsext_host_name(tls_->native_handle(), host.c_str());
     if (call_->req.verify_tls)
       tls_->set_verify_callback(asio::ssl::host_name_verification(host));
-    tls_->async_handshake(asio::ssl::stream_base::client, [self = shared_from_this(), gen](asio::error_code ec2) {
-      if (gen != self->generation_ || !self->call_)
-        return;
-      if (ec2)
-        return self->fail_step("TLS handshake failed", ec2);
-      self->established();
-    });
+    tls_->async_handshake(asio::ssl::stream_base::client, step("TLS handshake failed", &connection::established));
   }
 
   void established() {
@@ -332,13 +333,7 @@ private:
   void send() {
     const std::array<asio::const_buffer, 2> out{asio::buffer(call_->head), asio::buffer(call_->req.body)};
     with_stream([&](auto& stream) {
-      asio::async_write(stream, out, [self = shared_from_this(), gen = generation_](asio::error_code ec, std::size_t) {
-        if (gen != self->generation_ || !self->call_)
-          return;
-        if (ec)
-          return self->fail_step("cannot send", ec);
-        self->receive();
-      });
+      asio::async_write(stream, out, step("cannot send", &connection::receive));
     });
   }
 
@@ -354,7 +349,7 @@ private:
   }
 
   void received(unsigned gen, asio::error_code ec, std::size_t n) {
-    if (gen != generation_ || !call_)
+    if (!current(gen))
       return;
     if (n > 0 && !reader_->feed(buffer_.data(), n))
       return fail(error_kind::network, reader_->error());

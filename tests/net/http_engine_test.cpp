@@ -3,6 +3,7 @@
 
 #include "loop/event_loop.hpp"
 #include "net/http_engine.hpp"
+#include "roundtrip.hpp"
 #include "support/http.hpp"
 
 #include <catch2/catch.hpp>
@@ -18,31 +19,14 @@ using namespace std::chrono_literals;
 using rkgate::net::error_kind;
 using rkgate::net::http_engine;
 using rkgate::net::outcome;
+using rkgate::test::patience;
+using rkgate::test::roundtrip;
+using rkgate::test::to;
 using rkgate::test::local_server;
 using rkgate::test::scripted_response;
 using rkgate::test::served_request;
 
 namespace {
-
-constexpr auto patience = 10s;
-
-rkgate::net::request to(const std::string& url, std::string body = "{}") {
-  rkgate::net::request req;
-  req.url = url;
-  req.body = std::move(body);
-  req.connect_timeout = 2s;
-  req.timeout = 5s;
-  return req;
-}
-
-/// Posts and waits (with a deadline) for the completion.
-outcome roundtrip(http_engine& engine, rkgate::net::request req) {
-  auto done = std::make_shared<std::promise<outcome>>();
-  auto result = done->get_future();
-  engine.post(std::move(req), [done](outcome o) { done->set_value(std::move(o)); });
-  REQUIRE(result.wait_for(patience) == std::future_status::ready);
-  return result.get();
-}
 
 /// Counts completions down; wait() returns false when the deadline passes first.
 class countdown {
