@@ -4,8 +4,9 @@
 
 #include "actors/spawn.hpp"
 
+#include "background_thread.hpp"
+
 #include <caf/all.hpp>
-#include <caf/detail/set_thread_name.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -36,7 +37,8 @@ using self_ptr = events_log_actor::stateful_pointer<events_log_state>;
 
 events_log_actor::behavior_type events_log(self_ptr self, std::shared_ptr<persistence::store> db,
                                            std::chrono::milliseconds retention) {
-  caf::detail::set_thread_name("rkgate.events");
+  // Detached, on its own thread: no request waits for an append.
+  detail::run_in_background("rkgate.events", events_nice);
   auto& st = self->state;
   st.db = std::move(db);
   st.feed = std::make_unique<events::feed>(st.db.get(), retention, std::random_device{}());

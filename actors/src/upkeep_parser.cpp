@@ -8,30 +8,17 @@
 
 #include "actors/spawn.hpp"
 
+#include "background_thread.hpp"
+
 #include <caf/all.hpp>
-#include <caf/detail/set_thread_name.hpp>
-#include <spdlog/spdlog.h>
-
-#include <sys/resource.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
 
 namespace rkgate::actors {
 
 namespace {
 
 upkeep_parser_actor::behavior_type upkeep_parser(upkeep_parser_actor::pointer) {
-  caf::detail::set_thread_name("rkgate.upkeep");
-  // A detached actor starts on its own thread: this lowers that thread only,
-  // relative to the process's own nice value (19 is the lowest there is).
-  const auto tid = static_cast<id_t>(gettid());
-  errno = 0;
-  const int base = getpriority(PRIO_PROCESS, tid);
-  if (errno != 0 || setpriority(PRIO_PROCESS, tid, std::min(base + upkeep_nice, 19)) != 0)
-    spdlog::warn("upkeep parser: cannot lower its priority: {}", std::strerror(errno));
+  // A detached actor starts on its own thread: this is that thread.
+  detail::run_in_background("rkgate.upkeep", upkeep_nice);
   return {
     [](atom::parse, rk7_completion& call, caf::actor& cash) {
       auto outcome = std::make_shared<rk7_outcome>(call.parse());

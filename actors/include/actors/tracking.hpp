@@ -104,7 +104,11 @@ notifier_actor spawn_notifier(caf::actor_system& sys, std::vector<config::source
                               std::shared_ptr<net::http_engine> engine,
                               std::shared_ptr<std::atomic<std::uint64_t>> depth = nullptr);
 
-/// The EVENTS LOG over `db` (the events table) with a retention window.
+/// The EVENTS LOG over `db` (the events table) with a retention window, on
+/// its own thread `events_nice` steps of nice below the process: no request
+/// waits for an append, and the feed's readers wait for it only on a saturated
+/// machine.
+inline constexpr int events_nice = 5;
 events_log_actor spawn_events_log(caf::actor_system& sys, std::shared_ptr<persistence::store> db,
                                   std::chrono::milliseconds retention);
 

@@ -1,0 +1,25 @@
+#include "background_thread.hpp"
+
+#include <caf/detail/set_thread_name.hpp>
+#include <spdlog/spdlog.h>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace rkgate::actors::detail {
+
+void run_in_background(const char* name, int nice_steps) {
+  caf::detail::set_thread_name(name);
+  // For this thread only, relative to the process's own nice value.
+  const auto tid = static_cast<id_t>(gettid());
+  errno = 0;
+  const int base = getpriority(PRIO_PROCESS, tid);
+  if (errno != 0 || setpriority(PRIO_PROCESS, tid, std::min(base + nice_steps, 19)) != 0)
+    spdlog::warn("{}: cannot lower its priority: {}", name, std::strerror(errno));
+}
+
+} // namespace rkgate::actors::detail

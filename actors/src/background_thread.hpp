@@ -1,0 +1,13 @@
+#pragma once
+// For detached actors whose work no request waits for: names the calling
+// thread (as `top -H` and bench/run.py show it) and lowers its priority, so
+// that on a saturated machine the event loop's threads, which carry the
+// requests, get the cores first.
+
+namespace rkgate::actors::detail {
+
+/// Names the calling thread `name` and lowers its priority `nice_steps` below
+/// the process's (19 at most); a failure to lower it is logged, not fatal.
+void run_in_background(const char* name, int nice_steps);
+
+} // namespace rkgate::actors::detail
