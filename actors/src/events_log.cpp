@@ -1,6 +1,8 @@
 // The EVENTS LOG: owns the events feed of /api/v4/events (api.md §6) with its
 // retention window, persisted in the store's `events` table so hashes and
-// events survive restarts. Detached: appends and prunes do disk I/O.
+// events survive restarts. Detached: appends and prunes do disk I/O. At lower
+// priority than the event loop: no request waits for an append, so under load
+// it runs when a core is free and writes bigger batches.
 
 #include "actors/spawn.hpp"
 
