@@ -240,6 +240,7 @@ public:
 
   /// At shutdown: fails the call in flight, if any, and closes.
   void abort() {
+    timer_.cancel();
     close();
     if (call_) {
       auto o = call_->failure(error_kind::shutdown, "HTTP engine shut down before the reply");
