@@ -5,6 +5,8 @@
 
 #include "actors/tracking.hpp"
 
+#include "real_system.hpp"
+
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
@@ -44,11 +46,8 @@ std::optional<int> nice_of_thread(const std::string& name) {
 
 TEST_CASE("events log: appends are read back, on a thread of its own at lower priority",
           "[actors][events_log]") {
-  caf::actor_system_config cfg;
-  cfg.set("logger.file-verbosity", caf::atom("quiet"));
-  cfg.set("logger.console-verbosity", caf::atom("quiet"));
-  cfg.add_message_types<caf::id_block::rkgate_atoms>();
-  caf::actor_system sys{cfg};
+  rkgate::test::real_actor_system real;
+  auto& sys = real.sys;
   const int own_nice = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
   auto log = spawn_events_log(sys, nullptr, std::chrono::minutes(5));
   caf::scoped_actor self{sys};

@@ -6,6 +6,8 @@
 #include "actors/spawn.hpp"
 #include "persistence/store.hpp"
 
+#include "real_system.hpp"
+
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
@@ -44,11 +46,8 @@ TEST_CASE("store: every put is answered, synced ones after their sync; all on di
   constexpr int puts = 300;
   temp_dir dir;
   {
-    caf::actor_system_config cfg;
-    cfg.set("logger.file-verbosity", caf::atom("quiet"));
-    cfg.set("logger.console-verbosity", caf::atom("quiet"));
-    cfg.add_message_types<caf::id_block::rkgate_atoms>();
-    caf::actor_system sys{cfg};
+    rkgate::test::real_actor_system real;
+    auto& sys = real.sys;
     auto store = spawn_store(sys, open_store(dir));
     caf::scoped_actor self{sys};
     // All at once, two of three synced: the syncs that run meanwhile each

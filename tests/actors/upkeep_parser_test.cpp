@@ -5,6 +5,8 @@
 
 #include "actors/spawn.hpp"
 
+#include "real_system.hpp"
+
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
@@ -18,11 +20,8 @@ using namespace rkgate::actors;
 
 TEST_CASE("upkeep parser: parses on its own thread at lower priority and hands the call back",
           "[actors][upkeep_parser]") {
-  caf::actor_system_config cfg;
-  cfg.set("logger.file-verbosity", caf::atom("quiet"));
-  cfg.set("logger.console-verbosity", caf::atom("quiet"));
-  cfg.add_message_types<caf::id_block::rkgate_atoms>();
-  caf::actor_system sys{cfg};
+  rkgate::test::real_actor_system real;
+  auto& sys = real.sys;
   const int own_nice = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
   auto parsed_on = std::make_shared<std::atomic<pid_t>>(0);
   auto parsed_at_nice = std::make_shared<std::atomic<int>>(-100);
