@@ -39,8 +39,7 @@ wal_syncer_actor::behavior_type wal_syncer(std::shared_ptr<persistence::store> d
       std::string error;
       if (auto covered = db->sync_wal(&error))
         return *covered;
-      spdlog::error("store: {}", error);
-      return caf::make_error(caf::sec::runtime_error, error);
+      return caf::make_error(caf::sec::runtime_error, error); // the STORE logs it
     },
   };
 }
@@ -73,6 +72,17 @@ void answer_synced(store_state& st, std::uint64_t upto, bool ok) {
   }
 }
 
+void start_sync(store_pointer self);
+
+/// A sync ended: answers the puts written up to `upto` and starts the next
+/// sync if more wait.
+void sync_ended(store_pointer self, std::uint64_t upto, bool ok) {
+  auto& st = self->state;
+  st.sync_in_flight = false;
+  answer_synced(st, upto, ok);
+  start_sync(self);
+}
+
 // Group commit: every put written before a sync starts shares it. The answer
 // to a synced put comes after the sync.
 void start_sync(store_pointer self) {
@@ -80,22 +90,14 @@ void start_sync(store_pointer self) {
   if (st.sync_in_flight || st.unsynced.empty())
     return;
   st.sync_in_flight = true;
-  const std::uint64_t written = st.unsynced.back().first; // surely covered, if the sync fails
+  // A failed sync fails the puts it was asked for: those written so far.
+  const std::uint64_t asked_for = st.unsynced.back().first;
   self->request(st.syncer, caf::infinite, atom::flush_v)
-    .then(
-      [self](std::uint64_t covered) {
-        auto& st = self->state;
-        st.sync_in_flight = false;
-        answer_synced(st, covered, true);
-        start_sync(self);
-      },
-      [self, written](caf::error& err) {
-        auto& st = self->state;
-        spdlog::error("store: WAL sync failed: {}", caf::to_string(err));
-        st.sync_in_flight = false;
-        answer_synced(st, written, false);
-        start_sync(self);
-      });
+    .then([self](std::uint64_t covered) { sync_ended(self, covered, true); },
+          [self, asked_for](caf::error& err) {
+            spdlog::error("store: WAL sync failed: {}", caf::to_string(err));
+            sync_ended(self, asked_for, false);
+          });
 }
 
 // Writes what is pending as one unsynced batch, answers the puts that did
