@@ -473,6 +473,7 @@ void pool::start(std::unique_ptr<call> c, bool fresh) {
   const std::string key = origin_key(c->req, c->url);
   std::shared_ptr<connection> conn;
   std::vector<std::shared_ptr<connection>> stale; // closed by their destructors, outside the lock
+  std::string setup_failed;
   {
     std::lock_guard<std::mutex> lock(mutex);
     if (!stopping) {
@@ -489,13 +490,19 @@ void pool::start(std::unique_ptr<call> c, bool fresh) {
             stale.push_back(std::move(candidate));
         }
       }
-      if (!conn)
-        conn = std::make_shared<connection>(shared_from_this(), key, c->url.tls ? tls_context(c->req) : nullptr);
-      busy.insert(conn);
+      try {
+        if (!conn)
+          conn = std::make_shared<connection>(shared_from_this(), key, c->url.tls ? tls_context(c->req) : nullptr);
+        busy.insert(conn);
+      } catch (const std::exception& e) { // OpenSSL could not set up a context or a session
+        conn = nullptr;
+        setup_failed = std::string("cannot set up the connection: ") + e.what();
+      }
     }
   }
   if (!conn) {
-    c->complete(c->failure(error_kind::shutdown, "HTTP engine shutting down"));
+    c->complete(setup_failed.empty() ? c->failure(error_kind::shutdown, "HTTP engine shutting down")
+                                     : c->failure(error_kind::network, setup_failed));
     call_done();
     return;
   }
