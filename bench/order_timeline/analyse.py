@@ -59,7 +59,13 @@ def line(name, values):
 
 def main():
     stamps_path, samples_path = sys.argv[1], sys.argv[2]
-    rows = [list(map(int, l.split("\t")[:-1])) for l in open(stamps_path) if l.strip()]
+    # The file is emptied under the running gateway when the phase starts, so
+    # its first line can be the tail of one written before: skip what is cut.
+    rows = []
+    for l in open(stamps_path):
+        fields = l.split("\t")[:-1]
+        if fields and all(f.strip() for f in fields):
+            rows.append(list(map(int, fields)))
     samples = []
     for l in list(open(samples_path))[1:]:
         _, intended_ms, latency_us, overhead_us = l.rstrip("\n").split("\t")
