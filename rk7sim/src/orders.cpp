@@ -206,6 +206,51 @@ void cash_server::impl::get_order(const pugi::xml_node& q, pugi::xml_node out) {
   write_order(out, need_order(q.child("Order")));
 }
 
+namespace {
+
+/// An order's element in a GetOrderList reply, written again only when the
+/// order changed (every change bumps its version) or other parts are asked.
+const std::string& listed_order(const order& o, const ref_parts& parts, const dataset& data) {
+  unsigned key = (parts.idents ? 1u : 0u) | (parts.codes ? 2u : 0u) | (parts.names ? 4u : 0u);
+  if (o.listed_version == o.version && o.listed_parts == key)
+    return o.listed_text;
+  o.listed_text.clear();
+  xml_text x(o.listed_text);
+  x.open("Order");
+  x.attr("OrderID", o.order_ident);
+  x.attr("Version", static_cast<long long>(o.version));
+  x.attr("crc32", o.crc32);
+  x.attr("guid", o.guid);
+  x.attr("url", "");
+  x.attr("OrderName", o.name);
+  x.attr("OrderSum", static_cast<long long>(o.sums.order_sum));
+  x.attr("ToPaySum", static_cast<long long>(o.sums.unpaid_sum));
+  x.attr("PrepaySum", static_cast<long long>(o.sums.prepay_sum));
+  x.attr("PromisedSum", static_cast<long long>(o.sums.promised_sum));
+  x.attr("PriceListSum", static_cast<long long>(o.sums.dish_sum));
+  x.attr("TotalPieces", static_cast<long long>(o.sums.total_pieces));
+  x.attr("CreateTime", o.open_time);
+  if (!o.finish_time.empty())
+    x.attr("FinishTime", o.finish_time);
+  x.attr("Finished", o.finished ? "1" : "0");
+  x.attr("Bill", o.bill_time.empty() ? "0" : "1");
+  if (!o.bill_time.empty())
+    x.attr("BillTime", o.bill_time);
+  if (parts.any()) {
+    ref_attrs(x, parts, "TableID", "TableCode", "TableName", by_id(data.tables, o.table));
+    ref_attrs(x, parts, "WaiterID", "WaiterCode", "WaiterName", by_id(data.employees, o.waiter));
+    ref_attrs(x, parts, "OrderCategID", "OrderCategCode", "OrderCategName",
+              by_id(data.order_categories, o.category));
+    ref_attrs(x, parts, "OrderTypeID", "OrderTypeCode", "OrderTypeName", by_id(data.order_types, o.type));
+  }
+  x.end_empty();
+  o.listed_version = o.version;
+  o.listed_parts = key;
+  return o.listed_text;
+}
+
+} // namespace
+
 outcome cash_server::impl::get_order_list(const pugi::xml_node& q, pugi::xml_node out) {
   out.append_attribute("lastversion") = static_cast<long long>(list_version);
   if (auto lv = q.attribute("lastversion"); lv && lv.as_llong(-1) == list_version)
@@ -256,36 +301,8 @@ outcome cash_server::impl::get_order_list(const pugi::xml_node& q, pugi::xml_nod
     x.end_empty();
     x.open("Orders");
     x.begin_children();
-    for (const order* o : members) {
-      x.open("Order");
-      x.attr("OrderID", o->order_ident);
-      x.attr("Version", static_cast<long long>(o->version));
-      x.attr("crc32", o->crc32);
-      x.attr("guid", o->guid);
-      x.attr("url", "");
-      x.attr("OrderName", o->name);
-      x.attr("OrderSum", static_cast<long long>(o->sums.order_sum));
-      x.attr("ToPaySum", static_cast<long long>(o->sums.unpaid_sum));
-      x.attr("PrepaySum", static_cast<long long>(o->sums.prepay_sum));
-      x.attr("PromisedSum", static_cast<long long>(o->sums.promised_sum));
-      x.attr("PriceListSum", static_cast<long long>(o->sums.dish_sum));
-      x.attr("TotalPieces", static_cast<long long>(o->sums.total_pieces));
-      x.attr("CreateTime", o->open_time);
-      if (!o->finish_time.empty())
-        x.attr("FinishTime", o->finish_time);
-      x.attr("Finished", o->finished ? "1" : "0");
-      x.attr("Bill", o->bill_time.empty() ? "0" : "1");
-      if (!o->bill_time.empty())
-        x.attr("BillTime", o->bill_time);
-      if (parts.any()) {
-        ref_attrs(x, parts, "TableID", "TableCode", "TableName", by_id(data.tables, o->table));
-        ref_attrs(x, parts, "WaiterID", "WaiterCode", "WaiterName", by_id(data.employees, o->waiter));
-        ref_attrs(x, parts, "OrderCategID", "OrderCategCode", "OrderCategName",
-                  by_id(data.order_categories, o->category));
-        ref_attrs(x, parts, "OrderTypeID", "OrderTypeCode", "OrderTypeName", by_id(data.order_types, o->type));
-      }
-      x.end_empty();
-    }
+    for (const order* o : members)
+      text += listed_order(*o, parts, data);
     x.close("Orders");
     x.close("Visit");
   }

@@ -185,6 +185,12 @@ struct order {
   std::vector<print_check> checks;
   int next_uni = 1;
   totals sums;
+  /// Its GetOrderList element as last written, for `listed_version` and the
+  /// reference parts `listed_parts` asked then: a poll lists every open order,
+  /// and rewriting unchanged ones was most of the simulator's CPU under polls.
+  mutable std::string listed_text;
+  mutable std::int64_t listed_version = -1;
+  mutable unsigned listed_parts = 0;
 };
 
 /// Local time as r_keeper writes it: YYYY-MM-DDThh:mm:ss.

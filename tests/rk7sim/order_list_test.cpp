@@ -113,3 +113,41 @@ TEST_CASE("GetOrderList: needIdents, needCodes and needNames choose the referenc
     }
   }
 }
+
+TEST_CASE("GetOrderList: an order's element follows its changes and the parts asked for", "[rk7sim]") {
+  // The simulator keeps each listed element until the order changes; a stale
+  // one would show the old version, sums or bill state.
+  cash_server s(demo_dataset());
+  std::string guid = create_order(s);
+  auto listed = [&](const std::string& attrs) {
+    auto list = run(s, "GetOrderList", query("GetOrderList", "", attrs));
+    REQUIRE(list.status() == "Ok");
+    pugi::xml_document copy;
+    copy.append_copy(list.root().child("Visit").child("Orders").child("Order"));
+    return copy;
+  };
+  const std::string lean = "onlyOpened=\"1\" needIdents=\"0\" needCodes=\"0\"";
+  auto before = listed(lean);
+  auto first = before.first_child();
+  CHECK(std::string(first.attribute("Bill").value()) == "0");
+  CHECK(first.attribute("OrderSum").as_llong() == 0);
+  CHECK_FALSE(first.attribute("TableCode"));
+
+  REQUIRE(save(s, guid, "<Dish id=\"1000029\" quantity=\"1000\"/>").status() == "Ok");
+  REQUIRE(s.print_bill(guid).ok);
+  auto after = listed(lean);
+  auto second = after.first_child();
+  CHECK(second.attribute("Version").as_llong() == s.order_version(guid));
+  CHECK(second.attribute("Version").as_llong() > first.attribute("Version").as_llong());
+  CHECK(second.attribute("OrderSum").as_llong() > 0);
+  CHECK(std::string(second.attribute("Bill").value()) == "1");
+  CHECK(second.attribute("BillTime"));
+
+  auto full = listed("");
+  CHECK(full.first_child().attribute("TableCode").as_int() == 100);
+  CHECK(full.first_child().attribute("Version").as_llong() == s.order_version(guid));
+  auto lean_again = listed(lean);
+  CHECK_FALSE(lean_again.first_child().attribute("TableCode"));
+  CHECK(std::string(lean_again.first_child().attribute("BillTime").value()) ==
+        second.attribute("BillTime").value());
+}
