@@ -28,9 +28,11 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-# The simulated cash servers and the load generator stand for machines of their
-# own: raised above the gateway (when allowed), so that on a saturated 2-core box
-# their own waiting for a CPU is not counted as the gateway's time or idleness.
+# The load generator stands for machines of its own: raised above the gateway
+# (when allowed), so that on a saturated 2-core box its own waiting for a CPU is
+# not counted as the gateway's time. rk7sim keeps the gateway's priority: its
+# waiting is inside each call's `rk7;dur` and inside the service times the
+# ceiling is computed from, so it is counted neither as overhead nor as idleness.
 RAISED_NICE = -10
 
 
