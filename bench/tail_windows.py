@@ -47,7 +47,7 @@ def read_samples(path):
     with open(path) as f:
         next(f)
         for line in f:
-            _, sent, latency, overhead = line.rstrip("\n").split("\t")
+            _, sent, latency, overhead = line.rstrip("\n").split("\t")[:4]
             latency, overhead = float(latency), float(overhead)
             rows.append((float(sent), latency, overhead if overhead >= 0 else latency))
     return rows

@@ -68,7 +68,7 @@ def main():
             rows.append(list(map(int, fields)))
     samples = []
     for l in list(open(samples_path))[1:]:
-        _, intended_ms, latency_us, overhead_us = l.rstrip("\n").split("\t")
+        _, intended_ms, latency_us, overhead_us = l.rstrip("\n").split("\t")[:4]
         samples.append((float(intended_ms) * 1e6, float(latency_us) * 1e3, float(overhead_us)))
     samples.sort()
     sent = [s[0] for s in samples]

@@ -133,6 +133,7 @@ struct connection {
   std::string in;
   std::size_t route = 0;
   time_point intended;
+  time_point written; ///< when the request's first bytes went to the socket
 };
 
 class engine {
@@ -275,6 +276,7 @@ private:
     c.out_pos = 0;
     c.busy = true;
     c.intended = intended;
+    c.written = clock_type::now();
     flush(i);
   }
 
@@ -368,7 +370,7 @@ private:
       if (opt_.keep_samples)
         result_.samples.push_back({opt_.mix[c.route].name,
                                    std::chrono::duration_cast<std::chrono::nanoseconds>(c.intended.time_since_epoch()).count(),
-                                   lat, overhead});
+                                   lat, overhead, nanos_between(c.intended, c.written)});
       ++s.responses;
       ++s.statuses[r.status];
       ++result_.recorded;

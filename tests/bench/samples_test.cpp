@@ -33,6 +33,8 @@ TEST_CASE("samples: one per recorded response, in CLOCK_MONOTONIC, overhead less
     CHECK(s.intended_ns < after.count());
     // The server reported 2 ms upstream: the overhead is what is left of the latency.
     CHECK(s.overhead_ns == (s.latency_ns > 2'000'000 ? static_cast<std::int64_t>(s.latency_ns - 2'000'000) : 0));
+    // Written at or after its intended time, and before its answer came.
+    CHECK(s.late_ns < s.latency_ns);
   }
   // Open loop: the intended send times step by 1/rate (5 ms).
   auto step = r.samples[1].intended_ns - r.samples[0].intended_ns;

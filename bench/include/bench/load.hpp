@@ -61,6 +61,7 @@ struct sample {
   std::int64_t intended_ns = 0; ///< intended send time, CLOCK_MONOTONIC (steady_clock here)
   std::uint64_t latency_ns = 0;
   std::int64_t overhead_ns = -1; ///< latency minus the reported upstream time; -1: none reported
+  std::uint64_t late_ns = 0;     ///< intended send time → the request's first byte written
 };
 
 struct load_result {
