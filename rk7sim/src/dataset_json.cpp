@@ -10,7 +10,8 @@ namespace rkgate::rk7sim {
 
 NLOHMANN_JSON_SERIALIZE_ENUM(discount_kind, {{discount_kind::percent, "percent"},
                                              {discount_kind::amount, "amount"},
-                                             {discount_kind::markup, "markup"}})
+                                             {discount_kind::markup, "markup"},
+                                             {discount_kind::markup_amount, "markup_amount"}})
 
 #define RK7SIM_REF_FIELDS id, code, name, guid, active
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(category, RK7SIM_REF_FIELDS, parent)

@@ -233,7 +233,8 @@ dataset demo_dataset(int index) {
                    make<order_type>("CHANGEABLEORDERTYPES", 2, 2, "Доставка курьером"),
                    make<order_type>("CHANGEABLEORDERTYPES", 3, 3, "Самовывоз")};
 
-  // Discounts: dictionary percent, manual amount, markup, automatic for delivery.
+  // Discounts: dictionary percent, manual amount, markup, automatic for
+  // delivery, manual-amount markup.
   auto pct = make<discount>("DISCOUNTS", 1001, 1, "Скидка 10%");
   pct.percent = 10;
   auto amount = make<discount>("DISCOUNTS", 1002, 2, "Скидка суммой");
@@ -244,7 +245,9 @@ dataset demo_dataset(int index) {
   auto automatic = make<discount>("DISCOUNTS", 1004, 4, "Скидка на доставку 5%");
   automatic.percent = 5;
   automatic.auto_order_category = 2;
-  d.discounts = {pct, amount, markup, automatic};
+  auto markup_amount = make<discount>("DISCOUNTS", 1005, 5, "Наценка суммой");
+  markup_amount.kind = discount_kind::markup_amount;
+  d.discounts = {pct, amount, markup, automatic, markup_amount};
 
   auto cur = [&](ident id, const char* name, const char* type) {
     auto c = make<currency>("CURRENCIES", id, id, name);

@@ -43,6 +43,8 @@ kopecks discount_amount(const discount& d, const discount_line& l, kopecks base)
     return share(base, d.percent);
   case discount_kind::amount:
     return -std::min(l.requested.value_or(0), std::max<kopecks>(base, 0));
+  case discount_kind::markup_amount:
+    return l.requested.value_or(0);
   }
   return 0;
 }
@@ -197,7 +199,8 @@ void cash_server::impl::apply_session(order& o, const pugi::xml_node& req, std::
     l.id = d->id;
     if (auto a = n.attribute("amount"))
       l.requested = a.as_llong();
-    if (d->kind == discount_kind::amount && (!l.requested || *l.requested <= 0)) {
+    const bool manual = d->kind == discount_kind::amount || d->kind == discount_kind::markup_amount;
+    if (manual && (!l.requested || *l.requested <= 0)) {
       errors.push_back({err_unknown_item, "Для скидки \"" + d->name + "\" нужно указать сумму (amount)", n});
       return;
     }

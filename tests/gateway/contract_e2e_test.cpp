@@ -132,8 +132,25 @@ TEST_CASE("XML-SaaS: a wrong anchor shows in ping as an invalid licence", "[gate
 TEST_CASE("discounts: MARKUPSUM and the automatic delivery discount", "[gateway][e2e]") {
   sim s;
   gate g(s);
-  // rk7sim has percent markups only (code 3: +5%), so the MARKUPSUM amount is
-  // not what it charges; what matters here is that a markup is reported as one.
+  // A manual-amount markup (code 5) charges exactly the sum asked for.
+  json exact = simple_order("mk-exact"); // 420 + 2*350 = 1120
+  exact["discounts"] = {{{"type", "MARKUPSUM"}, {"code", 5}, {"sum", 40.5}}};
+  auto created = g.post("/api/v3/postorder", exact);
+  REQUIRE(created.status == 201);
+  auto charged = body_of(created)["data"]["order"];
+  REQUIRE(charged["discounts"].size() == 1);
+  CHECK(charged["discounts"][0]["type"] == "MARKUPSUM");
+  CHECK(charged["discounts"][0]["code"] == 5);
+  CHECK(charged["discounts"][0]["sum"] == 40.5);
+  CHECK(charged["pricelist_sum"] == 1120.0);
+  CHECK(charged["markup_sum"] == 40.5);
+  CHECK(charged["discount_sum"] == 0.0);
+  CHECK(charged["total"] == 1160.5);
+  auto listed = body_of(g.post("/api/v3/getorders", json{{"guids", {body_of(created)["data"]["guid"]}}}));
+  CHECK(listed["data"]["orders"][0]["sum"] == 1160.5);
+
+  // A percent markup (code 3: +5%) charges its percent whatever sum is sent;
+  // it is still reported as a markup.
   json order = simple_order("mk-1"); // 420 + 2*350 = 1120
   order["discounts"] = {{{"type", "MARKUPSUM"}, {"code", 3}, {"sum", 40}}};
   auto v = g.post("/api/v3/validate", order);

@@ -128,6 +128,11 @@ TEST_CASE("discounts: percent, amount, markup and automatic by category", "[rk7s
   CHECK(attr(get_order(s, hall), "discountSum") == -9800 - 1200 + 4900);
   // An amount discount needs its amount.
   CHECK(save(s, hall, "<Discount id=\"1002\"/>").status() == "Query Executing Error");
+  // A manual-amount markup adds what it is given, and needs it too.
+  REQUIRE(save(s, hall, "<Discount id=\"1005\" amount=\"4050\"/>").status() == "Ok");
+  CHECK(attr(get_order(s, hall), "discountSum") == -9800 - 1200 + 4900 + 4050);
+  CHECK(attr(get_order(s, hall), "orderSum") == 98000 - 9800 - 1200 + 4900 + 4050);
+  CHECK(save(s, hall, "<Discount id=\"1005\"/>").status() == "Query Executing Error");
 
   std::string delivery = create_order(s, 2);
   REQUIRE(save(s, delivery, "<Dish id=\"1000021\" quantity=\"1000\"/>").status() == "Ok"); // 53900

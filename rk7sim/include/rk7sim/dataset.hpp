@@ -88,10 +88,10 @@ struct order_category : ref_base {
 /// CHANGEABLEORDERTYPES: an order type.
 struct order_type : ref_base {};
 
-enum class discount_kind { percent, amount, markup };
+enum class discount_kind { percent, amount, markup, markup_amount };
 
-/// DISCOUNTS: a percent discount, a manual-amount discount or a markup;
-/// automatic when bound to an order category.
+/// DISCOUNTS: a percent discount, a manual-amount discount, a percent markup
+/// or a manual-amount markup; automatic when bound to an order category.
 struct discount : ref_base {
   discount_kind kind = discount_kind::percent;
   int percent = 0;                ///< for percent and markup
