@@ -14,10 +14,12 @@ namespace rkgate::actors::detail {
 
 void run_in_background(const char* name, int nice_steps) {
   caf::detail::set_thread_name(name);
-  // For this thread only, relative to the process's own nice value.
+  // For this thread only, relative to the process's own nice value (its
+  // main thread's): the calling thread may have inherited a lowered one from
+  // the thread that started it (the WAL syncer's from the STORE's).
   const auto tid = static_cast<id_t>(gettid());
   errno = 0;
-  const int base = getpriority(PRIO_PROCESS, tid);
+  const int base = getpriority(PRIO_PROCESS, static_cast<id_t>(getpid()));
   if (errno != 0 || setpriority(PRIO_PROCESS, tid, std::min(base + nice_steps, 19)) != 0)
     spdlog::warn("{}: cannot lower its priority: {}", name, std::strerror(errno));
 }

@@ -1,8 +1,8 @@
 #pragma once
-// For detached actors whose work no request waits for: names the calling
-// thread (as `top -H` and bench/run.py show it) and lowers its priority, so
-// that on a saturated machine the event loop's threads, which carry the
-// requests, get the cores first.
+// For threads whose work no request waits for, or waits for only beside a
+// longer r_keeper call: names the calling thread (as `top -H` and
+// bench/run.py show it) and lowers its priority, so that on a busy machine
+// the event loop's threads, which carry the requests, get the cores first.
 
 namespace rkgate::actors::detail {
 

@@ -2,8 +2,9 @@
 
 #include "loop/event_loop.hpp"
 
+#include "background_thread.hpp"
+
 #include <caf/actor_system_config.hpp>
-#include <caf/detail/set_thread_name.hpp>
 #include <caf/detail/thread_safe_actor_clock.hpp>
 #include <caf/execution_unit.hpp>
 #include <caf/logger.hpp>
@@ -63,7 +64,7 @@ protected:
   void start() override {
     // Timeouts and delayed messages keep CAF's own clock thread.
     clock_thread_ = std::thread{[this] {
-      caf::detail::set_thread_name("caf.clock");
+      detail::run_in_background("caf.clock", clock_nice);
       system().thread_started();
       clock_.run_dispatch_loop();
       system().thread_terminates();

@@ -1,7 +1,8 @@
 #include "actors/spawn.hpp"
 
+#include "background_thread.hpp"
+
 #include <caf/all.hpp>
-#include <caf/detail/set_thread_name.hpp>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -28,7 +29,7 @@ using wal_syncer_actor = caf::typed_actor<caf::replies_to<atom::flush>::with<std
 constexpr auto min_sync_interval = std::chrono::milliseconds(2);
 
 wal_syncer_actor::behavior_type wal_syncer(std::shared_ptr<persistence::store> db) {
-  caf::detail::set_thread_name("rkgate.wal");
+  detail::run_in_background("rkgate.wal", store_nice);
   auto last_start = std::make_shared<std::chrono::steady_clock::time_point>();
   return {
     [db, last_start](atom::flush) -> caf::result<std::uint64_t> {
@@ -125,7 +126,7 @@ void flush(store_pointer self) {
 }
 
 store_actor::behavior_type store(store_pointer self, std::shared_ptr<persistence::store> db) {
-  caf::detail::set_thread_name("rkgate.store");
+  detail::run_in_background("rkgate.store", store_nice);
   self->state.db = db;
   self->state.syncer = self->spawn<caf::detached>(wal_syncer, db);
   self->link_to(self->state.syncer); // stops with the STORE

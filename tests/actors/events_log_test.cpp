@@ -6,6 +6,7 @@
 #include "actors/tracking.hpp"
 
 #include "real_system.hpp"
+#include "thread_nice.hpp"
 
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
@@ -14,35 +15,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <optional>
-#include <sstream>
 
 using namespace rkgate;
 using namespace rkgate::actors;
-
-namespace {
-
-/// The nice value of this process's thread named `name`, if there is one.
-std::optional<int> nice_of_thread(const std::string& name) {
-  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
-    std::ifstream comm(task.path() / "comm");
-    std::string found;
-    if (!std::getline(comm, found) || found != name)
-      continue;
-    std::ifstream stat_file(task.path() / "stat");
-    std::string text((std::istreambuf_iterator<char>(stat_file)), std::istreambuf_iterator<char>());
-    std::istringstream after_comm(text.substr(text.rfind(')') + 2));
-    std::string field;
-    for (int i = 3; i <= 19 && after_comm >> field; ++i) // field 19 of /proc/<pid>/stat is nice
-      if (i == 19)
-        return std::stoi(field);
-  }
-  return std::nullopt;
-}
-
-} // namespace
 
 TEST_CASE("events log: appends are read back, on a thread of its own at lower priority",
           "[actors][events_log]") {
@@ -61,7 +36,7 @@ TEST_CASE("events log: appends are read back, on a thread of its own at lower pr
   self->request(log, caf::infinite, atom::get_v, events_query{"none", {"r1"}})
     .receive([&](const std::string& text) { page = text; }, [&](caf::error& err) { FAIL(caf::to_string(err)); });
   CHECK(page.find("{A}") != std::string::npos);
-  CHECK(nice_of_thread("rkgate.events") == std::min(own_nice + events_nice, 19));
+  CHECK(test::nice_of_thread("rkgate.events").value_or(test::no_such_thread) == std::min(own_nice + events_nice, 19));
   CHECK(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())) == own_nice); // the caller's thread is untouched
   self->send_exit(log, caf::exit_reason::user_shutdown);
 }

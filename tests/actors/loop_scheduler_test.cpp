@@ -1,16 +1,23 @@
 // run_actors_on: a real actor system whose actors run on an event loop's
 // threads (what rkgate runs); detached actors keep their own thread, and
-// requests, timeouts and delayed messages work as on CAF's own scheduler.
+// requests, timeouts and delayed messages work as on CAF's own scheduler,
+// whose clock thread runs below the loop's priority.
 
 #include "actors/loop_scheduler.hpp"
 #include "loop/event_loop.hpp"
 
+#include "thread_nice.hpp"
+
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -110,6 +117,10 @@ TEST_CASE("delayed messages and request timeouts fire (CAF's clock feeds the loo
   REQUIRE(timeout.wait_for(10s) == std::future_status::ready);
   CHECK(text.get() == "later");
   CHECK(timeout.get());
+  // The clock's timers are upkeep: its thread yields to the loop's.
+  const int own_nice = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+  const int clock_nice = rkgate::test::nice_of_thread("caf.clock").value_or(rkgate::test::no_such_thread);
+  CHECK(clock_nice == std::min(own_nice + rkgate::actors::clock_nice, 19));
   caf::anon_send_exit(asker, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(silent, caf::exit_reason::user_shutdown);
 }

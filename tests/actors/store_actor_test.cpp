@@ -1,16 +1,22 @@
 // The STORE on a real actor system and a real RocksDB (it owns two threads,
 // which the deterministic scheduler cannot drive): every put is answered,
 // synced ones after the WAL sync that covers them (group commit), reads see
-// the writes before them, and everything is there after a reopen.
+// the writes before them, everything is there after a reopen, and both of its
+// threads run below the caller's priority.
 
 #include "actors/spawn.hpp"
 #include "persistence/store.hpp"
 
 #include "real_system.hpp"
+#include "thread_nice.hpp"
 
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <random>
@@ -65,6 +71,11 @@ TEST_CASE("store: every put is answered, synced ones after their sync; all on di
     self->request(store, caf::infinite, atom::get_v, store_key{persistence::table::orders, "k299"})
       .receive([&](const store_value& v) { CHECK((v.found && v.value == "v299")); },
                [&](caf::error& err) { FAIL(caf::to_string(err)); });
+    // Both threads yield to the event loop's (a synced put is waited for only
+    // beside an r_keeper call); the caller's thread is untouched.
+    const int own_nice = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+    CHECK(test::nice_of_thread("rkgate.store").value_or(test::no_such_thread) == std::min(own_nice + store_nice, 19));
+    CHECK(test::nice_of_thread("rkgate.wal").value_or(test::no_such_thread) == std::min(own_nice + store_nice, 19));
     self->send_exit(store, caf::exit_reason::user_shutdown);
     self->wait_for(store);
   }

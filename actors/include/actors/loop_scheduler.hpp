@@ -17,7 +17,10 @@ class event_loop;
 namespace rkgate::actors {
 
 /// Makes every actor system created from `cfg` schedule its actors on `loop`,
-/// which must outlive it. Detached actors keep their own threads.
+/// which must outlive it. Detached actors keep their own threads; CAF's
+/// clock thread (`caf.clock`) runs `clock_nice` steps of nice below the
+/// process, as its timers are upkeep (polls, menu checks, health ticks).
 void run_actors_on(caf::actor_system_config& cfg, loop::event_loop& loop);
+inline constexpr int clock_nice = 5;
 
 } // namespace rkgate::actors

@@ -12,8 +12,13 @@
 
 namespace rkgate::actors {
 
-/// The STORE: RocksDB calls on a detached actor's own thread.
+/// The STORE: RocksDB calls on a detached actor's own thread, and WAL syncs
+/// on a second one, both `store_nice` steps of nice below the process: what
+/// waits for them (a synced write) runs beside an r_keeper call of tens of
+/// milliseconds, so on a busy machine the event loop's threads, which carry
+/// the requests, get a core first.
 store_actor spawn_store(caf::actor_system& sys, std::shared_ptr<persistence::store> db);
+inline constexpr int store_nice = 5;
 
 /// An UPKEEP PARSER (the gateway has one per two hardware threads, each for
 /// its share of the restaurants) on its own thread, `upkeep_nice` steps of

@@ -1,0 +1,36 @@
+#pragma once
+// The nice value of one of this process's threads, found by its name (as the
+// gateway names its threads), for tests that check which threads yield to the
+// event loop's.
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <sstream>
+#include <string>
+
+namespace rkgate::test {
+
+/// What a missing thread reads as in a CHECK (Catch cannot print an optional).
+inline constexpr int no_such_thread = -100;
+
+/// The nice value of this process's thread named `name`, if there is one.
+inline std::optional<int> nice_of_thread(const std::string& name) {
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string found;
+    if (!std::getline(comm, found) || found != name)
+      continue;
+    std::ifstream stat_file(task.path() / "stat");
+    std::string text((std::istreambuf_iterator<char>(stat_file)), std::istreambuf_iterator<char>());
+    std::istringstream after_comm(text.substr(text.rfind(')') + 2));
+    std::string field;
+    for (int i = 3; i <= 19 && after_comm >> field; ++i) // field 19 of /proc/<pid>/stat is nice
+      if (i == 19)
+        return std::stoi(field);
+  }
+  return std::nullopt;
+}
+
+} // namespace rkgate::test
