@@ -33,16 +33,11 @@ def main():
         gw = bench.standalone_overhead_gateway(b, restaurants, sources, saturate=not args.fresh)
         print(f"rkgate RSS before the phase: {gw.rss_kib() / 1024:.0f} MiB")
         perf_data = os.path.join(args.out, "perf.data")
-        perf = subprocess.Popen(["perf", "record", "-q", "-a", "-k", "CLOCK_MONOTONIC", "-F", "1000",
-                                 "-o", perf_data, "--", "sleep", "14"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        low = b.load("overhead", gw.port, bench.standalone_overhead_load(restaurants, sources), samples=True)
-        perf.wait()
+        bench.traced_overhead_phase(b, gw, restaurants, sources,
+                                    ["-a", "-k", "CLOCK_MONOTONIC", "-F", "1000", "-o", perf_data], 14)
         print(f"rkgate RSS after the phase: {gw.rss_kib() / 1024:.0f} MiB")
     finally:
         b.stop_all()
-    o = low["routes"]["postorder"]["overhead_us"]
-    print("overhead ms: " + ", ".join(f"{k} {o[k] / 1000:.2f}" for k in ("p50", "p90", "p99", "max")))
     perf_text = os.path.join(args.out, "perf.txt")
     with open(perf_text, "w") as f:
         subprocess.run(["perf", "script", "-i", perf_data, "-F", "comm,tid,cpu,time"], stdout=f,

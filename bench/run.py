@@ -424,6 +424,19 @@ def standalone_overhead_load(restaurants, sources):
             "requests": [order_request(restaurants, sources, "overhead")]}
 
 
+def traced_overhead_phase(b, gw, restaurants, sources, perf_args, seconds):
+    """Runs that phase against `gw` with `perf record -q <perf_args>` for its
+    first `seconds`, and prints the overhead's percentiles; returns the load's
+    result (its samples in <out>/overhead.samples.tsv)."""
+    perf = subprocess.Popen(["perf", "record", "-q", *perf_args, "--", "sleep", str(seconds)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    low = b.load("overhead", gw.port, standalone_overhead_load(restaurants, sources), samples=True)
+    perf.wait()
+    o = low["routes"]["postorder"]["overhead_us"]
+    print("overhead ms: " + ", ".join(f"{k} {o[k] / 1000:.2f}" for k in ("p50", "p90", "p99", "max")))
+    return low
+
+
 def disk_sync_probe(directory, seconds=5.0, pause_s=0.002):
     """This machine's own WAL-like sync latency, without the gateway: appends 4 KiB
     and fdatasyncs, every `pause_s`, in a file beside the gateway's store. An order

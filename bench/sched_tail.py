@@ -133,15 +133,10 @@ def main():
     try:
         gw = bench.standalone_overhead_gateway(b, restaurants, sources, saturate=not args.fresh)
         data = os.path.join(args.out, "sched.data")
-        perf = subprocess.Popen(["perf", "record", "-q", "-a", "-k", "CLOCK_MONOTONIC", "-e", "sched:sched_switch",
-                                 "-e", "sched:sched_waking", "-o", data, "--", "sleep", "12"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        low = b.load("overhead", gw.port, bench.standalone_overhead_load(restaurants, sources), samples=True)
-        perf.wait()
+        bench.traced_overhead_phase(b, gw, restaurants, sources, ["-a", "-k", "CLOCK_MONOTONIC", "-e",
+                                    "sched:sched_switch", "-e", "sched:sched_waking", "-o", data], 12)
     finally:
         b.stop_all()
-    o = low["routes"]["postorder"]["overhead_us"]
-    print("overhead ms: " + ", ".join(f"{k} {o[k] / 1000:.2f}" for k in ("p50", "p90", "p99", "max")))
     trace = os.path.join(args.out, "sched.txt")
     with open(trace, "w") as f:
         subprocess.run(["perf", "script", "-i", data, "-F", "comm,tid,cpu,time,event,trace"], stdout=f,

@@ -302,6 +302,17 @@ void check_health(self_ptr self) {
   });
 }
 
+/// The health ping shows before the first check: with an XML-SaaS licence,
+/// one the server has not accepted yet.
+cash_health initial_health(const cash_server_setup& setup) {
+  cash_health h;
+  if (setup.license) {
+    h.saas = true;
+    h.license_valid = false;
+  }
+  return h;
+}
+
 cash_server_actor::behavior_type cash_server(self_ptr self, cash_server_setup setup) {
   auto& st = self->state;
   st.restaurant = std::move(setup.restaurant);
@@ -313,12 +324,10 @@ cash_server_actor::behavior_type cash_server(self_ptr self, cash_server_setup se
   if (setup.license) {
     st.instance_guid = setup.license->instance_guid;
     st.seq.emplace(*setup.license, setup.last_seq);
-    st.health.saas = true;
-    st.health.license_valid = false; // until the server has accepted it
   }
+  st.health = initial_health(setup);
   st.board = setup.health;
   st.parser = setup.parser;
-  st.board->publish(st.health);
   check_health(self);
   return {
     read_handler<rk7::get_ref_list>(self),
@@ -359,6 +368,8 @@ rk7_poster transport_poster(std::shared_ptr<rk7::transport> net, rk7::endpoint e
 }
 
 cash_server_actor spawn_cash_server(caf::actor_system& sys, cash_server_setup setup) {
+  // Published before the actor runs: the HTTP server may answer a ping first.
+  setup.health->publish(initial_health(setup));
   return sys.spawn(cash_server, std::move(setup));
 }
 

@@ -141,6 +141,27 @@ TEST_CASE_METHOD(cash_fixture, "cash server: writes_in_flight 2 sends a second w
   CHECK(rk7.pending.empty());
 }
 
+TEST_CASE_METHOD(cash_fixture, "cash server: under XML-SaaS ping shows an unaccepted licence before the actor runs",
+                 "[actors][cash_server][saas]") {
+  // The HTTP server can answer a ping before the CASH SERVER's first turn:
+  // the board must not show the default (a lifetime licence, valid) meanwhile.
+  cash_server_setup setup;
+  setup.restaurant = "r1";
+  setup.post = rk7.poster();
+  setup.timing = timing;
+  setup.license = license();
+  setup.store = own(spawn_fake_store(sys, stored));
+  auto board = setup.health;
+  cash = own(spawn_cash_server(sys, setup)); // not run yet: the scheduler is ours
+  auto before = board->read();
+  CHECK(before->saas);
+  CHECK_FALSE(before->license_valid);
+  sched.run();
+  come_up();
+  CHECK(board->read()->saas);
+  CHECK(board->read()->license_valid);
+}
+
 TEST_CASE_METHOD(cash_fixture, "cash server: XML-SaaS keeps one write at a time whatever writes_in_flight says",
                  "[actors][cash_server][saas]") {
   spawn(license(), 7, 2);
