@@ -38,10 +38,7 @@ def main():
         print(f"rkgate RSS after the phase: {gw.rss_kib() / 1024:.0f} MiB")
     finally:
         b.stop_all()
-    perf_text = os.path.join(args.out, "perf.txt")
-    with open(perf_text, "w") as f:
-        subprocess.run(["perf", "script", "-i", perf_data, "-F", "comm,tid,cpu,time"], stdout=f,
-                       stderr=subprocess.DEVNULL, check=True)
+    perf_text = bench.perf_script(perf_data, os.path.join(args.out, "perf.txt"), "comm,tid,cpu,time")
     subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "tail_windows.py"),
                     perf_text, os.path.join(args.out, "overhead.samples.tsv")], check=True)
 

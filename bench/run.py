@@ -437,6 +437,13 @@ def traced_overhead_phase(b, gw, restaurants, sources, perf_args, seconds):
     return low
 
 
+def perf_script(data, path, fields):
+    """Writes `perf script` of `data` with `fields` to `path`; returns `path`."""
+    with open(path, "w") as f:
+        subprocess.run(["perf", "script", "-i", data, "-F", fields], stdout=f, stderr=subprocess.DEVNULL, check=True)
+    return path
+
+
 def disk_sync_probe(directory, seconds=5.0, pause_s=0.002):
     """This machine's own WAL-like sync latency, without the gateway: appends 4 KiB
     and fdatasyncs, every `pause_s`, in a file beside the gateway's store. An order

@@ -18,7 +18,6 @@ import bisect
 import collections
 import os
 import re
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -137,10 +136,7 @@ def main():
                                     "sched:sched_switch", "-e", "sched:sched_waking", "-o", data], 12)
     finally:
         b.stop_all()
-    trace = os.path.join(args.out, "sched.txt")
-    with open(trace, "w") as f:
-        subprocess.run(["perf", "script", "-i", data, "-F", "comm,tid,cpu,time,event,trace"], stdout=f,
-                       stderr=subprocess.DEVNULL, check=True)
+    trace = bench.perf_script(data, os.path.join(args.out, "sched.txt"), "comm,tid,cpu,time,event,trace")
     analyse(trace, os.path.join(args.out, "overhead.samples.tsv"), args.window_us)
 
 
