@@ -432,9 +432,14 @@ def traced_overhead_phase(b, gw, restaurants, sources, perf_args, seconds):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     low = b.load("overhead", gw.port, standalone_overhead_load(restaurants, sources), samples=True)
     perf.wait()
+    print_overhead(low)
+    return low
+
+
+def print_overhead(low):
+    """Prints the percentiles of a postorder load's overhead, in ms."""
     o = low["routes"]["postorder"]["overhead_us"]
     print("overhead ms: " + ", ".join(f"{k} {o[k] / 1000:.2f}" for k in ("p50", "p90", "p99", "max")))
-    return low
 
 
 def perf_script(data, path, fields):

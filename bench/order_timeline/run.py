@@ -63,8 +63,7 @@ def main():
         if not args.keep:
             subprocess.run(["git", "-C", bench.ROOT, "worktree", "remove", "--force", src], check=False)
             shutil.rmtree(work, ignore_errors=True)
-    o = low["routes"]["postorder"]["overhead_us"]
-    print("overhead ms: " + ", ".join(f"{k} {o[k] / 1000:.2f}" for k in ("p50", "p90", "p99", "max")))
+    bench.print_overhead(low)
     subprocess.run([sys.executable, os.path.join(HERE, "analyse.py"), stamps,
                     os.path.join(args.out, "overhead.samples.tsv")], check=True)
 

@@ -11,11 +11,6 @@
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
-#include <sys/resource.h>
-#include <unistd.h>
-
-#include <algorithm>
-
 using namespace rkgate;
 using namespace rkgate::actors;
 
@@ -23,7 +18,7 @@ TEST_CASE("events log: appends are read back, on a thread of its own at lower pr
           "[actors][events_log]") {
   rkgate::test::real_actor_system real;
   auto& sys = real.sys;
-  const int own_nice = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+  const int own_nice = test::own_nice();
   auto log = spawn_events_log(sys, nullptr, std::chrono::minutes(5));
   caf::scoped_actor self{sys};
   events::new_event e;
@@ -36,7 +31,7 @@ TEST_CASE("events log: appends are read back, on a thread of its own at lower pr
   self->request(log, caf::infinite, atom::get_v, events_query{"none", {"r1"}})
     .receive([&](const std::string& text) { page = text; }, [&](caf::error& err) { FAIL(caf::to_string(err)); });
   CHECK(page.find("{A}") != std::string::npos);
-  CHECK(test::nice_of_thread("rkgate.events").value_or(test::no_such_thread) == std::min(own_nice + events_nice, 19));
-  CHECK(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())) == own_nice); // the caller's thread is untouched
+  CHECK(test::nice_of_thread("rkgate.events").value_or(test::no_such_thread) == test::lowered_nice(events_nice));
+  CHECK(test::own_nice() == own_nice); // the caller's thread is untouched
   self->send_exit(log, caf::exit_reason::user_shutdown);
 }

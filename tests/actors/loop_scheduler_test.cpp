@@ -11,13 +11,9 @@
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 
-#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -118,9 +114,8 @@ TEST_CASE("delayed messages and request timeouts fire (CAF's clock feeds the loo
   CHECK(text.get() == "later");
   CHECK(timeout.get());
   // The clock's timers are upkeep: its thread yields to the loop's.
-  const int own_nice = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
   const int clock_nice = rkgate::test::nice_of_thread("caf.clock").value_or(rkgate::test::no_such_thread);
-  CHECK(clock_nice == std::min(own_nice + rkgate::actors::clock_nice, 19));
+  CHECK(clock_nice == rkgate::test::lowered_nice(rkgate::actors::clock_nice));
   caf::anon_send_exit(asker, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(silent, caf::exit_reason::user_shutdown);
 }

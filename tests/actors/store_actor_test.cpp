@@ -13,10 +13,6 @@
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
-#include <sys/resource.h>
-#include <unistd.h>
-
-#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <random>
@@ -73,9 +69,8 @@ TEST_CASE("store: every put is answered, synced ones after their sync; all on di
                [&](caf::error& err) { FAIL(caf::to_string(err)); });
     // Both threads yield to the event loop's (a synced put is waited for only
     // beside an r_keeper call); the caller's thread is untouched.
-    const int own_nice = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
-    CHECK(test::nice_of_thread("rkgate.store").value_or(test::no_such_thread) == std::min(own_nice + store_nice, 19));
-    CHECK(test::nice_of_thread("rkgate.wal").value_or(test::no_such_thread) == std::min(own_nice + store_nice, 19));
+    CHECK(test::nice_of_thread("rkgate.store").value_or(test::no_such_thread) == test::lowered_nice(store_nice));
+    CHECK(test::nice_of_thread("rkgate.wal").value_or(test::no_such_thread) == test::lowered_nice(store_nice));
     self->send_exit(store, caf::exit_reason::user_shutdown);
     self->wait_for(store);
   }

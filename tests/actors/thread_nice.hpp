@@ -1,8 +1,13 @@
 #pragma once
-// The nice value of one of this process's threads, found by its name (as the
-// gateway names its threads), for tests that check which threads yield to the
-// event loop's.
+// The nice values of this process's threads, for tests that check which
+// threads yield to the event loop's: one found by its name (as the gateway
+// names its threads), the calling thread's, and what a thread lowered some
+// steps below the caller should have.
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -31,6 +36,16 @@ inline std::optional<int> nice_of_thread(const std::string& name) {
         return std::stoi(field);
   }
   return std::nullopt;
+}
+
+/// The calling thread's nice value.
+inline int own_nice() {
+  return getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+}
+
+/// The nice value of a thread lowered `steps` below the calling one (19 at most).
+inline int lowered_nice(int steps) {
+  return std::min(own_nice() + steps, 19);
 }
 
 } // namespace rkgate::test

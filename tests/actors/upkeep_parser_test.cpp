@@ -6,11 +6,11 @@
 #include "actors/spawn.hpp"
 
 #include "real_system.hpp"
+#include "thread_nice.hpp"
 
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -22,14 +22,14 @@ TEST_CASE("upkeep parser: parses on its own thread at lower priority and hands t
           "[actors][upkeep_parser]") {
   rkgate::test::real_actor_system real;
   auto& sys = real.sys;
-  const int own_nice = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+  const int own_nice = test::own_nice();
   auto parsed_on = std::make_shared<std::atomic<pid_t>>(0);
   auto parsed_at_nice = std::make_shared<std::atomic<int>>(-100);
   rk7_completion call;
   call.latency = std::chrono::milliseconds(7);
   call.parse = [parsed_on, parsed_at_nice] {
     parsed_on->store(gettid());
-    parsed_at_nice->store(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())));
+    parsed_at_nice->store(test::own_nice());
     rk7_outcome o;
     o.error = "parsed there";
     return o;
@@ -48,7 +48,7 @@ TEST_CASE("upkeep parser: parses on its own thread at lower priority and hands t
     caf::after(std::chrono::seconds(10)) >> [] {});
   REQUIRE(answered);
   CHECK(parsed_on->load() != gettid());
-  CHECK(parsed_at_nice->load() == std::min(own_nice + upkeep_nice, 19));
-  CHECK(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())) == own_nice); // the caller's thread is untouched
+  CHECK(parsed_at_nice->load() == test::lowered_nice(upkeep_nice));
+  CHECK(test::own_nice() == own_nice); // the caller's thread is untouched
   self->send_exit(parser, caf::exit_reason::user_shutdown);
 }

@@ -67,6 +67,18 @@ long timing_ms(const http_response& r, const std::string& name) {
 
 long rk7_ms(const http_response& r) { return timing_ms(r, "rk7"); }
 
+/// A priced simple_order (1120 in dishes) carrying one markup line that
+/// charged `charged`, reported as a markup.
+void check_one_markup(const json& priced, double charged) {
+  REQUIRE(priced["discounts"].size() == 1);
+  CHECK(priced["discounts"][0]["type"] == "MARKUPSUM");
+  CHECK(priced["discounts"][0]["sum"] == charged);
+  CHECK(priced["pricelist_sum"] == 1120.0);
+  CHECK(priced["markup_sum"] == charged);
+  CHECK(priced["discount_sum"] == 0.0);
+  CHECK(priced["total"] == 1120.0 + charged);
+}
+
 } // namespace
 
 TEST_CASE("XML-SaaS: numbering continues after a crash and recovers from a desync", "[gateway][e2e][saas]") {
@@ -138,14 +150,8 @@ TEST_CASE("discounts: MARKUPSUM and the automatic delivery discount", "[gateway]
   auto created = g.post("/api/v3/postorder", exact);
   REQUIRE(created.status == 201);
   auto charged = body_of(created)["data"]["order"];
-  REQUIRE(charged["discounts"].size() == 1);
-  CHECK(charged["discounts"][0]["type"] == "MARKUPSUM");
+  check_one_markup(charged, 40.5);
   CHECK(charged["discounts"][0]["code"] == 5);
-  CHECK(charged["discounts"][0]["sum"] == 40.5);
-  CHECK(charged["pricelist_sum"] == 1120.0);
-  CHECK(charged["markup_sum"] == 40.5);
-  CHECK(charged["discount_sum"] == 0.0);
-  CHECK(charged["total"] == 1160.5);
   auto listed = body_of(g.post("/api/v3/getorders", json{{"guids", {body_of(created)["data"]["guid"]}}}));
   CHECK(listed["data"]["orders"][0]["sum"] == 1160.5);
 
@@ -155,14 +161,7 @@ TEST_CASE("discounts: MARKUPSUM and the automatic delivery discount", "[gateway]
   order["discounts"] = {{{"type", "MARKUPSUM"}, {"code", 3}, {"sum", 40}}};
   auto v = g.post("/api/v3/validate", order);
   REQUIRE(v.status == 200);
-  auto priced = body_of(v)["data"]["order"];
-  REQUIRE(priced["discounts"].size() == 1);
-  CHECK(priced["discounts"][0]["type"] == "MARKUPSUM");
-  CHECK(priced["discounts"][0]["sum"] == 56.0);
-  CHECK(priced["pricelist_sum"] == 1120.0);
-  CHECK(priced["markup_sum"] == 56.0);
-  CHECK(priced["discount_sum"] == 0.0);
-  CHECK(priced["total"] == 1176.0);
+  check_one_markup(body_of(v)["data"]["order"], 56.0);
 
   // Delivery (order category 2): 10% dearer prices and the 5% automatic discount.
   json delivery = simple_order("auto-1");
