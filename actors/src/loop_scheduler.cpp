@@ -2,10 +2,9 @@
 
 #include "loop/event_loop.hpp"
 
-#include "background_thread.hpp"
+#include "loop_clock.hpp"
 
 #include <caf/actor_system_config.hpp>
-#include <caf/detail/thread_safe_actor_clock.hpp>
 #include <caf/execution_unit.hpp>
 #include <caf/logger.hpp>
 #include <caf/resumable.hpp>
@@ -14,8 +13,6 @@
 #include <asio/defer.hpp>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
-
-#include <thread>
 
 namespace rkgate::actors {
 
@@ -38,7 +35,7 @@ private:
 class loop_scheduler final : public caf::scheduler::abstract_coordinator {
 public:
   loop_scheduler(caf::actor_system& sys, loop::event_loop& loop)
-    : abstract_coordinator(sys), loop_(loop), unit_(sys, *this) {}
+    : abstract_coordinator(sys), loop_(loop), unit_(sys, *this), clock_(loop.io()) {}
 
   /// Queues `job` (holding a reference to it) on the loop: behind the running
   /// handler when called on a loop thread (asio keeps a continuation on its
@@ -53,7 +50,7 @@ public:
 
   void enqueue(caf::resumable* job) override { schedule(job); }
 
-  caf::detail::thread_safe_actor_clock& clock() noexcept override { return clock_; }
+  detail::loop_clock& clock() noexcept override { return clock_; }
 
 protected:
   void init(caf::actor_system_config& cfg) override {
@@ -61,26 +58,16 @@ protected:
     num_workers_ = loop_.threads();
   }
 
-  void start() override {
-    // Timeouts and delayed messages keep CAF's own clock thread.
-    clock_thread_ = std::thread{[this] {
-      detail::run_in_background("caf.clock", clock_nice);
-      system().thread_started();
-      clock_.run_dispatch_loop();
-      system().thread_terminates();
-    }};
-    abstract_coordinator::start();
-  }
-
   /// Runs after the actor system saw its last actor go: nothing of ours is
   /// left on the loop but the utility actors, which stop_actors ends.
   void stop() override {
     stop_actors();
-    clock_.cancel_dispatch_loop();
-    clock_thread_.join();
+    clock_.stop();
     // A thread that spawns an actor keeps a reference to CAF's logger, and
     // the actor system's destructor waits for the last one to go. CAF's own
     // workers end here; the loop's threads go on, so they let go instead.
+    // This also waits out a clock handler already queued on the loop, so the
+    // clock may go with this scheduler.
     loop_.on_every_thread([] { caf::logger::set_current_actor_system(nullptr); });
   }
 
@@ -102,8 +89,7 @@ private:
 
   loop::event_loop& loop_;
   loop_unit unit_;
-  caf::detail::thread_safe_actor_clock clock_;
-  std::thread clock_thread_;
+  detail::loop_clock clock_;
 };
 
 void loop_unit::exec_later(caf::resumable* job) {

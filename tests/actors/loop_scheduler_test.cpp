@@ -1,7 +1,7 @@
 // run_actors_on: a real actor system whose actors run on an event loop's
 // threads (what rkgate runs); detached actors keep their own thread, and
 // requests, timeouts and delayed messages work as on CAF's own scheduler,
-// whose clock thread runs below the loop's priority.
+// with their timers on the loop instead of a clock thread.
 
 #include "actors/loop_scheduler.hpp"
 #include "loop/event_loop.hpp"
@@ -27,10 +27,10 @@ using namespace std::chrono_literals;
 namespace {
 
 struct loop_system {
-  rkgate::loop::event_loop loop{2};
+  rkgate::loop::event_loop loop;
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> sys;
-  loop_system() {
+  explicit loop_system(std::size_t threads = 2) : loop(threads) {
     cfg.set("logger.file-verbosity", caf::atom("quiet"));
     cfg.set("logger.console-verbosity", caf::atom("quiet"));
     rkgate::actors::run_actors_on(cfg, loop);
@@ -88,10 +88,11 @@ TEST_CASE("a message sent from a loop handler reaches its actor; detached actors
   caf::anon_send_exit(detached, caf::exit_reason::user_shutdown);
 }
 
-TEST_CASE("delayed messages and request timeouts fire (CAF's clock feeds the loop)", "[actors][loop_scheduler]") {
+TEST_CASE("delayed messages, idle timeouts and request timeouts fire on the loop", "[actors][loop_scheduler]") {
   loop_system s;
   auto delayed = std::make_shared<std::promise<std::string>>();
   auto timed_out = std::make_shared<std::promise<bool>>();
+  auto idle = std::make_shared<std::promise<bool>>();
   // Takes the request and never answers it.
   auto silent = s.sys->spawn([](caf::event_based_actor* self) -> caf::behavior {
     auto held = std::make_shared<std::vector<caf::response_promise>>();
@@ -100,23 +101,70 @@ TEST_CASE("delayed messages and request timeouts fire (CAF's clock feeds the loo
       return held->back();
     }};
   });
-  auto asker = s.sys->spawn([silent, delayed, timed_out](caf::event_based_actor* self) -> caf::behavior {
+  auto asker = s.sys->spawn([&s, silent, delayed, timed_out](caf::event_based_actor* self) -> caf::behavior {
+    // The hour-long timer arms the loop's timer first: the sooner ones set
+    // after it must re-arm it, or nothing below fires within the test.
+    self->delayed_send(self, std::chrono::seconds(3600), std::string{"too late"});
     self->delayed_send(self, 20ms, std::string{"later"});
-    self->request(silent, 20ms, 1).then([](int) {}, [timed_out](const caf::error& e) {
-      timed_out->set_value(e == caf::sec::request_timeout);
+    self->request(silent, 20ms, 1).then([](int) {}, [timed_out, &s](const caf::error& e) {
+      timed_out->set_value(e == caf::sec::request_timeout && s.loop.in_loop_thread());
     });
     return {[delayed](const std::string& text) { delayed->set_value(text); }};
   });
+  auto waiter = s.sys->spawn([&s, idle](caf::event_based_actor* self) -> caf::behavior {
+    return {
+      [](int) {},
+      caf::after(20ms) >> [self, idle, &s] {
+        idle->set_value(s.loop.in_loop_thread());
+        self->quit();
+      },
+    };
+  });
   auto text = delayed->get_future();
   auto timeout = timed_out->get_future();
+  auto idled = idle->get_future();
   REQUIRE(text.wait_for(10s) == std::future_status::ready);
   REQUIRE(timeout.wait_for(10s) == std::future_status::ready);
+  REQUIRE(idled.wait_for(10s) == std::future_status::ready);
   CHECK(text.get() == "later");
   CHECK(timeout.get());
-  // The clock's timers are upkeep: its thread yields to the loop's.
-  const int clock_nice = rkgate::test::nice_of_thread("caf.clock").value_or(rkgate::test::no_such_thread);
-  CHECK(clock_nice == rkgate::test::lowered_nice(rkgate::actors::clock_nice));
+  CHECK(idled.get());
+  // No clock thread: the timers are the loop's.
+  CHECK_FALSE(rkgate::test::nice_of_thread("caf.clock").has_value());
   caf::anon_send_exit(asker, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(silent, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("an actor that ends with timers pending is let go at once", "[actors][loop_scheduler]") {
+  loop_system s{1}; // one loop thread: a handler posted after the actor's last turn runs after it
+  // Takes the request and drops it unanswered (a promise kept would hold the requester).
+  auto silent = s.sys->spawn([](caf::event_based_actor* self) -> caf::behavior {
+    return {[self](int) { self->make_response_promise(); }};
+  });
+  auto ending = std::make_shared<std::promise<void>>();
+  caf::actor_addr quitter_addr;
+  {
+    // Its request timeout and idle timeout hold references to it in the
+    // clock; its clean-up cancels them, and nothing else holds it.
+    auto quitter = s.sys->spawn([silent](caf::event_based_actor* self) -> caf::behavior {
+      self->request(silent, std::chrono::seconds(3600), 1).then([](int) {}, [](const caf::error&) {});
+      return {
+        [self](const std::string&) { self->quit(); },
+        caf::after(std::chrono::seconds(3600)) >> [] {},
+      };
+    });
+    quitter->attach_functor([ending] { ending->set_value(); });
+    quitter_addr = quitter.address();
+    caf::anon_send(quitter, std::string{"quit"});
+  }
+  REQUIRE(ending->get_future().wait_for(10s) == std::future_status::ready);
+  auto released = std::make_shared<std::promise<bool>>();
+  asio::post(s.loop.io(), [released, quitter_addr] {
+    released->set_value(caf::actor_cast<caf::actor>(quitter_addr) == nullptr);
+  });
+  auto was_released = released->get_future();
+  REQUIRE(was_released.wait_for(10s) == std::future_status::ready);
+  CHECK(was_released.get());
   caf::anon_send_exit(silent, caf::exit_reason::user_shutdown);
 }
 

@@ -4,8 +4,9 @@
 // outbound HTTP engine. A message sent on a loop thread (by an actor, an HTTP
 // handler or an HTTP completion) runs its receiver on that same thread when
 // the sender's handler is done, instead of waking a scheduler thread; only
-// senders outside the loop (the STORE, the upkeep parsers, CAF's clock) hand
-// over to it. docs/architecture.md, "Threads", says why.
+// senders outside the loop (the STORE, the upkeep parsers) hand over to it.
+// CAF's timers run on the loop too (one asio timer), not on a clock thread.
+// docs/architecture.md, "Threads", says why.
 
 namespace caf {
 class actor_system_config;
@@ -17,10 +18,8 @@ class event_loop;
 namespace rkgate::actors {
 
 /// Makes every actor system created from `cfg` schedule its actors on `loop`,
-/// which must outlive it. Detached actors keep their own threads; CAF's
-/// clock thread (`caf.clock`) runs `clock_nice` steps of nice below the
-/// process, as its timers are upkeep (polls, menu checks, health ticks).
+/// which must outlive it. Detached actors keep their own threads; delayed
+/// messages and timeouts fire on the loop's threads.
 void run_actors_on(caf::actor_system_config& cfg, loop::event_loop& loop);
-inline constexpr int clock_nice = 5;
 
 } // namespace rkgate::actors
