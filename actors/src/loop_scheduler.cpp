@@ -14,9 +14,6 @@
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 
-#include <utility>
-#include <vector>
-
 namespace rkgate::actors {
 
 namespace {
@@ -40,19 +37,11 @@ public:
   loop_scheduler(caf::actor_system& sys, loop::event_loop& loop)
     : abstract_coordinator(sys), loop_(loop), unit_(sys, *this), clock_(loop.io()) {}
 
-  /// Queues `job` (holding a reference to it). Inside one of this
-  /// scheduler's handlers it joins that handler's run queue, so a chain of
-  /// messages between actors (an order's SOURCE → ORDER → TABLE POOL → ORDER
-  /// → CASH SERVER) runs in the handler that started it. Elsewhere it goes to
-  /// the loop: behind the running handler when called on a loop thread (asio
-  /// keeps a continuation on its own thread), else for whichever loop thread
-  /// is free.
+  /// Queues `job` (holding a reference to it) on the loop: behind the running
+  /// handler when called on a loop thread (asio keeps a continuation on its
+  /// own thread), else for whichever loop thread is free.
   void schedule(caf::resumable* job) {
-    if (current_run && current_run->owner == this) {
-      current_run->jobs.push_back(job);
-      return;
-    }
-    auto run = [this, job] { run_from(job); };
+    auto run = [this, job] { resume(job); };
     if (loop_.in_loop_thread())
       asio::defer(loop_.io(), run);
     else
@@ -83,35 +72,6 @@ protected:
   }
 
 private:
-  /// What one handler runs: its first job, then what those jobs schedule.
-  struct run_queue {
-    loop_scheduler* owner;
-    std::vector<caf::resumable*> jobs; ///< run from the front (`next`)
-    std::size_t next = 0;
-  };
-  /// The run queue of the handler running on this thread, if any.
-  static thread_local run_queue* current_run;
-
-  /// At most this many turns per handler: a long chain of messages leaves
-  /// the rest to the loop (where the other threads may take it), so sockets
-  /// and timers are served between its parts.
-  static constexpr std::size_t turns_per_handler = 64;
-
-  /// One loop handler: `job`'s turn, then the turns it causes. Without the
-  /// run queue each hop of a chain went to the back of asio's shared queue,
-  /// behind every handler already waiting there, and woke another loop
-  /// thread to take it (docs/architecture.md, "Threads").
-  void run_from(caf::resumable* job) {
-    run_queue run{this, {}};
-    auto outer = std::exchange(current_run, &run);
-    resume(job);
-    for (std::size_t turns = 1; run.next < run.jobs.size() && turns < turns_per_handler; ++turns)
-      resume(run.jobs[run.next++]);
-    current_run = outer;
-    for (auto i = run.next; i < run.jobs.size(); ++i)
-      schedule(run.jobs[i]);
-  }
-
   /// One turn of `job`, as CAF's own workers do it.
   void resume(caf::resumable* job) {
     switch (job->resume(&unit_, max_throughput())) {
@@ -131,8 +91,6 @@ private:
   loop_unit unit_;
   detail::loop_clock clock_;
 };
-
-thread_local loop_scheduler::run_queue* loop_scheduler::current_run = nullptr;
 
 void loop_unit::exec_later(caf::resumable* job) {
   scheduler_.schedule(job);

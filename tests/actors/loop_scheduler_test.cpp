@@ -11,7 +11,6 @@
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
-#include <asio/defer.hpp>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 
@@ -167,76 +166,6 @@ TEST_CASE("an actor that ends with timers pending is let go at once", "[actors][
   REQUIRE(was_released.wait_for(10s) == std::future_status::ready);
   CHECK(was_released.get());
   caf::anon_send_exit(silent, caf::exit_reason::user_shutdown);
-}
-
-namespace {
-
-/// Passes an int on to `next`, or, at the end of the chain, counts it.
-caf::behavior relay(caf::event_based_actor* self, caf::actor next, std::shared_ptr<std::atomic<int>> arrived) {
-  return {[self, next, arrived](int x) {
-    if (next)
-      self->send(next, x);
-    else
-      ++*arrived;
-  }};
-}
-
-/// Sends n - 1 to its peer until n is 0; counts every hop.
-caf::behavior bouncer(caf::event_based_actor* self, std::shared_ptr<std::atomic<int>> hops,
-                      std::shared_ptr<std::promise<void>> finished) {
-  return {[self, hops, finished](int n, const caf::actor& peer) {
-    ++*hops;
-    if (n > 0)
-      self->send(peer, n - 1, caf::actor_cast<caf::actor>(self));
-    else
-      finished->set_value();
-  }};
-}
-
-} // namespace
-
-TEST_CASE("a chain of messages between actors runs in the handler that started it", "[actors][loop_scheduler]") {
-  loop_system s{1}; // one loop thread: handlers run in the order they were queued
-  auto arrived = std::make_shared<std::atomic<int>>(0);
-  auto last = s.sys->spawn(relay, caf::actor{}, arrived);
-  auto middle = s.sys->spawn(relay, last, arrived);
-  auto first = s.sys->spawn(relay, middle, arrived);
-  auto seen = std::make_shared<std::promise<int>>();
-  asio::post(s.loop.io(), [&s, first, arrived, seen] {
-    caf::anon_send(first, 1); // as an HTTP handler starting an order
-    // Queued right behind the chain's first turn: each hop of the chain going
-    // back to the loop would run after this.
-    asio::defer(s.loop.io(), [arrived, seen] { seen->set_value(arrived->load()); });
-  });
-  auto at_marker = seen->get_future();
-  REQUIRE(at_marker.wait_for(10s) == std::future_status::ready);
-  CHECK(at_marker.get() == 1);
-  for (auto& a : {first, middle, last})
-    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-}
-
-TEST_CASE("a long chain of messages leaves the loop's other handlers their turn", "[actors][loop_scheduler]") {
-  loop_system s{1};
-  static constexpr int chain = 10000;
-  auto hops = std::make_shared<std::atomic<int>>(0);
-  auto finished = std::make_shared<std::promise<void>>();
-  auto ping = s.sys->spawn(bouncer, hops, finished);
-  auto pong = s.sys->spawn(bouncer, hops, finished);
-  auto seen = std::make_shared<std::promise<int>>();
-  asio::post(s.loop.io(), [&s, ping, pong, hops, seen] {
-    caf::anon_send(ping, chain, pong);
-    asio::defer(s.loop.io(), [hops, seen] { seen->set_value(hops->load()); });
-  });
-  auto at_marker = seen->get_future();
-  REQUIRE(at_marker.wait_for(10s) == std::future_status::ready);
-  const int hops_before_marker = at_marker.get();
-  CHECK(hops_before_marker > 1);     // the chain ran on in its first handler
-  CHECK(hops_before_marker < chain); // and let the marker in before it ended
-  auto done = finished->get_future();
-  REQUIRE(done.wait_for(30s) == std::future_status::ready);
-  CHECK(hops->load() == chain + 1); // every hop, none lost when the chain went back to the loop
-  for (auto& a : {ping, pong})
-    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
 }
 
 TEST_CASE("the actor system shuts down though a loop thread spawned actors", "[actors][loop_scheduler]") {
