@@ -493,8 +493,12 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
     threads_per_order = cpu.threads_per_unit(ok)
     disk = disk_sync_probe(b.stores)
     low_load = {"connections": 64, "rate": max(1.0, round(0.1 * ceiling)), "duration_s": 15, "warmup_s": 3}
+    # The same per-order CPU and thread counts at low load: an order then pays its
+    # own wake-ups instead of finding threads awake (session 16).
+    low_cpu = CpuWindow({"rkgate": gw, "rk7sim": sim}, start_after=low_load["warmup_s"] + 1, length=12, threads_of=gw)
     low = b.load("postorder-overhead", gw.port, {
         **low_load, "requests": [order_request(restaurants, sources, "overhead")]}, samples=True)
+    low_orders = low["routes"]["postorder"]["statuses"].get("201", 0) / low["measured_seconds"] * 12
     b.stop_all()
     # The machine's own floor: the same open loop against a bare server that
     # answers after as much time as r_keeper took per order, reporting it the way
@@ -514,6 +518,8 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
         "ceiling_orders_per_s": round(ceiling, 1), "achieved_orders_per_s": round(achieved, 1),
         "ratio": round(ratio, 3), "cpu_ms_per_order": cpu_ms_per_order,
         "rkgate_threads_per_order": threads_per_order,
+        "overhead_phase_cpu_ms_per_order": low_cpu.per_unit_ms(low_orders),
+        "overhead_phase_threads_per_order": low_cpu.threads_per_unit(low_orders),
         "rkgate_rss_mib_after_saturation": round(rss_after_saturation / 1024, 1), "saturate_statuses": sat["routes"]["postorder"]["statuses"],
         "saturate_latency": pick(lat(sat)),
         "overhead_us": pick(overhead) if overhead else None,
