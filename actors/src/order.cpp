@@ -840,6 +840,10 @@ order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self
       allocate_then_create(self);
       return rp;
     },
+    [self](atom::call, const std::string& kind) {
+      if (auto what = events::code_from_string(kind))
+        announce_event(*self->state.ctx.rest, *what, announced(self->state), nullptr);
+    },
     [self](atom::unload) -> caf::result<bool> {
       if (!may_unload(self))
         return false;

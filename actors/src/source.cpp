@@ -3,6 +3,7 @@
 
 #include "common/guid.hpp"
 #include "common/json_text.hpp"
+#include "events/qr_format.hpp"
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
@@ -513,6 +514,52 @@ void admit(self_ptr self, Reply rp, order_request req) {
   }
 }
 
+// -- a guest's call at a table ------------------------------------------------
+
+/// The guid of this source's one open order at `table`, if exactly one.
+std::optional<std::string> one_order_at(const source_state& st, const std::string& restaurant, std::int64_t table) {
+  std::optional<std::string> found;
+  for (const auto& [guid, e] : st.orders) {
+    if (e.restaurant != restaurant || e.table_code != table)
+      continue;
+    if (found)
+      return std::nullopt; // several: the call names no one order
+    found = guid;
+  }
+  return found;
+}
+
+/// tablecall: the table's one open order announces the call with itself (its
+/// ORDER loaded again if it left memory); with none or several, or when that
+/// order ended meanwhile, the call is announced without an order.
+api_reply table_call(self_ptr self, const std::string& restaurant, std::int64_t table, const std::string& kind) {
+  auto& st = self->state;
+  auto rest = st.restaurants.find(restaurant);
+  auto what = events::code_from_string(kind);
+  if (rest == st.restaurants.end())
+    return api_reply::failure(404, "unknown_restaurant", "no restaurant " + restaurant + " for this source");
+  if (!what || (*what != events::code::waiter_call && *what != events::code::bill_request))
+    return api_reply::failure(400, "invalid_request", "kind must be \"waiter_call\" or \"bill_request\"");
+  auto without_order = [ctx = rest->second, restaurant, table, what = *what] {
+    if (ctx->events)
+      caf::anon_send(ctx->events, atom::put_v,
+                     events::table_call(what, restaurant, events::table_info{table, std::to_string(table), std::nullopt}));
+  };
+  json data = {{"restaurant", restaurant}, {"table_code", table}, {"kind", kind}, {"guid", nullptr}};
+  if (auto guid = one_order_at(st, restaurant, table)) {
+    data["guid"] = *guid;
+    with_order(self, *guid, [kind, without_order](const order_actor& order) {
+      if (order)
+        caf::anon_send(order, atom::call_v, kind);
+      else
+        without_order();
+    });
+  } else {
+    without_order();
+  }
+  return api_reply::success(200, json_text(data));
+}
+
 /// Close, cancel, pay or accept of an order that is not live: 409 with
 /// `why` when it is this source's (finished) order, 404 otherwise.
 void answer_not_live(self_ptr self, caf::typed_response_promise<api_reply> rp, const std::string& guid,
@@ -680,6 +727,10 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
     },
     [self](atom::accept, const std::string& guid, std::int64_t base_table) -> caf::result<api_reply> {
       return to_order(self, guid, "the order is not waiting for acceptance", atom::accept_v, base_table);
+    },
+    [self](atom::call, const std::string& restaurant, std::int64_t table,
+           const std::string& kind) -> caf::result<api_reply> {
+      return table_call(self, restaurant, table, kind);
     },
     [self](atom::forget, const std::string& external_id) {
       auto& st = self->state;

@@ -130,12 +130,9 @@ status_t tablecall(const context_ptr& ctx, const request_handle& req) {
     respond(ctx, req, bad_request("kind", "kind must be \"waiter_call\" or \"bill_request\""));
     return restinio::request_accepted();
   }
-  const auto& rest = *c->second.restaurant;
-  auto code = table->get<std::int64_t>();
-  events::table_info info{code, std::to_string(code), std::nullopt};
-  caf::anon_send(ctx->dir->events, atom::put_v, events::table_call(*kind, rest.cfg.id, info));
-  json data = {{"restaurant", rest.cfg.id}, {"table_code", code}, {"kind", events::to_string(*kind)}};
-  respond(ctx, req, api_reply::success(200, json_text(data)));
+  // The SOURCE links the call to the table's open order (docs/events.md).
+  ask_source(ctx, req, c->second, "tablecall", atom::call_v, c->second.restaurant->cfg.id, table->get<std::int64_t>(),
+             std::string(events::to_string(*kind)));
   return restinio::request_accepted();
 }
 

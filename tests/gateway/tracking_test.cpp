@@ -150,6 +150,48 @@ TEST_CASE("the events feed pages by hash, per restaurant, across a restart, and 
   CHECK(g.events()["updates"].empty());
 }
 
+TEST_CASE("a guest's call at a table carries the table's open order, loaded again if it left memory",
+          "[gateway][e2e][tracking]") {
+  callback_receiver cb;
+  sim s(2);
+  tracking_gate g(s, cb.server.url("/cb"), "5m", false, "300ms");
+  auto call = [&](std::int64_t table, const char* kind) {
+    auto r = g.post("/api/v3/tablecall", json{{"restaurant", "r1"}, {"table_code", table}, {"kind", kind}});
+    REQUIRE(r.status == 200);
+    return body_of(r)["data"];
+  };
+  auto table_event = [&](const char* code, std::int64_t table) {
+    auto feed = g.events();
+    for (const auto& u : feed["updates"])
+      if (u["code"] == code && u["table"] == table)
+        return u;
+    return json();
+  };
+  auto first = simple_order("call-1");
+  first["table_code"] = 105;
+  auto guid = created(g, first);
+  auto in_memory = [&] {
+    return metric_sample(http_request("GET", g.url("/metrics")).body, R"(rkgate_orders_in_memory{source="site-a"})");
+  };
+  REQUIRE(eventually([&] { return in_memory() == 0; }));
+
+  auto bill = call(105, "bill_request");
+  CHECK(bill["guid"] == guid);
+  CHECK(bill["kind"] == "bill_request");
+  CHECK(bill["table_code"] == 105);
+  REQUIRE(eventually([&] { return g.has_event("bill_request", guid); }));
+  auto with_order = table_event("bill_request", 105);
+  CHECK(with_order["order"]["guid"] == guid);
+  CHECK(with_order["table_repr"]["id"] == 105);
+  CHECK(with_order["invoice"].is_null());
+
+  // A table without an open order of this source: the call has none.
+  auto alone = call(106, "waiter_call");
+  CHECK(alone["guid"].is_null());
+  REQUIRE(eventually([&] { return table_event("waiter_call", 106).is_object(); }));
+  CHECK(table_event("waiter_call", 106)["order"].is_null());
+}
+
 TEST_CASE("additional orders on a table, pay then close, cancel", "[gateway][e2e][tracking]") {
   callback_receiver cb;
   sim s(2);

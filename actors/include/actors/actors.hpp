@@ -332,6 +332,9 @@ using order_actor = caf::typed_actor<
   // A waiting (manual) order accepted by an operator: creates it on the cash
   // server on the given base table; a failure that created nothing leaves it waiting.
   caf::replies_to<atom::accept, std::int64_t>::with<api_reply>,
+  // A guest at its table called (tablecall): announces the call ("waiter_call"
+  // or "bill_request") with the order.
+  caf::reacts_to<atom::call, std::string>,
   // Its SOURCE asks it to leave memory: true (and it stops) when it is open,
   // has nothing under way and has been idle for `orders.unload_after`; its
   // record in the store is then the whole order until the SOURCE loads it again.
@@ -369,6 +372,10 @@ using source_actor = caf::typed_actor<
   caf::replies_to<atom::cancel, std::string, std::string>::with<api_reply>,
   // Accepts one of the source's waiting orders: guid, base table code.
   caf::replies_to<atom::accept, std::string, std::int64_t>::with<api_reply>,
+  // A guest's call at a table (tablecall): restaurant, table code, kind
+  // ("waiter_call" or "bill_request"). Announced by the table's open order of
+  // this source when there is exactly one, else without an order.
+  caf::replies_to<atom::call, std::string, std::int64_t, std::string>::with<api_reply>,
   // Drops an idempotency key whose order never reached the cash server.
   caf::reacts_to<atom::forget, std::string>,
   // The STATUS POLLER saw an unloaded order change (true: it left the list of
