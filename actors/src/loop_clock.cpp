@@ -5,27 +5,15 @@ namespace rkgate::actors::detail {
 loop_clock::loop_clock(asio::io_context& io) : timer_(io) {}
 
 void loop_clock::set_ordinary_timeout(time_point t, caf::abstract_actor* self, caf::atom_value type, uint64_t id) {
-  std::lock_guard<std::mutex> lock(mtx_);
-  if (stopped_)
-    return;
-  simple_actor_clock::set_ordinary_timeout(t, self, type, id);
-  arm_locked();
+  add([&] { simple_actor_clock::set_ordinary_timeout(t, self, type, id); });
 }
 
 void loop_clock::set_multi_timeout(time_point t, caf::abstract_actor* self, caf::atom_value type, uint64_t id) {
-  std::lock_guard<std::mutex> lock(mtx_);
-  if (stopped_)
-    return;
-  simple_actor_clock::set_multi_timeout(t, self, type, id);
-  arm_locked();
+  add([&] { simple_actor_clock::set_multi_timeout(t, self, type, id); });
 }
 
 void loop_clock::set_request_timeout(time_point t, caf::abstract_actor* self, caf::message_id id) {
-  std::lock_guard<std::mutex> lock(mtx_);
-  if (stopped_)
-    return;
-  simple_actor_clock::set_request_timeout(t, self, id);
-  arm_locked();
+  add([&] { simple_actor_clock::set_request_timeout(t, self, id); });
 }
 
 // The two single cancellations come from the actor itself while it runs, so
@@ -56,20 +44,12 @@ void loop_clock::cancel_timeouts(caf::abstract_actor* self) {
 }
 
 void loop_clock::schedule_message(time_point t, caf::strong_actor_ptr receiver, caf::mailbox_element_ptr content) {
-  std::lock_guard<std::mutex> lock(mtx_);
-  if (stopped_)
-    return;
-  simple_actor_clock::schedule_message(t, std::move(receiver), std::move(content));
-  arm_locked();
+  add([&] { simple_actor_clock::schedule_message(t, std::move(receiver), std::move(content)); });
 }
 
 void loop_clock::schedule_message(time_point t, caf::group target, caf::strong_actor_ptr sender,
                                   caf::message content) {
-  std::lock_guard<std::mutex> lock(mtx_);
-  if (stopped_)
-    return;
-  simple_actor_clock::schedule_message(t, std::move(target), std::move(sender), std::move(content));
-  arm_locked();
+  add([&] { simple_actor_clock::schedule_message(t, std::move(target), std::move(sender), std::move(content)); });
 }
 
 void loop_clock::cancel_all() {

@@ -38,6 +38,17 @@ public:
 private:
   using due_list = std::vector<unique_delayed_event_ptr>;
 
+  /// Runs `insert` (one of the base class's setters) under the mutex unless
+  /// stopped, then arms the asio timer if the earliest due time moved.
+  template <class F>
+  void add(F insert) {
+    std::lock_guard<std::mutex> lock(mtx_);
+    if (stopped_)
+      return;
+    insert();
+    arm_locked();
+  }
+
   /// Arms the asio timer for the earliest entry when that is sooner than
   /// what it is armed for. Called with `mtx_` held.
   void arm_locked();
