@@ -11,6 +11,7 @@
 
 #include <deque>
 #include <functional>
+#include <set>
 
 namespace rkgate::actors {
 
@@ -39,6 +40,9 @@ struct source_state {
     caf::actor_clock::time_point last_used; ///< when the SOURCE last handed it something
   };
   std::map<std::string, order_entry> orders; ///< guid -> live order (finished ones are on disk only)
+  /// (restaurant, table code) -> guids of the live orders there: table-side
+  /// ordering and guests' calls find a table's orders without a pass over all.
+  std::map<std::pair<std::string, std::int64_t>, std::set<std::string>> at_table;
   std::map<caf::actor_addr, std::string> guid_of; ///< ORDER in memory -> its guid
   std::chrono::milliseconds unload_after{0}; ///< `orders.unload_after` (0: never)
   /// (last use, guid) of the ORDERs in memory, oldest first; an entry whose
@@ -60,6 +64,23 @@ void publish(const source_state& st) {
     return;
   st.stats->open.store(st.orders.size(), std::memory_order_relaxed);
   st.stats->in_memory.store(st.guid_of.size(), std::memory_order_relaxed);
+}
+
+/// Makes `e` the live order `guid`; every live order goes in through here.
+source_state::order_entry& add_live(source_state& st, const std::string& guid, source_state::order_entry e) {
+  st.at_table[{e.restaurant, e.table_code}].insert(guid);
+  return st.orders[guid] = std::move(e);
+}
+
+/// Removes a live order; every live order leaves through here.
+void remove_live(source_state& st, std::map<std::string, source_state::order_entry>::iterator it) {
+  auto table = st.at_table.find({it->second.restaurant, it->second.table_code});
+  if (table != st.at_table.end()) {
+    table->second.erase(it->first);
+    if (table->second.empty())
+      st.at_table.erase(table);
+  }
+  st.orders.erase(it);
 }
 
 order_actor start_order(self_ptr self, order_record rec,
@@ -139,7 +160,7 @@ void drop(self_ptr self, std::map<std::string, source_state::order_entry>::itera
   for (const auto& ext : it->second.merged)
     st.keys.erase(ext);
   auto held = std::move(it->second.held);
-  st.orders.erase(it);
+  remove_live(st, it);
   publish(st);
   for (auto& use : held)
     use(order_actor{});
@@ -399,10 +420,10 @@ std::optional<std::string> merge_target(const source_state& st, const order_requ
   if (req.no_merge || req.manual || !req.body.table_code || rest == st.restaurants.end()
       || !rest->second->cfg.table_orders_merge)
     return std::nullopt;
-  for (const auto& [guid, e] : st.orders)
-    if (e.restaurant == req.restaurant && e.table_code == *req.body.table_code)
-      return guid;
-  return std::nullopt;
+  auto table = st.at_table.find({req.restaurant, *req.body.table_code});
+  if (table == st.at_table.end())
+    return std::nullopt;
+  return *table->second.begin();
 }
 
 /// Table-side ordering gave up on the table's order: the postorder creates
@@ -485,7 +506,7 @@ void admit_new(self_ptr self, Reply rp, order_request req) {
   a.spawned = true;
   if (e.actor) {
     st.keys[e.external_id] = source_state::key_entry{guid, req.hash};
-    used(self, guid, st.orders[guid] = std::move(e));
+    used(self, guid, add_live(st, guid, std::move(e)));
     publish(st);
   }
   rp.deliver(a);
@@ -518,15 +539,10 @@ void admit(self_ptr self, Reply rp, order_request req) {
 
 /// The guid of this source's one open order at `table`, if exactly one.
 std::optional<std::string> one_order_at(const source_state& st, const std::string& restaurant, std::int64_t table) {
-  std::optional<std::string> found;
-  for (const auto& [guid, e] : st.orders) {
-    if (e.restaurant != restaurant || e.table_code != table)
-      continue;
-    if (found)
-      return std::nullopt; // several: the call names no one order
-    found = guid;
-  }
-  return found;
+  auto at = st.at_table.find({restaurant, table});
+  if (at == st.at_table.end() || at->second.size() != 1)
+    return std::nullopt; // none, or several: the call names no one order
+  return *at->second.begin();
 }
 
 /// tablecall: the table's one open order announces the call with itself (its
@@ -627,7 +643,7 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
     if (!e.actor)
       continue;
     st.keys[e.external_id] = std::move(k);
-    used(self, guid, st.orders[guid] = std::move(e));
+    used(self, guid, add_live(st, guid, std::move(e)));
   }
   publish(st);
   // An ORDER stopped: it left memory (its order goes on, in the store) or its
@@ -737,7 +753,8 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
       auto it = st.keys.find(external_id);
       if (it == st.keys.end())
         return;
-      st.orders.erase(it->second.guid); // its ORDER is stopping; its DOWN finds nothing
+      if (auto order = st.orders.find(it->second.guid); order != st.orders.end())
+        remove_live(st, order); // its ORDER is stopping; its DOWN finds nothing
       st.keys.erase(it);
       publish(st);
     },

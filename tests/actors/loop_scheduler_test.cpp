@@ -136,10 +136,15 @@ TEST_CASE("delayed messages, idle timeouts and request timeouts fire on the loop
 }
 
 TEST_CASE("an actor that ends with timers pending is let go at once", "[actors][loop_scheduler]") {
-  loop_system s{1}; // one loop thread: a handler posted after the actor's last turn runs after it
-  // Takes the request and drops it unanswered (a promise kept would hold the requester).
-  auto silent = s.sys->spawn([](caf::event_based_actor* self) -> caf::behavior {
-    return {[self](int) { self->make_response_promise(); }};
+  loop_system s{1}; // one loop thread: a handler posted during or after a turn runs after it
+  // Takes the request and drops it unanswered (a promise kept, or the request
+  // left in its mailbox, would hold the requester).
+  auto asked = std::make_shared<std::promise<void>>();
+  auto silent = s.sys->spawn([asked](caf::event_based_actor* self) -> caf::behavior {
+    return {[self, asked](int) {
+      self->make_response_promise();
+      asked->set_value();
+    }};
   });
   auto ending = std::make_shared<std::promise<void>>();
   caf::actor_addr quitter_addr;
@@ -158,6 +163,7 @@ TEST_CASE("an actor that ends with timers pending is let go at once", "[actors][
     caf::anon_send(quitter, std::string{"quit"});
   }
   REQUIRE(ending->get_future().wait_for(10s) == std::future_status::ready);
+  REQUIRE(asked->get_future().wait_for(10s) == std::future_status::ready);
   auto released = std::make_shared<std::promise<bool>>();
   asio::post(s.loop.io(), [released, quitter_addr] {
     released->set_value(caf::actor_cast<caf::actor>(quitter_addr) == nullptr);

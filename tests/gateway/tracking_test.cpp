@@ -190,6 +190,14 @@ TEST_CASE("a guest's call at a table carries the table's open order, loaded agai
   CHECK(alone["guid"].is_null());
   REQUIRE(eventually([&] { return table_event("waiter_call", 106).is_object(); }));
   CHECK(table_event("waiter_call", 106)["order"].is_null());
+
+  // Two open orders at a table (one waiting for an operator is never merged):
+  // the call names neither.
+  auto manual = simple_order("call-2");
+  manual["table_code"] = 105;
+  manual["accept"] = "manual";
+  created(g, manual);
+  CHECK(call(105, "waiter_call")["guid"].is_null());
 }
 
 TEST_CASE("additional orders on a table, pay then close, cancel", "[gateway][e2e][tracking]") {
