@@ -474,22 +474,29 @@ void pool::start(std::unique_ptr<call> c, bool fresh) {
   std::shared_ptr<connection> conn;
   std::vector<std::shared_ptr<connection>> stale; // closed by their destructors, outside the lock
   std::string setup_failed;
+  // A pooled connection is taken out under the lock and checked outside it
+  // (the check is a system call); once out of the pool it is this call's alone.
+  const auto now = steady::now();
+  while (!fresh && !conn) {
+    std::shared_ptr<connection> candidate;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      auto found = stopping ? idle.end() : idle.find(key);
+      if (found == idle.end() || found->second.empty())
+        break;
+      candidate = std::move(found->second.back()); // the most recently used first
+      found->second.pop_back();
+    }
+    if (candidate->fit_for_reuse(now))
+      conn = std::move(candidate);
+    else
+      stale.push_back(std::move(candidate));
+  }
   {
     std::lock_guard<std::mutex> lock(mutex);
-    if (!stopping) {
-      auto found = fresh ? idle.end() : idle.find(key);
-      if (found != idle.end()) {
-        const auto now = steady::now();
-        auto& pooled = found->second;
-        while (!conn && !pooled.empty()) { // the most recently used first
-          auto candidate = std::move(pooled.back());
-          pooled.pop_back();
-          if (candidate->fit_for_reuse(now))
-            conn = std::move(candidate);
-          else
-            stale.push_back(std::move(candidate));
-        }
-      }
+    if (stopping) {
+      stale.push_back(std::move(conn)); // stopped while it was checked
+    } else {
       try {
         if (!conn)
           conn = std::make_shared<connection>(shared_from_this(), key, c->url.tls ? tls_context(c->req) : nullptr);
