@@ -199,8 +199,7 @@ void cash_server::impl::apply_session(order& o, const pugi::xml_node& req, std::
     l.id = d->id;
     if (auto a = n.attribute("amount"))
       l.requested = a.as_llong();
-    const bool manual = d->kind == discount_kind::amount || d->kind == discount_kind::markup_amount;
-    if (manual && (!l.requested || *l.requested <= 0)) {
+    if (d->manual_amount() && (!l.requested || *l.requested <= 0)) {
       errors.push_back({err_unknown_item, "Для скидки \"" + d->name + "\" нужно указать сумму (amount)", n});
       return;
     }

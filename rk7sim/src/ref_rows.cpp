@@ -190,8 +190,8 @@ bool build_ref(const dataset& d, const std::string& n, ref_book& out) {
     out.class_name = "TDiscounts";
     for (const auto& x : d.discounts) {
       auto r = base_row(x, "TDiscount", 0);
-      add_bool(r, "IsMarkup", x.kind == discount_kind::markup || x.kind == discount_kind::markup_amount);
-      add_bool(r, "ManualAmount", x.kind == discount_kind::amount || x.kind == discount_kind::markup_amount);
+      add_bool(r, "IsMarkup", x.is_markup());
+      add_bool(r, "ManualAmount", x.manual_amount());
       add(r, "Percent", x.percent);
       add_bool(r, "Automatic", x.auto_order_category != 0);
       add(r, "AutoOrderCategory", x.auto_order_category);

@@ -96,6 +96,11 @@ struct discount : ref_base {
   discount_kind kind = discount_kind::percent;
   int percent = 0;                ///< for percent and markup
   ident auto_order_category = 0;  ///< non-zero: applied automatically
+
+  /// r_keeper's IsMarkup: it adds to the order instead of taking off.
+  bool is_markup() const { return kind == discount_kind::markup || kind == discount_kind::markup_amount; }
+  /// r_keeper's ManualAmount: the amount comes with the order (`amount`).
+  bool manual_amount() const { return kind == discount_kind::amount || kind == discount_kind::markup_amount; }
 };
 
 /// CURRENCIES: a payment currency.
