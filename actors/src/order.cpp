@@ -7,6 +7,7 @@
 #include "rk7/codec.hpp"
 
 #include "common/json_text.hpp"
+#include "events/qr_format.hpp"
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
@@ -841,7 +842,7 @@ order_actor::behavior_type order(order_actor::stateful_pointer<order_state> self
       return rp;
     },
     [self](atom::call, const std::string& kind) {
-      if (auto what = events::code_from_string(kind))
+      if (auto what = events::table_call_code(kind))
         announce_event(*self->state.ctx.rest, *what, announced(self->state), nullptr);
     },
     [self](atom::unload) -> caf::result<bool> {

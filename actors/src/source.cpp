@@ -551,10 +551,10 @@ std::optional<std::string> one_order_at(const source_state& st, const std::strin
 api_reply table_call(self_ptr self, const std::string& restaurant, std::int64_t table, const std::string& kind) {
   auto& st = self->state;
   auto rest = st.restaurants.find(restaurant);
-  auto what = events::code_from_string(kind);
+  auto what = events::table_call_code(kind);
   if (rest == st.restaurants.end())
     return api_reply::failure(404, "unknown_restaurant", "no restaurant " + restaurant + " for this source");
-  if (!what || (*what != events::code::waiter_call && *what != events::code::bill_request))
+  if (!what)
     return api_reply::failure(400, "invalid_request", "kind must be \"waiter_call\" or \"bill_request\"");
   auto without_order = [ctx = rest->second, restaurant, table, what = *what] {
     if (ctx->events)

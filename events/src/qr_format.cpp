@@ -147,6 +147,13 @@ new_event order_event(code what, const json& record, const table_info& table, js
   return e;
 }
 
+std::optional<code> table_call_code(std::string_view kind) {
+  auto what = code_from_string(kind);
+  if (what != code::waiter_call && what != code::bill_request)
+    return std::nullopt;
+  return what;
+}
+
 new_event table_call(code what, const std::string& restaurant, const table_info& table) {
   new_event e;
   e.what = what;

@@ -124,9 +124,9 @@ status_t tablecall(const context_ptr& ctx, const request_handle& req) {
   }
   auto kind_field = body.find("kind");
   auto kind = kind_field != body.end() && kind_field->is_string()
-                ? events::code_from_string(kind_field->get<std::string>())
+                ? events::table_call_code(kind_field->get<std::string>())
                 : std::nullopt;
-  if (!kind || (*kind != events::code::waiter_call && *kind != events::code::bill_request)) {
+  if (!kind) {
     respond(ctx, req, bad_request("kind", "kind must be \"waiter_call\" or \"bill_request\""));
     return restinio::request_accepted();
   }

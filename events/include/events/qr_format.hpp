@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace rkgate::events {
 
@@ -50,6 +51,10 @@ nlohmann::json qr_invoice(const nlohmann::json& record, const nlohmann::json& se
 /// not an object with a guid and restaurant.
 new_event order_event(code what, const nlohmann::json& record, const table_info& table,
                       nlohmann::json invoice = nullptr, nlohmann::json order = nullptr);
+
+/// The code of a guest's call at a table: waiter_call or bill_request, by
+/// name; nullopt for any other text.
+std::optional<code> table_call_code(std::string_view kind);
 
 /// A guest's call at a table (waiter_call or bill_request) with no order.
 new_event table_call(code what, const std::string& restaurant, const table_info& table);
