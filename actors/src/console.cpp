@@ -19,6 +19,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <functional>
+#include <string_view>
 #include <set>
 
 namespace rkgate::actors {
@@ -43,10 +45,39 @@ struct console_entry {
   std::string in_progress; ///< running action; not persisted (an accept does not survive a restart)
   json running = nullptr;  ///< the history entry of the running action (who, when), not persisted
   int announced = -1;      ///< the status the last callback announced; -1 = none yet
+  int saving = 0;          ///< writes not yet answered; not persisted
+  caf::actor_clock::time_point changed_at{}; ///< the last write; not persisted
 };
 
 const std::string version_key = "console\x1fversion";
 const std::string entry_prefix = "console\x1forder\x1f";
+const std::string brief_prefix = "console\x1f" "brief\x1f";
+/// Present once every entry has its brief (stores written before briefs get them at start-up).
+const std::string briefs_key = "console\x1f" "briefs";
+
+/// Archived and deleted orders are done: they may leave memory.
+bool finished(const std::string& state) {
+  return state == "archived" || state == "deleted";
+}
+
+std::string brief_text(const console_entry& e) {
+  return e.state + '\x1f' + e.restaurant + '\x1f' + e.created_at + '\x1f' + std::to_string(e.version);
+}
+
+std::optional<console_brief> brief_from(std::string guid, std::string_view text) {
+  console_brief b;
+  b.guid = std::move(guid);
+  std::string* fields[] = {&b.state, &b.restaurant, &b.created_at};
+  for (auto* field : fields) {
+    auto sep = text.find('\x1f');
+    if (sep == std::string_view::npos)
+      return std::nullopt;
+    *field = std::string(text.substr(0, sep));
+    text.remove_prefix(sep + 1);
+  }
+  b.version = std::strtoull(std::string(text).c_str(), nullptr, 10);
+  return b;
+}
 
 json to_json(const console_entry& e) {
   return {{"guid", e.guid},         {"source", e.source},   {"restaurant", e.restaurant},
@@ -167,6 +198,14 @@ struct console_state {
   std::map<std::uint64_t, std::string> by_version;                ///< the changes index
   std::set<std::pair<std::string, std::string>> by_created;       ///< (created_at, guid): list order
   std::uint64_t version = 0;                                      ///< the change counter
+  /// Archived and deleted orders out of memory, by state: (created_at, guid)
+  /// to restaurant. Their entries are read from the store when needed.
+  std::map<std::string, std::map<std::pair<std::string, std::string>, std::string>> shelved;
+  std::map<std::string, std::map<std::string, int>> shelved_counts; ///< restaurant -> state -> orders
+  std::uint64_t shelved_horizon = 0; ///< the highest version of a shelved order
+  /// Orders being read back from the store, with what waits for them, in arrival order.
+  std::map<std::string, std::vector<std::function<void(console_entry*)>>> loading;
+  caf::timespan unload_after{0};
   static constexpr const char* name = "console";
 };
 
@@ -227,17 +266,25 @@ void touch(console_state& st, console_entry& e) {
   e.record["updated_at"] = now_iso8601();
 }
 
-/// Persists the entry and the counter; `next(ok)` once written.
+/// Persists the entry, its brief and the counter; `next(ok)` once written.
+/// The entry stays in memory until the write is answered.
 template <class F>
-void save(self_ptr self, const console_entry& e, F next) {
+void save(self_ptr self, console_entry& e, F next) {
   persistence::write_batch batch;
   batch.put(persistence::table::meta, entry_prefix + e.guid, json_text(to_json(e)));
+  batch.put(persistence::table::meta, brief_prefix + e.guid, brief_text(e));
   batch.put(persistence::table::meta, version_key, std::to_string(self->state.version));
+  ++e.saving;
+  e.changed_at = self->clock().now();
+  auto done = [self, guid = e.guid, next](bool ok) mutable {
+    --self->state.entries.at(guid).saving;
+    next(ok);
+  };
   self->request(self->state.store, caf::infinite, atom::put_v, std::move(batch), true)
-    .then([next](bool ok) mutable { next(ok); }, [next](caf::error&) mutable { next(false); });
+    .then([done](bool ok) mutable { done(ok); }, [done](caf::error&) mutable { done(false); });
 }
 
-void save(self_ptr self, const console_entry& e) {
+void save(self_ptr self, console_entry& e) {
   save(self, e, [guid = e.guid](bool ok) {
     if (!ok)
       spdlog::error("console: order {} could not be stored", guid);
@@ -247,13 +294,18 @@ void save(self_ptr self, const console_entry& e) {
 json counts(const console_state& st, const console_scope& scope) {
   json c = {{"all", 0}, {"waiting", 0}, {"created", 0}, {"accepted", 0},
             {"in_transit", 0}, {"archived", 0}, {"deleted", 0}};
-  for (const auto& [guid, e] : st.entries) {
-    if (!in_scope(scope, e.restaurant))
-      continue;
-    c[e.state] = c[e.state].get<int>() + 1;
-    if (e.state != "archived")
-      c["all"] = c["all"].get<int>() + 1;
-  }
+  auto add = [&c](const std::string& state, int n) {
+    c[state] = c[state].get<int>() + n;
+    if (state != "archived")
+      c["all"] = c["all"].get<int>() + n;
+  };
+  for (const auto& [guid, e] : st.entries)
+    if (in_scope(scope, e.restaurant))
+      add(e.state, 1);
+  for (const auto& [restaurant, by_state] : st.shelved_counts)
+    if (in_scope(scope, restaurant))
+      for (const auto& [state, n] : by_state)
+        add(state, n);
   return c;
 }
 
@@ -261,46 +313,110 @@ api_reply bad(const char* field, std::string message) {
   return api_reply::failure(400, "bad_request", std::move(message), json_text(json{{"field", field}}));
 }
 
-/// List mode: a page of orders in `state`, newest first, from `cursor`.
-api_reply page(const console_state& st, const console_query& q) {
-  auto pos = st.by_created.end();
+/// Whether a list of `list_state` shows an order in `state`.
+bool shown_in(const std::string& list_state, const std::string& state) {
+  return list_state == "all" ? state != "archived" : state == list_state;
+}
+
+/// Reads a shelved order's entry from the store; `next(entry or nullopt)`.
+template <class F>
+void read_shelved(self_ptr self, const std::string& guid, F next) {
+  self->request(self->state.store, caf::infinite, atom::get_v, store_key{persistence::table::meta, entry_prefix + guid})
+    .then(
+      [next, guid](const store_value& v) mutable {
+        auto e = v.found ? entry_from_json(v.value) : std::nullopt;
+        if (v.found && !e)
+          spdlog::error("console: order {}: stored entry cannot be read", guid);
+        next(std::move(e));
+      },
+      [next](caf::error&) mutable { next(std::nullopt); });
+}
+
+/// List mode: a page of orders in `state`, newest first, from `cursor`. The
+/// orders in memory and the shelved ones are merged by (created_at, guid);
+/// shelved ones are read from the store (the page's version is taken first,
+/// so an order changed meanwhile is listed again by the next changes poll).
+caf::result<api_reply> page(self_ptr self, const console_query& q, bool reset = false) {
+  using created_key = std::pair<std::string, std::string>;
+  auto& st = self->state;
+  std::optional<created_key> from;
   if (!q.cursor.empty()) {
     auto decoded = unhex(q.cursor);
     auto sep = decoded ? decoded->find('\x1f') : std::string::npos;
     if (sep == std::string::npos)
       return bad("cursor", "malformed cursor");
-    pos = st.by_created.lower_bound({decoded->substr(0, sep), decoded->substr(sep + 1)});
+    from = created_key{decoded->substr(0, sep), decoded->substr(sep + 1)};
   }
-  json orders = json::array();
-  const console_entry* last = nullptr;
-  json next = nullptr;
-  while (pos != st.by_created.begin()) {
-    --pos;
-    const auto& e = st.entries.at(pos->second);
-    bool shown = q.state == "all" ? e.state != "archived" : e.state == q.state;
-    if (!shown || !in_scope(q.scope, e.restaurant))
-      continue;
-    if (orders.size() == q.limit) {
-      next = hex(last->created_at + '\x1f' + last->guid);
+  static const std::map<created_key, std::string> none;
+  auto shelf_it = st.shelved.find(q.state == "all" ? "deleted" : q.state);
+  const auto& shelf = shelf_it != st.shelved.end() ? shelf_it->second : none;
+  auto mem = from ? st.by_created.lower_bound(*from) : st.by_created.end();
+  auto away = from ? shelf.lower_bound(*from) : shelf.end();
+  std::vector<std::pair<created_key, bool>> picked; // (position, shelved); one more than a page
+  while (picked.size() <= q.limit) {
+    bool more_mem = mem != st.by_created.begin();
+    bool more_away = away != shelf.begin();
+    if (!more_mem && !more_away)
       break;
+    if (more_away && (!more_mem || std::prev(away)->first > *std::prev(mem))) {
+      --away;
+      if (in_scope(q.scope, away->second))
+        picked.emplace_back(away->first, true);
+    } else {
+      --mem;
+      const auto& e = st.entries.at(mem->second);
+      if (shown_in(q.state, e.state) && in_scope(q.scope, e.restaurant))
+        picked.emplace_back(*mem, false);
     }
-    orders.push_back(view(e));
-    last = &e;
   }
-  json data = {{"orders", orders}, {"next_cursor", next}, {"version", st.version}, {"counts", counts(st, q.scope)}};
-  return api_reply::success(200, json_text(data));
+  json next = nullptr;
+  if (picked.size() > q.limit) {
+    picked.pop_back();
+    next = hex(picked.back().first.first + '\x1f' + picked.back().first.second);
+  }
+  json data = {{"orders", json::array()}, {"next_cursor", next}, {"version", st.version},
+               {"counts", counts(st, q.scope)}};
+  if (reset)
+    data["reset"] = true;
+  auto views = std::make_shared<std::vector<json>>(picked.size());
+  std::vector<std::size_t> shelved;
+  for (std::size_t i = 0; i < picked.size(); ++i) {
+    if (picked[i].second)
+      shelved.push_back(i);
+    else
+      (*views)[i] = view(st.entries.at(picked[i].first.second));
+  }
+  auto finish = [views](json data) {
+    for (auto& v : *views)
+      if (!v.is_null()) // a shelved entry that could not be read is left out (logged)
+        data["orders"].push_back(std::move(v));
+    return api_reply::success(200, json_text(data));
+  };
+  if (shelved.empty())
+    return finish(std::move(data));
+  auto rp = self->make_response_promise<api_reply>();
+  auto left = std::make_shared<std::size_t>(shelved.size());
+  for (auto i : shelved)
+    read_shelved(self, picked[i].first.second, [rp, views, left, i, data, finish](std::optional<console_entry> e) mutable {
+      if (e)
+        (*views)[i] = view(*e);
+      if (--*left == 0)
+        rp.deliver(finish(std::move(data)));
+    });
+  return rp;
 }
 
-api_reply changes(const console_state& st, const console_query& q) {
-  if (*q.since_version > st.version) {
+/// Changes mode. A client whose version is older than a shelved order's
+/// change may have missed it: it gets the first page again (`reset`), as
+/// one from the future does.
+caf::result<api_reply> changes(self_ptr self, const console_query& q) {
+  const auto& st = self->state;
+  if (*q.since_version > st.version || *q.since_version < st.shelved_horizon) {
     console_query first = q;
     first.state = "all";
     first.cursor.clear();
     first.since_version.reset();
-    auto r = page(st, first);
-    auto data = json::parse(r.data);
-    data["reset"] = true;
-    return api_reply::success(200, json_text(data));
+    return page(self, first, true);
   }
   json orders = json::array();
   bool more = false;
@@ -494,17 +610,23 @@ void cancel(self_ptr self, promise rp, const console_action& a, json entry) {
       });
 }
 
-caf::result<api_reply> act(self_ptr self, const console_action& a) {
+/// One order read (action empty) or an action on it; `e` is null when
+/// there is no such console order.
+void act(self_ptr self, promise rp, const console_action& a, console_entry* e_ptr) {
   auto& st = self->state;
-  auto it = st.entries.find(a.guid);
-  if (it == st.entries.end() || !in_scope(a.scope, it->second.restaurant))
-    return api_reply::failure(404, "not_found", "no such console order");
-  auto& e = it->second;
-  if (a.action.empty())
-    return api_reply::success(200, json_text(view(e)));
-  if (!allows(e, a.action))
-    return refusal(e, a.action);
-  auto rp = self->make_response_promise<api_reply>();
+  if (!e_ptr || !in_scope(a.scope, e_ptr->restaurant)) {
+    rp.deliver(api_reply::failure(404, "not_found", "no such console order"));
+    return;
+  }
+  auto& e = *e_ptr;
+  if (a.action.empty()) {
+    rp.deliver(api_reply::success(200, json_text(view(e))));
+    return;
+  }
+  if (!allows(e, a.action)) {
+    rp.deliver(refusal(e, a.action));
+    return;
+  }
   auto entry = history_entry(a, now_iso8601());
   if (a.action == "accept" || a.action == "cancel") {
     // Marked busy at once: a second operator now gets 409 conflict.
@@ -513,13 +635,10 @@ caf::result<api_reply> act(self_ptr self, const console_action& a) {
     touch(st, e);
     save(self, e);
     if (a.action == "accept")
-      accept(self, rp, a, entry);
-    else
-      cancel(self, rp, a, entry);
-    return rp;
+      return accept(self, rp, a, entry);
+    return cancel(self, rp, a, entry);
   }
   conclude(self, rp, a.guid, entry, rule_of(a.action).to, api_reply::success(200, ""));
-  return rp;
 }
 
 // -- status tracking (docs/console.md §1) -------------------------------------------
@@ -552,17 +671,11 @@ void tracked_change(self_ptr self, console_entry& e, const std::string& previous
   save(self, e);
 }
 
-/// The ORDER of a console order changed status (its relay of announce_status).
-void tracked(self_ptr self, const console_status& s) {
-  auto& st = self->state;
-  if (!s.previous) // the first status (received, waiting): the arrival announces it
-    return;
-  auto fresh = json::parse(s.record, nullptr, false);
-  if (!fresh.is_object())
-    return;
+/// The ORDER of a console order changed status (its relay of announce_status);
+/// `entry` is null when the console never indexed the order.
+void tracked(self_ptr self, const console_status& s, const json& fresh, console_entry* entry) {
   int status = fresh.value("status", 5);
-  auto it = st.entries.find(s.guid);
-  if (it == st.entries.end()) {
+  if (!entry) {
     // A manual order the console never indexed (its arrival failed): announced all the same.
     console_entry e;
     e.guid = s.guid;
@@ -573,7 +686,7 @@ void tracked(self_ptr self, const console_status& s) {
     e.announced = *s.previous;
     return announce(self, e, std::nullopt, {{"action", "tracking"}, {"operator", nullptr}, {"at", now_iso8601()}});
   }
-  auto& e = it->second;
+  auto& e = *entry;
   int previous_status = e.record.value("status", 5);
   auto previous_state = e.state;
   // The ORDER's record once the order is on the cash server (a cancel before
@@ -603,10 +716,9 @@ void changed_on_till(self_ptr self, const std::string& guid) {
 }
 
 /// An ORDER's event about a console order: delivery_state added, passed on.
-void relay_event(self_ptr self, events::new_event ev) {
+void relay_event(self_ptr self, events::new_event ev, const console_entry* e) {
   auto& st = self->state;
-  auto it = st.entries.find(ev.guid);
-  std::string state = it != st.entries.end() ? it->second.state : "";
+  std::string state = e ? e->state : "";
   if (ev.what == events::code::save_order && (state.empty() || state == "waiting"))
     state = "created"; // save_order: the order is now on the cash server
   if (ev.order.is_object() && !state.empty())
@@ -622,21 +734,96 @@ void add_to_index(console_state& st, console_entry e) {
   st.entries[guid] = std::move(e);
 }
 
+// -- archived and deleted orders out of memory (docs/console.md §6) -----------------
+
+void add_to_shelf(console_state& st, const console_brief& b) {
+  st.shelved[b.state][{b.created_at, b.guid}] = b.restaurant;
+  ++st.shelved_counts[b.restaurant][b.state];
+  st.shelved_horizon = std::max(st.shelved_horizon, b.version);
+}
+
+/// Takes a finished order out of memory; its entry and brief are in the store.
+void shelve(console_state& st, const console_entry& e) {
+  st.by_version.erase(e.version);
+  st.by_created.erase({e.created_at, e.guid});
+  add_to_shelf(st, console_brief{e.guid, e.state, e.restaurant, e.created_at, e.version});
+}
+
+/// Brings a shelved order back into memory (an action or a change came for it).
+void unshelve(self_ptr self, console_entry e) {
+  auto& st = self->state;
+  auto shelf = st.shelved.find(e.state);
+  if (shelf != st.shelved.end() && shelf->second.erase({e.created_at, e.guid}))
+    --st.shelved_counts[e.restaurant][e.state];
+  e.changed_at = self->clock().now();
+  add_to_index(st, std::move(e));
+}
+
+/// Runs `f` with the order's entry: at once when it is in memory, else once
+/// it is read back from the store (null: not a console order). What comes
+/// for an order while it is read waits behind, in arrival order.
+void with_entry(self_ptr self, const std::string& guid, std::function<void(console_entry*)> f) {
+  auto& st = self->state;
+  if (auto it = st.entries.find(guid); it != st.entries.end())
+    return f(&it->second);
+  auto& waiting = st.loading[guid];
+  waiting.push_back(std::move(f));
+  if (waiting.size() > 1)
+    return;
+  read_shelved(self, guid, [self, guid](std::optional<console_entry> e) {
+    auto& st = self->state;
+    if (e && e->guid == guid && !st.entries.count(guid))
+      unshelve(self, std::move(*e));
+    auto waiting = std::move(st.loading[guid]);
+    st.loading.erase(guid);
+    for (auto& f : waiting) {
+      auto it = st.entries.find(guid);
+      f(it != st.entries.end() ? &it->second : nullptr);
+    }
+  });
+}
+
+/// Shelves the finished orders idle for `unload_after`, then looks again.
+void shelve_idle(self_ptr self) {
+  auto& st = self->state;
+  auto now = self->clock().now();
+  for (auto it = st.entries.begin(); it != st.entries.end();) {
+    const auto& e = it->second;
+    if (finished(e.state) && e.in_progress.empty() && e.saving == 0 && now - e.changed_at >= st.unload_after) {
+      shelve(st, e);
+      it = st.entries.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  auto period = std::clamp<caf::timespan>(st.unload_after / 2, std::chrono::milliseconds(100), std::chrono::minutes(1));
+  self->delayed_send(self, period, atom::tick_v);
+}
+
 console_actor::behavior_type console(self_ptr self, store_actor store, notifier_actor notifier,
-                                     events_log_actor events, console_restore restored) {
+                                     events_log_actor events, console_restore restored,
+                                     std::chrono::milliseconds unload_after) {
   auto& st = self->state;
   st.store = store;
   st.notifier = std::move(notifier);
   st.events = std::move(events);
   st.version = restored.version;
+  st.unload_after = unload_after;
   // Shutdown: the console stops with the STORE it writes to.
   self->monitor(st.store);
   self->set_down_handler([self](caf::down_msg&) { self->quit(); });
   for (const auto& [guid, text] : restored.entries)
     if (auto e = entry_from_json(text)) {
       st.version = std::max(st.version, e->version);
+      e->changed_at = self->clock().now();
       add_to_index(st, std::move(*e));
     }
+  for (const auto& b : restored.finished) {
+    st.version = std::max(st.version, b.version);
+    add_to_shelf(st, b);
+  }
+  if (unload_after.count() > 0)
+    shelve_idle(self);
   return {
     [self](atom::create, const console_arrival& a) -> caf::result<bool> {
       auto& st = self->state;
@@ -664,35 +851,86 @@ console_actor::behavior_type console(self_ptr self, store_actor store, notifier_
       return rp;
     },
     [self](atom::list, const console_query& q) -> caf::result<api_reply> {
-      return q.since_version ? changes(self->state, q) : page(self->state, q);
+      return q.since_version ? changes(self, q) : page(self, q);
     },
-    [self](atom::run, const console_action& a) -> caf::result<api_reply> { return act(self, a); },
+    [self](atom::run, const console_action& a) -> caf::result<api_reply> {
+      auto rp = self->make_response_promise<api_reply>();
+      with_entry(self, a.guid, [self, rp, a](console_entry* e) mutable { act(self, rp, a, e); });
+      return rp;
+    },
     [self](atom::loaded, console_wiring& w) {
       self->state.restaurants = std::move(w.restaurants);
       self->state.sources = std::move(w.sources);
     },
-    [self](atom::status, const console_status& s) { tracked(self, s); },
-    [self](atom::put, events::new_event& ev) { relay_event(self, std::move(ev)); },
+    [self](atom::status, const console_status& s) {
+      if (!s.previous) // the first status (received, waiting): the arrival announces it
+        return;
+      auto fresh = json::parse(s.record, nullptr, false);
+      if (!fresh.is_object())
+        return;
+      with_entry(self, s.guid, [self, s, fresh](console_entry* e) { tracked(self, s, fresh, e); });
+    },
+    [self](atom::put, events::new_event& ev) {
+      with_entry(self, ev.guid, [self, ev](console_entry* e) { relay_event(self, ev, e); });
+    },
     [self](atom::refresh, const std::string& guid) { changed_on_till(self, guid); },
+    [self](atom::tick) { shelve_idle(self); },
   };
+}
+
+} // namespace
+
+namespace {
+
+/// A store written before briefs existed: every entry is read once, and
+/// gets its brief.
+void add_briefs(persistence::store& db, console_restore& r) {
+  persistence::write_batch batch;
+  db.scan(persistence::table::meta, entry_prefix, [&](std::string_view key, std::string_view value) {
+    auto e = entry_from_json(std::string(value));
+    if (!e)
+      return true;
+    batch.put(persistence::table::meta, brief_prefix + e->guid, brief_text(*e));
+    if (finished(e->state))
+      r.finished.push_back(console_brief{e->guid, e->state, e->restaurant, e->created_at, e->version});
+    else
+      r.entries[std::string(key.substr(entry_prefix.size()))] = std::string(value);
+    return true;
+  });
+  batch.put(persistence::table::meta, briefs_key, "1");
+  std::string error;
+  if (!db.write(batch, true, &error))
+    spdlog::error("console: briefs not stored (they are written again at the next start): {}", error);
 }
 
 } // namespace
 
 console_restore read_console(persistence::store& db) {
   console_restore r;
-  db.scan(persistence::table::meta, entry_prefix, [&](std::string_view key, std::string_view value) {
-    r.entries[std::string(key.substr(entry_prefix.size()))] = std::string(value);
-    return true;
-  });
+  if (!db.get(persistence::table::meta, briefs_key)) {
+    add_briefs(db, r);
+  } else {
+    db.scan(persistence::table::meta, brief_prefix, [&](std::string_view key, std::string_view value) {
+      auto b = brief_from(std::string(key.substr(brief_prefix.size())), value);
+      if (!b)
+        return true;
+      if (finished(b->state)) {
+        r.finished.push_back(std::move(*b));
+      } else if (auto text = db.get(persistence::table::meta, entry_prefix + b->guid)) {
+        r.entries[b->guid] = std::move(*text);
+      }
+      return true;
+    });
+  }
   if (auto v = db.get(persistence::table::meta, version_key))
     r.version = std::strtoull(v->c_str(), nullptr, 10);
   return r;
 }
 
 console_actor spawn_console(caf::actor_system& sys, store_actor store, notifier_actor notifier,
-                            events_log_actor events, console_restore restored) {
-  return sys.spawn(console, store, std::move(notifier), std::move(events), std::move(restored));
+                            events_log_actor events, console_restore restored,
+                            std::chrono::milliseconds unload_after) {
+  return sys.spawn(console, store, std::move(notifier), std::move(events), std::move(restored), unload_after);
 }
 
 } // namespace rkgate::actors

@@ -92,7 +92,8 @@ std::shared_ptr<const directory> start_gateway(caf::actor_system& sys, const con
   dir->notifier = spawn_notifier(sys, cfg.sources, db, std::move(callbacks), std::move(callbacks_pending));
   dir->events = spawn_events_log(sys, db, cfg.events.retention);
   // Before the restaurants: their ORDERs and STATUS POLLERs report to it.
-  dir->console = spawn_console(sys, dir->store, dir->notifier, dir->events, std::move(console_restored));
+  dir->console = spawn_console(sys, dir->store, dir->notifier, dir->events, std::move(console_restored),
+                               cfg.console.unload_after);
   auto callback_sources = std::make_shared<std::set<std::string>>();
   for (const auto& s : cfg.sources)
     if (!s.callback_url.empty())

@@ -119,6 +119,12 @@ void read_orders(const YAML::Node& node, problem_list& problems, orders_section&
   map.finish();
 }
 
+void read_console(const YAML::Node& node, problem_list& problems, console_section& out) {
+  mapping map(node, "console", problems);
+  read_duration(map.optional("unload_after"), map.path_of("unload_after"), problems, out.unload_after);
+  map.finish();
+}
+
 void read_url(mapping& map, const std::string& key, bool required, problem_list& problems,
               std::string& out) {
   const YAML::Node node = required ? map.required(key) : map.optional(key);
@@ -412,6 +418,7 @@ gateway read_gateway(const YAML::Node& root, problem_list& problems) {
   read_storage(map.optional("storage"), problems, out.storage);
   read_events(map.optional("events"), problems, out.events);
   read_orders(map.optional("orders"), problems, out.orders);
+  read_console(map.optional("console"), problems, out.console);
   std::vector<restaurant_refs> refs;
   for_each_item(map.optional("sources"), "sources", problems,
                 [&](const YAML::Node& item, const std::string& path) {

@@ -34,3 +34,18 @@ TEST_CASE("orders.unload_after that is not a duration, or an unknown key, is an 
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].path == "orders.unload");
 }
+
+TEST_CASE("console.unload_after defaults to 10m; a bad value is an error at its line", "[config][load]") {
+  auto dflt = load_text(restaurant_with(""));
+  REQUIRE(std::holds_alternative<gateway>(dflt));
+  CHECK(std::get<gateway>(dflt).console.unload_after == std::chrono::minutes(10));
+
+  auto short_ = load_text("console:\n  unload_after: 200ms\n" + restaurant_with(""));
+  REQUIRE(std::holds_alternative<gateway>(short_));
+  CHECK(std::get<gateway>(short_).console.unload_after == std::chrono::milliseconds(200));
+
+  auto problems = problems_of("console:\n  unload_after: later\n" + restaurant_with(""));
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].path == "console.unload_after");
+  CHECK(problems[0].line == 2);
+}

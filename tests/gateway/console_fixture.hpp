@@ -17,13 +17,14 @@ struct console_gate {
   std::filesystem::path dir;
   std::unique_ptr<child> proc;
 
-  explicit console_gate(const sim& s, const std::string& callback_url = "")
+  /// `extra`: more top-level YAML (e.g. a `console:` section).
+  explicit console_gate(const sim& s, const std::string& callback_url = "", const std::string& extra = "")
     : dir(std::filesystem::temp_directory_path()
           / ("rkgate-console-" + std::to_string(::getpid()) + "-" + std::to_string(gate::counter()++))) {
     std::filesystem::create_directories(dir);
     auto config = (dir / "rkgate.yaml").string();
     std::ofstream f(config);
-    f << "server:\n  listen: 127.0.0.1:0\n  request_timeout: 5s\n"
+    f << extra << "server:\n  listen: 127.0.0.1:0\n  request_timeout: 5s\n"
       << "storage:\n  path: " << (dir / "data").string() << "\n"
       << "sources:\n  - name: site\n    token: " << console_source << "\n    secret: s\n    restaurants: [all]\n";
     if (!callback_url.empty())
@@ -44,7 +45,16 @@ struct console_gate {
         << "      delivery_table_code: 900\n      order_category: 1\n      external_sales_classification: 2001\n"
         << "      prepay_reason: 1\n      item_comment_modifier: 1004009\n      close_paid_order: false\n";
     f.close();
-    proc = std::make_unique<child>(std::vector<std::string>{binary_path("rkgate"), "--config", config});
+    start();
+  }
+  /// Starts the gateway (again) on the same config and store.
+  void start() {
+    proc = std::make_unique<child>(std::vector<std::string>{binary_path("rkgate"), "--config", (dir / "rkgate.yaml").string()});
+  }
+  /// Stops the gateway and starts it again on the same store.
+  void restart() {
+    proc.reset();
+    start();
   }
   ~console_gate() {
     proc.reset();

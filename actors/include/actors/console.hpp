@@ -92,23 +92,41 @@ using console_actor = caf::typed_actor<
   caf::reacts_to<atom::put, events::new_event>,
   // The STATUS POLLER saw the order changed on the cash server after its
   // creation (created -> accepted).
-  caf::reacts_to<atom::refresh, std::string>>;
+  caf::reacts_to<atom::refresh, std::string>,
+  // Its own timer: archived and deleted orders idle for `console.unload_after`
+  // leave memory.
+  caf::reacts_to<atom::tick>>;
 
-/// The console's durable state, read at start-up: entries (JSON by guid) and
-/// the change counter. Kept in the store's `meta` table.
-struct console_restore {
-  std::map<std::string, std::string> entries;
+/// What the list and the counts need of an order out of memory; kept in the
+/// store beside each entry, so start-up reads these and not the entries.
+struct console_brief {
+  std::string guid;
+  std::string state; ///< delivery_state
+  std::string restaurant;
+  std::string created_at;
   std::uint64_t version = 0;
 };
 
-/// Reads the console's records from `db` (before any actor runs).
+/// The console's durable state, read at start-up: the entries of orders
+/// still being worked on (JSON by guid), the briefs of archived and deleted
+/// ones, and the change counter. Kept in the store's `meta` table.
+struct console_restore {
+  std::map<std::string, std::string> entries;
+  std::vector<console_brief> finished;
+  std::uint64_t version = 0;
+};
+
+/// Reads the console's records from `db` (before any actor runs). A store
+/// written before briefs existed gets them here, once.
 console_restore read_console(persistence::store& db);
 
 /// The CONSOLE, spawned before the restaurants (their ORDERs and STATUS
 /// POLLERs report to it); send it the console_wiring once the SOURCEs exist.
-/// Its announcements go to `notifier` and `events`.
+/// Its announcements go to `notifier` and `events`; archived and deleted
+/// orders idle for `unload_after` (0: never) leave memory.
 console_actor spawn_console(caf::actor_system& sys, store_actor store, notifier_actor notifier,
-                            events_log_actor events, console_restore restored);
+                            events_log_actor events, console_restore restored,
+                            std::chrono::milliseconds unload_after);
 
 // -- pure pieces -----------------------------------------------------------------------
 

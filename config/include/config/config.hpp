@@ -61,6 +61,14 @@ struct orders_section {
   milliseconds unload_after{10 * 1000};
 };
 
+/// The operator console's orders in memory: an archived or deleted order
+/// with nothing under way for `unload_after` leaves memory (its entry is in
+/// the store) and is read again when it is listed, opened or acted on.
+/// 0 keeps every console order that was in memory there.
+struct console_section {
+  milliseconds unload_after{10 * 60 * 1000};
+};
+
 /// Requests per second a source may make (`50/s`, `600/m`).
 struct rate_limit {
   double per_second = 0;
@@ -152,6 +160,7 @@ struct gateway {
   storage_section storage;
   events_section events;
   orders_section orders;
+  console_section console;
   std::vector<source> sources;
   std::vector<operator_account> operators;
   std::vector<restaurant> restaurants;
