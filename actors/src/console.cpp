@@ -905,6 +905,25 @@ void add_briefs(persistence::store& db, console_restore& r) {
 
 } // namespace
 
+void stage_console_order(persistence::write_batch& batch, const console_brief& b, const std::string& source,
+                         const std::string& record, const std::string& body, const std::string& history) {
+  console_entry e;
+  e.guid = b.guid;
+  e.source = source;
+  e.restaurant = b.restaurant;
+  e.created_at = b.created_at;
+  e.state = b.state;
+  e.record = json::parse(record);
+  e.body = body;
+  e.history = json::parse(history);
+  e.version = b.version;
+  e.announced = e.record.value("status", 5);
+  batch.put(persistence::table::meta, entry_prefix + e.guid, json_text(to_json(e)));
+  batch.put(persistence::table::meta, brief_prefix + e.guid, brief_text(e));
+  batch.put(persistence::table::meta, version_key, std::to_string(e.version));
+  batch.put(persistence::table::meta, briefs_key, "1");
+}
+
 console_restore read_console(persistence::store& db) {
   console_restore r;
   if (!db.get(persistence::table::meta, briefs_key)) {

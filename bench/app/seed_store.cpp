@@ -4,7 +4,7 @@
 // memory and start-up benchmark and its tests.
 //
 //   rkgate-seed-store --path DIR --orders N [--restaurants R] [--sources S]
-//                     [--open-permille P] [--samples K]
+//                     [--open-permille P] [--samples K] [--console C]
 //
 // Sources and restaurants follow scripts/sim-config.sh: source `demo` plus
 // `bench-1`..`bench-S`, restaurants `r1`..`rR`. Order k of a source has the
@@ -12,8 +12,10 @@
 // the very same postorder (the summary printed on stdout gives the first
 // order of each outcome with its body, and K orders spread evenly over the
 // store as {source, guid}). P per mille of the orders are open (re-attached at
-// start-up); the rest are closed, a few deleted.
+// start-up); the rest are closed, a few deleted. The first C finished orders
+// also went through the operator console and were archived there.
 
+#include "actors/console.hpp"
 #include "actors/order_mapping.hpp"
 #include "actors/order_store.hpp"
 #include "actors/spawn.hpp"
@@ -44,12 +46,13 @@ struct options {
   int sources = 0;
   int open_permille = 10;
   long samples = 0;
+  long console = 0;
 };
 
 [[noreturn]] void usage(const std::string& why) {
   std::cerr << "rkgate-seed-store: " << why
             << "\nusage: rkgate-seed-store --path DIR --orders N [--restaurants R] [--sources S]"
-               " [--open-permille P] [--samples K]\n";
+               " [--open-permille P] [--samples K] [--console C]\n";
   std::exit(2);
 }
 
@@ -78,6 +81,8 @@ options parse(int argc, char** argv) {
       o.sources = static_cast<int>(number(flag, v, 0));
     else if (flag == "--samples")
       o.samples = number(flag, v, 0);
+    else if (flag == "--console")
+      o.console = number(flag, v, 0);
     else if (flag == "--open-permille")
       o.open_permille = static_cast<int>(number(flag, v, 0));
     else
@@ -183,6 +188,7 @@ int main(int argc, char** argv) {
 
   persistence::write_batch batch;
   long open = 0;
+  long archived = 0;
   json examples = json::object(); // the first order of each outcome, for tests and the benchmark
   const char* outcome_names[] = {"open", "closed", "deleted"};
   json samples = json::array();
@@ -227,6 +233,14 @@ int main(int argc, char** argv) {
         {"source", source}, {"guid", rec.guid}, {"status", rec.status}, {"body", body}};
     if (sample_every && n % sample_every == 0 && static_cast<long>(samples.size()) < opt.samples)
       samples.push_back({{"source", source}, {"guid", rec.guid}});
+    if (!is_open && archived < opt.console) {
+      actors::console_brief b{rec.guid, "archived", restaurant, now, static_cast<std::uint64_t>(++archived)};
+      json history = json::array({{{"action", "received"}, {"operator", nullptr}, {"at", now}, {"result", "ok"}},
+                                  {{"action", "accept"}, {"operator", "hall"}, {"at", now}, {"result", "ok"}},
+                                  {{"action", "archive"}, {"operator", "hall"}, {"at", now}, {"result", "ok"}}});
+      actors::stage_console_order(batch, b, source, actors::order_api_json(rec), rec.body,
+                                  json_text(history));
+    }
     if (is_open) {
       batch.put(persistence::table::tables, actors::table_key(restaurant, base_table, rec.table_slot), rec.guid);
       ++open;
@@ -249,6 +263,7 @@ int main(int argc, char** argv) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   json summary = {{"orders", opt.orders},
                   {"open", open},
+                  {"console_archived", archived},
                   {"live_before", live_before},
                   {"sources", sources},
                   {"restaurants", opt.restaurants},

@@ -116,6 +116,12 @@ struct console_restore {
   std::uint64_t version = 0;
 };
 
+/// Stages a console order as the CONSOLE stores it (entry, brief and the
+/// change counter at `b.version`); `record`, `problems` and `history` are
+/// JSON text. For seeding stores (rkgate-seed-store).
+void stage_console_order(persistence::write_batch& batch, const console_brief& b, const std::string& source,
+                         const std::string& record, const std::string& body, const std::string& history);
+
 /// Reads the console's records from `db` (before any actor runs). A store
 /// written before briefs existed gets them here, once.
 console_restore read_console(persistence::store& db);
