@@ -69,4 +69,28 @@ std::optional<std::string> normalize_guid(std::string_view text) {
   return out;
 }
 
+std::optional<guid_bits> guid_bits_of(std::string_view text) {
+  if (text.size() == 38 && text.front() == '{' && text.back() == '}')
+    text = text.substr(1, 36);
+  if (text.size() != 36)
+    return std::nullopt;
+  guid_bits g;
+  int digits = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-')
+        return std::nullopt;
+      continue;
+    }
+    int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (v < 0)
+      return std::nullopt;
+    auto& half = digits < 16 ? g.hi : g.lo;
+    half = half << 4 | static_cast<std::uint64_t>(v);
+    ++digits;
+  }
+  return g;
+}
+
 } // namespace rkgate

@@ -70,3 +70,37 @@ TEST_CASE_METHOD(poller_fixture, "a list asked for before an order was watched d
   REQUIRE(heard->size() == 1);
   CHECK(heard->front() == guid);
 }
+
+TEST_CASE_METHOD(poller_fixture, "a listed order is matched whatever the spelling of its guid; an unlisted one is read back") {
+  // Some servers list guids in lower case or without braces: the order is
+  // still the one followed, not one that left the list.
+  auto refreshed = std::make_shared<std::vector<bool>>(); // `absent` of each refresh
+  auto order = own(caf::actor_cast<order_actor>(sys.spawn([refreshed]() -> caf::behavior {
+    return {[refreshed](atom::refresh, bool absent) { refreshed->push_back(absent); }};
+  })));
+  auto poller = own(spawn_status_poller(sys, "r1", rest->cash,
+                                        poll_timing{std::chrono::seconds(2), std::chrono::seconds(10), 0.25}));
+  sched.run();
+  REQUIRE(polled_after(std::chrono::milliseconds(2500)));
+  rk7.answer("GetOrderList", empty_list);
+  sched.run();
+  caf::anon_send(poller, atom::watch_v, std::string("{8F3C2A10-5B6D-4E7F-9A81-0C2D3E4F5A6B}"), order,
+                 source_actor{}, std::int64_t{5});
+  sched.run();
+  auto next_list = [&](const std::string& reply) {
+    bool asked = false;
+    for (int i = 0; i < 40 && !asked; ++i)
+      asked = rk7.count("GetOrderList") > 0 || polled_after(std::chrono::milliseconds(100));
+    REQUIRE(asked);
+    rk7.answer("GetOrderList", reply);
+    sched.run();
+  };
+  next_list(order_list_reply("8f3c2a10-5b6d-4e7f-9a81-0c2d3e4f5a6b", 5));
+  CHECK(refreshed->empty()); // listed, at the version the ORDER read
+  next_list(order_list_reply("{8f3c2a10-5b6d-4e7f-9a81-0c2d3e4f5a6b}", 7));
+  REQUIRE(refreshed->size() == 1);
+  CHECK(refreshed->back() == false); // a later version: read back as changed
+  next_list(empty_list);
+  REQUIRE(refreshed->size() == 2);
+  CHECK(refreshed->back() == true); // gone from the list: closed or voided
+}

@@ -59,3 +59,20 @@ TEST_CASE("normalize_guid rejects what is not a GUID", "[common][guid]") {
   CHECK_FALSE(normalize_guid("F4CE1102+50DC-48F7-A8E0-74DD68A7D8C1"));   // wrong separator
   CHECK_FALSE(normalize_guid("F4CE110-250DC-48F7-A8E0-74DD68A7D8C1"));   // dash misplaced
 }
+
+TEST_CASE("guid_bits_of reads the 128 bits whatever the spelling, and refuses what is not a GUID", "[common][guid]") {
+  auto upper = guid_bits_of("{F4CE1102-50DC-48F7-A8E0-74DD68A7D8C1}");
+  REQUIRE(upper);
+  CHECK(upper->hi == 0xF4CE110250DC48F7ull);
+  CHECK(upper->lo == 0xA8E074DD68A7D8C1ull);
+  CHECK(guid_bits_of("f4ce1102-50dc-48f7-a8e0-74dd68a7d8c1") == upper);
+  CHECK(guid_bits_of("{f4ce1102-50DC-48f7-A8E0-74dd68a7d8c1}") == upper);
+  CHECK_FALSE(guid_bits_of("{F4CE1102-50DC-48F7-A8E0-74DD68A7D8C2}") == upper);
+  for (const char* bad : {"", "{}", "F4CE1102-50DC-48F7-A8E0-74DD68A7D8C", "F4CE1102+50DC-48F7-A8E0-74DD68A7D8C1",
+                          "G4CE1102-50DC-48F7-A8E0-74DD68A7D8C1", "{F4CE1102-50DC-48F7-A8E0-74DD68A7D8C1"})
+    CHECK_FALSE(guid_bits_of(bad));
+  std::set<std::size_t> hashes;
+  for (int i = 0; i < 100; ++i)
+    hashes.insert(guid_bits_hash{}(*guid_bits_of(new_guid())));
+  CHECK(hashes.size() == 100);
+}
