@@ -5,22 +5,15 @@
 #include "actors/console.hpp"
 #include "persistence/store.hpp"
 
+#include "temp_dir.hpp"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-
-#include <filesystem>
-#include <random>
 
 using namespace rkgate;
 using namespace rkgate::actors;
 
 namespace {
-
-struct temp_dir {
-  std::filesystem::path path = std::filesystem::temp_directory_path()
-                               / ("rkgate-console-restore-" + std::to_string(std::random_device{}()));
-  ~temp_dir() { std::filesystem::remove_all(path); }
-};
 
 /// A console entry as a gateway before briefs wrote it.
 std::string legacy_entry(const std::string& guid, const std::string& state, std::uint64_t version) {
@@ -37,7 +30,7 @@ std::string legacy_entry(const std::string& guid, const std::string& state, std:
 
 TEST_CASE("console restore: a store without briefs gets them once; finished orders come back as briefs",
           "[actors][console]") {
-  temp_dir dir;
+  rkgate::test::temp_dir dir("rkgate-console-restore-");
   std::string error;
   auto db = persistence::store::open(dir.path.string(), &error);
   REQUIRE(db);

@@ -11,6 +11,8 @@
 #include "thread_nice.hpp"
 
 #include <caf/all.hpp>
+#include "temp_dir.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -22,13 +24,7 @@ using namespace rkgate::actors;
 
 namespace {
 
-struct temp_dir {
-  std::filesystem::path path = std::filesystem::temp_directory_path()
-                               / ("rkgate-store-actor-" + std::to_string(std::random_device{}()));
-  ~temp_dir() { std::filesystem::remove_all(path); }
-};
-
-std::shared_ptr<persistence::store> open_store(const temp_dir& dir) {
+std::shared_ptr<persistence::store> open_store(const rkgate::test::temp_dir& dir) {
   std::string error;
   auto db = persistence::store::open(dir.path.string(), &error);
   REQUIRE(db);
@@ -46,7 +42,7 @@ persistence::write_batch one_record(int i) {
 TEST_CASE("store: every put is answered, synced ones after their sync; all on disk after a reopen",
           "[actors][store]") {
   constexpr int puts = 300;
-  temp_dir dir;
+  rkgate::test::temp_dir dir("rkgate-store-actor-");
   {
     rkgate::test::real_actor_system real;
     auto& sys = real.sys;
