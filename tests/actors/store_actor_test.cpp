@@ -16,8 +16,6 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
-#include <filesystem>
-#include <random>
 
 using namespace rkgate;
 using namespace rkgate::actors;
