@@ -8,11 +8,10 @@
 #include "persistence/store.hpp"
 
 #include "real_system.hpp"
+#include "temp_dir.hpp"
 #include "thread_nice.hpp"
 
 #include <caf/all.hpp>
-#include "temp_dir.hpp"
-
 #include <catch2/catch.hpp>
 
 #include <chrono>
