@@ -12,6 +12,7 @@
 #include <deque>
 #include <functional>
 #include <set>
+#include <unordered_map>
 
 namespace rkgate::actors {
 
@@ -25,8 +26,11 @@ struct source_state {
     std::string hash;
   };
   /// external_id -> order, for the live orders only; any other key is read
-  /// from the store when asked for.
-  std::map<std::string, key_entry> keys;
+  /// from the store when asked for. Hash maps here and below: every postorder
+  /// looks up and inserts in maps of thousands of live orders, and a tree's
+  /// dozen string comparisons on cold memory were most of the SOURCE's time
+  /// at low load (docs/performance.md, session 17).
+  std::unordered_map<std::string, key_entry> keys;
   struct order_entry {
     std::string external_id;
     std::string restaurant;
@@ -39,11 +43,12 @@ struct source_state {
     std::vector<std::function<void(const order_actor&)>> held;
     caf::actor_clock::time_point last_used; ///< when the SOURCE last handed it something
   };
-  std::map<std::string, order_entry> orders; ///< guid -> live order (finished ones are on disk only)
+  using order_map = std::unordered_map<std::string, order_entry>;
+  order_map orders; ///< guid -> live order (finished ones are on disk only)
   /// (restaurant, table code) -> guids of the live orders there: table-side
   /// ordering and guests' calls find a table's orders without a pass over all.
   std::map<std::pair<std::string, std::int64_t>, std::set<std::string>> at_table;
-  std::map<caf::actor_addr, std::string> guid_of; ///< ORDER in memory -> its guid
+  std::unordered_map<caf::actor_addr, std::string> guid_of; ///< ORDER in memory -> its guid
   std::chrono::milliseconds unload_after{0}; ///< `orders.unload_after` (0: never)
   /// (last use, guid) of the ORDERs in memory, oldest first; an entry whose
   /// order was used again since is stale and skipped.
@@ -73,7 +78,7 @@ source_state::order_entry& add_live(source_state& st, const std::string& guid, s
 }
 
 /// Removes a live order; every live order leaves through here.
-void remove_live(source_state& st, std::map<std::string, source_state::order_entry>::iterator it) {
+void remove_live(source_state& st, source_state::order_map::iterator it) {
   auto table = st.at_table.find({it->second.restaurant, it->second.table_code});
   if (table != st.at_table.end()) {
     table->second.erase(it->first);
@@ -154,7 +159,7 @@ void release_held(self_ptr self, const std::string& guid, source_state::order_en
 
 /// The order is over (or cannot be loaded): it leaves the SOURCE; its record
 /// and keys stay in the store. Uses that waited see it as not live.
-void drop(self_ptr self, std::map<std::string, source_state::order_entry>::iterator it) {
+void drop(self_ptr self, source_state::order_map::iterator it) {
   auto& st = self->state;
   st.keys.erase(it->second.external_id);
   for (const auto& ext : it->second.merged)
