@@ -17,9 +17,62 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
-#include <unordered_map>
+#include <algorithm>
+#include <vector>
 
 namespace rkgate::actors {
+
+/// The orders a STATUS POLLER follows, sorted by the guid's bits. A list of
+/// hundreds is compared every period: the keys and the fields the comparison
+/// reads sit in arrays of their own (a few kilobytes, in cache after the first
+/// lookups), where a hash map cost a cache miss or two per listed order on a
+/// gateway holding tens of thousands (docs/performance.md, session 17).
+class followed_orders {
+public:
+  /// What only a change needs.
+  struct target {
+    std::string guid;
+    order_actor order;   ///< null while the order is out of memory
+    source_actor source; ///< loads it again when it is
+  };
+
+  std::size_t size() const noexcept { return keys_.size(); }
+  bool empty() const noexcept { return keys_.empty(); }
+
+  /// The index of `key`, or size() when it is not followed.
+  std::size_t find(const guid_bits& key) const {
+    auto it = std::lower_bound(keys_.begin(), keys_.end(), key, less);
+    return it != keys_.end() && *it == key ? static_cast<std::size_t>(it - keys_.begin()) : size();
+  }
+
+  void add(const guid_bits& key, target t, std::int64_t known_version, std::uint64_t watched_at) {
+    auto at = std::lower_bound(keys_.begin(), keys_.end(), key, less) - keys_.begin();
+    keys_.insert(keys_.begin() + at, key);
+    version.insert(version.begin() + at, known_version);
+    listed.insert(listed.begin() + at, 0);
+    watched_at_.insert(watched_at_.begin() + at, watched_at);
+    targets.insert(targets.begin() + at, std::move(t));
+  }
+
+  void erase(std::size_t i) {
+    keys_.erase(keys_.begin() + i);
+    version.erase(version.begin() + i);
+    listed.erase(listed.begin() + i);
+    watched_at_.erase(watched_at_.begin() + i);
+    targets.erase(targets.begin() + i);
+  }
+
+  std::uint64_t watched_at(std::size_t i) const { return watched_at_[i]; }
+
+  std::vector<std::int64_t> version;   ///< the order's version last seen or read; -1 = none yet
+  std::vector<std::uint64_t> listed;   ///< the last list (`lists`) that had it
+  std::vector<target> targets;
+
+private:
+  static bool less(const guid_bits& a, const guid_bits& b) { return a.hi != b.hi ? a.hi < b.hi : a.lo < b.lo; }
+  std::vector<guid_bits> keys_;
+  std::vector<std::uint64_t> watched_at_; ///< `polls` when it was first watched: those lists do not judge it
+};
 
 struct status_poller_state {
   std::string restaurant;
@@ -28,17 +81,7 @@ struct status_poller_state {
   till_change_listener till; ///< hears of orders changed after their first sighting (may be null)
   std::shared_ptr<read_stamp> answered; ///< marked on each answered list (may be null)
   std::optional<std::int64_t> last_version;
-  struct followed {
-    std::string guid;
-    order_actor order;   ///< null while the order is out of memory
-    source_actor source; ///< loads it again when it is
-    std::int64_t version = -1; ///< the order's version last seen or read; -1 = none yet
-    std::uint64_t listed = 0;  ///< the last list (`lists`) that had it
-    std::uint64_t watched_at = 0; ///< `polls` when it was first watched: those lists do not judge it
-  };
-  /// By guid's bits: a list is compared entry by entry every period, and a
-  /// string key cost two cache misses and a 38-byte hash per entry.
-  std::unordered_map<guid_bits, followed, guid_bits_hash> orders;
+  followed_orders orders;
   std::uint64_t lists = 0; ///< full lists compared so far
   std::uint64_t polls = 0; ///< lists asked for so far
   std::uint64_t last_watch = 0; ///< `polls` when the latest new order was watched
@@ -59,11 +102,11 @@ void schedule(self_ptr self) {
 }
 
 /// Hands a change to the ORDER, or to its SOURCE while it is out of memory.
-void refresh(self_ptr self, const status_poller_state::followed& f, bool absent) {
-  if (f.order)
-    self->send(f.order, atom::refresh_v, absent);
-  else if (f.source)
-    self->send(f.source, atom::refresh_v, f.guid, absent);
+void refresh(self_ptr self, const followed_orders::target& t, bool absent) {
+  if (t.order)
+    self->send(t.order, atom::refresh_v, absent);
+  else if (t.source)
+    self->send(t.source, atom::refresh_v, t.guid, absent);
 }
 
 /// One pass over the list, and one over the followed orders only when some
@@ -76,33 +119,33 @@ void refresh(self_ptr self, const status_poller_state::followed& f, bool absent)
 /// neither an older version (no change on the till) nor its absence.
 void compare(self_ptr self, const rk7::order_list& list, std::uint64_t asked) {
   auto& st = self->state;
+  auto& followed = st.orders;
   const auto round = ++st.lists;
   std::size_t listed = 0;
   for (const auto& o : list.orders) {
     auto key = guid_bits_of(o.guid);
-    auto it = key ? st.orders.find(*key) : st.orders.end();
-    if (it == st.orders.end())
+    auto i = key ? followed.find(*key) : followed.size();
+    if (i == followed.size())
       continue; // not followed: not the gateway's
-    auto& f = it->second;
-    if (asked <= f.watched_at || f.listed == round)
+    if (asked <= followed.watched_at(i) || followed.listed[i] == round)
       continue;
-    f.listed = round;
+    followed.listed[i] = round;
     ++listed;
-    if (o.version != f.version) {
+    if (o.version != followed.version[i]) {
       // The first sighting also refreshes, unless it shows the version the
       // ORDER read itself: a change may have happened before.
       // A later version is a change made after creation (e.g. on the till).
-      if (f.version != -1 && st.till)
-        self->send(st.till, atom::refresh_v, f.guid);
-      f.version = o.version;
-      refresh(self, f, false);
+      if (followed.version[i] != -1 && st.till)
+        self->send(st.till, atom::refresh_v, followed.targets[i].guid);
+      followed.version[i] = o.version;
+      refresh(self, followed.targets[i], false);
     }
   }
-  if (listed == st.orders.size())
+  if (listed == followed.size())
     return;
-  for (auto& [key, f] : st.orders)
-    if (f.listed != round && asked > f.watched_at)
-      refresh(self, f, true);
+  for (std::size_t i = 0; i < followed.size(); ++i)
+    if (followed.listed[i] != round && asked > followed.watched_at(i))
+      refresh(self, followed.targets[i], true);
 }
 
 void poll(self_ptr self) {
@@ -163,20 +206,20 @@ status_poller_actor::behavior_type status_poller(self_ptr self, std::string rest
         return;
       }
       bool was_idle = st.orders.empty();
-      if (auto known = st.orders.find(*key); known != st.orders.end()) {
+      if (auto i = st.orders.find(*key); i != st.orders.size()) {
         // Followed already: its ORDER left memory (null) or was loaded again.
         // A change seen since the version it read may have been on its way to
         // the ORDER that left, so it is handed on now (to the SOURCE, which
         // loads the ORDER again, or to the ORDER now in memory).
-        auto& f = known->second;
-        f.order = std::move(order);
-        f.source = std::move(source);
-        if (f.version != known_version)
-          refresh(self, f, false);
+        auto& t = st.orders.targets[i];
+        t.order = std::move(order);
+        t.source = std::move(source);
+        if (st.orders.version[i] != known_version)
+          refresh(self, t, false);
         return;
       }
       // A version the ORDER has already read (SaveOrder's reply) is not read back.
-      st.orders[*key] = status_poller_state::followed{guid, std::move(order), std::move(source), known_version, 0, st.polls};
+      st.orders.add(*key, followed_orders::target{guid, std::move(order), std::move(source)}, known_version, st.polls);
       // A full list next time, so the new order's version is learned.
       st.last_version.reset();
       st.last_watch = st.polls;
@@ -184,8 +227,10 @@ status_poller_actor::behavior_type status_poller(self_ptr self, std::string rest
         poll(self);
     },
     [self](atom::forget, const std::string& guid) {
+      auto& orders = self->state.orders;
       if (auto key = guid_bits_of(guid))
-        self->state.orders.erase(*key);
+        if (auto i = orders.find(*key); i != orders.size())
+          orders.erase(i);
     },
     [self](atom::tick, std::uint64_t n) {
       if (n == self->state.tick)

@@ -71,8 +71,4 @@ TEST_CASE("guid_bits_of reads the 128 bits whatever the spelling, and refuses wh
   for (const char* bad : {"", "{}", "F4CE1102-50DC-48F7-A8E0-74DD68A7D8C", "F4CE1102+50DC-48F7-A8E0-74DD68A7D8C1",
                           "G4CE1102-50DC-48F7-A8E0-74DD68A7D8C1", "{F4CE1102-50DC-48F7-A8E0-74DD68A7D8C1"})
     CHECK_FALSE(guid_bits_of(bad));
-  std::set<std::size_t> hashes;
-  for (int i = 0; i < 100; ++i)
-    hashes.insert(guid_bits_hash{}(*guid_bits_of(new_guid())));
-  CHECK(hashes.size() == 100);
 }

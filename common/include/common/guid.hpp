@@ -1,7 +1,6 @@
 #pragma once
 // GUIDs in r_keeper's spelling: upper case, in braces.
 
-#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,18 +15,12 @@ std::string new_guid();
 /// spelling, or nothing when `text` is not a GUID.
 std::optional<std::string> normalize_guid(std::string_view text);
 
-/// A GUID as its 128 bits: a map key that is compared and hashed without
-/// touching a string, and that ignores spelling (case, braces).
+/// A GUID as its 128 bits: a key that is compared without touching a
+/// string, and that ignores spelling (case, braces).
 struct guid_bits {
   std::uint64_t hi = 0;
   std::uint64_t lo = 0;
   bool operator==(const guid_bits& other) const noexcept { return hi == other.hi && lo == other.lo; }
-};
-
-struct guid_bits_hash {
-  std::size_t operator()(const guid_bits& g) const noexcept {
-    return static_cast<std::size_t>(g.hi ^ (g.lo * 0x9E3779B97F4A7C15ull));
-  }
 };
 
 /// The bits of a GUID spelled as normalize_guid accepts it; nothing otherwise.
