@@ -2,7 +2,6 @@
 
 #include <openssl/rand.h>
 
-#include <cctype>
 #include <cstring>
 #include <stdexcept>
 
@@ -32,6 +31,20 @@ private:
   std::size_t used_ = sizeof bytes_;
 };
 
+/// r_keeper's spelling of `g`: upper case, in braces.
+std::string spelled(const guid_bits& g) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out = "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}";
+  std::size_t at = 1;
+  for (int digit = 0; digit < 32; ++digit) {
+    if (out[at] == '-')
+      ++at;
+    std::uint64_t half = digit < 16 ? g.hi : g.lo;
+    out[at++] = hex[(half >> (4 * (15 - digit % 16))) & 0x0F];
+  }
+  return out;
+}
+
 } // namespace
 
 std::string new_guid() {
@@ -40,33 +53,18 @@ std::string new_guid() {
   pool.take(b, sizeof b);
   b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40); // version 4
   b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80); // RFC 4122 variant
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out = "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}";
-  std::size_t at = 1;
-  for (std::size_t i = 0; i < sizeof b; ++i) {
-    if (out[at] == '-')
-      ++at;
-    out[at++] = hex[b[i] >> 4];
-    out[at++] = hex[b[i] & 0x0F];
+  guid_bits g;
+  for (int i = 0; i < 8; ++i) {
+    g.hi = g.hi << 8 | b[i];
+    g.lo = g.lo << 8 | b[8 + i];
   }
-  return out;
+  return spelled(g);
 }
 
 std::optional<std::string> normalize_guid(std::string_view text) {
-  if (text.size() == 38 && text.front() == '{' && text.back() == '}')
-    text = text.substr(1, 36);
-  if (text.size() != 36)
-    return std::nullopt;
-  std::string out = "{";
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    bool dash_pos = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash_pos ? c != '-' : !std::isxdigit(static_cast<unsigned char>(c)))
-      return std::nullopt;
-    out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  out += '}';
-  return out;
+  if (auto g = guid_bits_of(text))
+    return spelled(*g);
+  return std::nullopt;
 }
 
 std::optional<guid_bits> guid_bits_of(std::string_view text) {
