@@ -86,6 +86,18 @@ json to_json(const console_entry& e) {
           {"version", e.version}, {"announced", e.announced}};
 }
 
+console_brief brief_of(const console_entry& e) {
+  return console_brief{e.guid, e.state, e.restaurant, e.created_at, e.version};
+}
+
+/// Stages the entry, its brief and the change counter at `counter`: every
+/// write of an entry goes through here, so its brief never lags behind.
+void stage_entry(persistence::write_batch& batch, const console_entry& e, std::uint64_t counter) {
+  batch.put(persistence::table::meta, entry_prefix + e.guid, json_text(to_json(e)));
+  batch.put(persistence::table::meta, brief_prefix + e.guid, brief_text(e));
+  batch.put(persistence::table::meta, version_key, std::to_string(counter));
+}
+
 std::optional<console_entry> entry_from_json(const std::string& text) {
   auto j = json::parse(text, nullptr, false);
   if (!j.is_object())
@@ -271,9 +283,7 @@ void touch(console_state& st, console_entry& e) {
 template <class F>
 void save(self_ptr self, console_entry& e, F next) {
   persistence::write_batch batch;
-  batch.put(persistence::table::meta, entry_prefix + e.guid, json_text(to_json(e)));
-  batch.put(persistence::table::meta, brief_prefix + e.guid, brief_text(e));
-  batch.put(persistence::table::meta, version_key, std::to_string(self->state.version));
+  stage_entry(batch, e, self->state.version);
   ++e.saving;
   e.changed_at = self->clock().now();
   auto done = [self, guid = e.guid, next](bool ok) mutable {
@@ -746,7 +756,7 @@ void add_to_shelf(console_state& st, const console_brief& b) {
 void shelve(console_state& st, const console_entry& e) {
   st.by_version.erase(e.version);
   st.by_created.erase({e.created_at, e.guid});
-  add_to_shelf(st, console_brief{e.guid, e.state, e.restaurant, e.created_at, e.version});
+  add_to_shelf(st, brief_of(e));
 }
 
 /// Brings a shelved order back into memory (an action or a change came for it).
@@ -892,7 +902,7 @@ void add_briefs(persistence::store& db, console_restore& r) {
       return true;
     batch.put(persistence::table::meta, brief_prefix + e->guid, brief_text(*e));
     if (finished(e->state))
-      r.finished.push_back(console_brief{e->guid, e->state, e->restaurant, e->created_at, e->version});
+      r.finished.push_back(brief_of(*e));
     else
       r.entries[std::string(key.substr(entry_prefix.size()))] = std::string(value);
     return true;
@@ -918,9 +928,7 @@ void stage_console_order(persistence::write_batch& batch, const console_brief& b
   e.history = json::parse(history);
   e.version = b.version;
   e.announced = e.record.value("status", 5);
-  batch.put(persistence::table::meta, entry_prefix + e.guid, json_text(to_json(e)));
-  batch.put(persistence::table::meta, brief_prefix + e.guid, brief_text(e));
-  batch.put(persistence::table::meta, version_key, std::to_string(e.version));
+  stage_entry(batch, e, e.version);
   batch.put(persistence::table::meta, briefs_key, "1");
 }
 
