@@ -11,6 +11,8 @@
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
+#include <sched.h>
+
 using namespace rkgate;
 using namespace rkgate::actors;
 
@@ -32,6 +34,7 @@ TEST_CASE("events log: appends are read back, on a thread of its own at lower pr
     .receive([&](const std::string& text) { page = text; }, [&](caf::error& err) { FAIL(caf::to_string(err)); });
   CHECK(page.find("{A}") != std::string::npos);
   CHECK(test::nice_of_thread("rkgate.events").value_or(test::no_such_thread) == test::lowered_nice(events_nice));
+  CHECK(test::policy_of_thread("rkgate.events").value_or(test::no_such_thread) == SCHED_BATCH);
   CHECK(test::own_nice() == own_nice); // the caller's thread is untouched
   self->send_exit(log, caf::exit_reason::user_shutdown);
 }

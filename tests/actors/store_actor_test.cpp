@@ -14,6 +14,8 @@
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
+#include <sched.h>
+
 #include <chrono>
 
 using namespace rkgate;
@@ -64,6 +66,9 @@ TEST_CASE("store: every put is answered, synced ones after their sync; all on di
     // beside an r_keeper call); the caller's thread is untouched.
     CHECK(test::nice_of_thread("rkgate.store").value_or(test::no_such_thread) == test::lowered_nice(store_nice));
     CHECK(test::nice_of_thread("rkgate.wal").value_or(test::no_such_thread) == test::lowered_nice(store_nice));
+    // Batch threads: their wake-ups (several per order) do not preempt a loop thread.
+    CHECK(test::policy_of_thread("rkgate.store").value_or(test::no_such_thread) == SCHED_BATCH);
+    CHECK(test::policy_of_thread("rkgate.wal").value_or(test::no_such_thread) == SCHED_BATCH);
     self->send_exit(store, caf::exit_reason::user_shutdown);
     self->wait_for(store);
   }

@@ -1,6 +1,6 @@
 // The UPKEEP PARSER on a real actor system (it owns a thread, which the
 // deterministic scheduler cannot drive): it parses on that thread,
-// upkeep_nice steps of nice below its caller, and sends the parsed call back
+// upkeep_nice steps of nice below its caller as a batch thread, and sends the parsed call back
 // to the actor it was given.
 
 #include "actors/spawn.hpp"
@@ -11,6 +11,7 @@
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
+#include <sched.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -25,11 +26,13 @@ TEST_CASE("upkeep parser: parses on its own thread at lower priority and hands t
   const int own_nice = test::own_nice();
   auto parsed_on = std::make_shared<std::atomic<pid_t>>(0);
   auto parsed_at_nice = std::make_shared<std::atomic<int>>(-100);
+  auto parsed_under_policy = std::make_shared<std::atomic<int>>(-1);
   rk7_completion call;
   call.latency = std::chrono::milliseconds(7);
-  call.parse = [parsed_on, parsed_at_nice] {
+  call.parse = [parsed_on, parsed_at_nice, parsed_under_policy] {
     parsed_on->store(gettid());
     parsed_at_nice->store(test::own_nice());
+    parsed_under_policy->store(sched_getscheduler(0));
     rk7_outcome o;
     o.error = "parsed there";
     return o;
@@ -49,6 +52,8 @@ TEST_CASE("upkeep parser: parses on its own thread at lower priority and hands t
   REQUIRE(answered);
   CHECK(parsed_on->load() != gettid());
   CHECK(parsed_at_nice->load() == test::lowered_nice(upkeep_nice));
+  CHECK(parsed_under_policy->load() == SCHED_BATCH); // its wake-ups do not preempt a loop thread
   CHECK(test::own_nice() == own_nice); // the caller's thread is untouched
+  CHECK(sched_getscheduler(0) == SCHED_OTHER);
   self->send_exit(parser, caf::exit_reason::user_shutdown);
 }

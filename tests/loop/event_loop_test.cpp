@@ -1,5 +1,6 @@
 // rkgate::loop::event_loop: handlers run on its threads, which know they are
-// the loop's; stop() runs what is already queued, then joins.
+// the loop's and run with a short scheduler slice; stop() runs what is
+// already queued, then joins.
 
 #include "loop/event_loop.hpp"
 
@@ -7,13 +8,20 @@
 #include <asio/post.hpp>
 #include <catch2/catch.hpp>
 
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <cstdio>
 #include <future>
 #include <mutex>
 #include <set>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 using rkgate::loop::event_loop;
 
@@ -82,4 +90,51 @@ TEST_CASE("on_every_thread runs once on each thread", "[loop]") {
   CHECK(runs == 3);
   CHECK(ran_on.size() == 3);
   CHECK(ran_on.count(std::this_thread::get_id()) == 0);
+}
+
+namespace {
+
+/// The calling thread's scheduler slice as the kernel reports it (Linux 6.12+
+/// reports a SCHED_OTHER thread's slice in `sched_attr.sched_runtime`).
+std::uint64_t own_slice_ns() {
+  struct {
+    std::uint32_t size;
+    std::uint32_t policy;
+    std::uint64_t flags;
+    std::int32_t nice;
+    std::uint32_t priority;
+    std::uint64_t runtime;
+    std::uint64_t deadline;
+    std::uint64_t period;
+  } attr{};
+  if (syscall(SYS_sched_getattr, 0, &attr, sizeof attr, 0) != 0)
+    return 0;
+  return attr.runtime;
+}
+
+bool kernel_has_custom_slices() {
+  utsname u{};
+  int major = 0, minor = 0;
+  return uname(&u) == 0 && std::sscanf(u.release, "%d.%d", &major, &minor) == 2
+         && (major > 6 || (major == 6 && minor >= 12));
+}
+
+} // namespace
+
+TEST_CASE("the loop's threads ask the kernel for a short slice", "[loop]") {
+  if (!kernel_has_custom_slices()) {
+    WARN("this kernel has no custom slices (Linux 6.12+): nothing to check");
+    return;
+  }
+  const auto own = own_slice_ns();
+  event_loop loop{2};
+  std::mutex mutex;
+  std::vector<std::uint64_t> slices;
+  loop.on_every_thread([&] {
+    std::lock_guard<std::mutex> lock(mutex);
+    slices.push_back(own_slice_ns());
+  });
+  CHECK(slices == std::vector<std::uint64_t>{rkgate::loop::loop_thread_slice_ns, rkgate::loop::loop_thread_slice_ns});
+  CHECK(own_slice_ns() == own); // the caller's thread is untouched
+  CHECK(own != rkgate::loop::loop_thread_slice_ns);
 }

@@ -7,6 +7,7 @@
 // Blocking work (RocksDB, upkeep parsing) keeps threads of its own.
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 
@@ -15,6 +16,10 @@ class io_context;
 }
 
 namespace rkgate::loop {
+
+/// The scheduler slice each loop thread asks the kernel for (Linux 6.12+;
+/// older kernels ignore it): see event_loop.cpp.
+inline constexpr std::uint64_t loop_thread_slice_ns = 100'000;
 
 class event_loop {
 public:
