@@ -527,6 +527,8 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
         "overhead_us": pick(overhead) if overhead else None,
         "overhead_without_disk_us": pick(without_disk) if without_disk else None,
         "overhead_floor_us": pick(floor["routes"]["delayed"]["overhead_us"]),
+        "overhead_lateness": lateness(os.path.join(b.out, "postorder-overhead.samples.tsv")),
+        "overhead_floor_lateness": lateness(os.path.join(b.out, "postorder-overhead-floor.samples.tsv")),
         "overhead_statuses": low["routes"]["postorder"]["statuses"],
         "disk_sync_us": disk,
         "target": "ratio >= 0.95, overhead p99 <= 1 ms",
@@ -890,6 +892,30 @@ def scenario_memory(b, orders=1_000_000, restaurants=10, sources=2, touched=10_0
 
 def pick(latency):
     return {k: latency[k] for k in ("p50", "p90", "p99", "p999", "max")}
+
+
+def lateness(samples_path):
+    """From a samples file (rkgate-bench --samples): how late the generator
+    wrote each request after its intended time (`late_us`), and the overhead
+    counted from that write instead (overhead minus lateness). The overhead
+    itself counts from the intended time, so a generator kept from its core
+    shows in it; these two tell that part from the server's."""
+    late, from_write = [], []
+    with open(samples_path) as f:
+        next(f)  # header: route, intended_ms, latency_us, overhead_us, late_us
+        for line in f:
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) < 5 or not fields[3] or not fields[4]:
+                continue
+            late.append(float(fields[4]))
+            from_write.append(float(fields[3]) - float(fields[4]))
+
+    def percentiles(values):
+        values.sort()
+        at = lambda q: round(values[min(len(values) - 1, int(len(values) * q))], 1)  # noqa: E731
+        return {"p50": at(0.5), "p90": at(0.9), "p99": at(0.99), "max": round(values[-1], 1)} if values else None
+
+    return {"late_us": percentiles(late), "overhead_from_write_us": percentiles(from_write)}
 
 
 SCENARIOS = {
