@@ -170,6 +170,7 @@ const event& feed::add(new_event&& e, time_point now) {
 
 const event& feed::append(new_event e, time_point now) {
   persistence::write_batch batch;
+  drop_expired(now, batch);
   const event& added = add(std::move(e), now);
   stage(added, batch);
   std::string error;
@@ -184,20 +185,27 @@ const event& feed::append(new_event e, time_point now) {
 }
 
 const event& feed::append(new_event e, time_point now, persistence::write_batch& staged) {
+  drop_expired(now, staged);
   const event& added = add(std::move(e), now);
   stage(added, staged);
   return added;
 }
 
-std::size_t feed::prune(time_point now) {
+std::size_t feed::drop_expired(time_point now, persistence::write_batch& batch) {
   std::size_t dropped = 0;
-  persistence::write_batch batch;
   while (!events_.empty() && now - events_.front().created_at >= retention_) {
-    batch.erase(persistence::table::events, sequence_key(events_.front().sequence));
+    if (db_)
+      batch.erase(persistence::table::events, sequence_key(events_.front().sequence));
     by_hash_.erase(events_.front().hash);
     events_.pop_front();
     ++dropped;
   }
+  return dropped;
+}
+
+std::size_t feed::prune(time_point now) {
+  persistence::write_batch batch;
+  const std::size_t dropped = drop_expired(now, batch);
   if (db_ && !batch.empty()) {
     std::string error;
     // A failed erase is retried by the next load(), which prunes again.

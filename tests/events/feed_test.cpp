@@ -198,6 +198,36 @@ TEST_CASE("staged appends are in the feed at once and on disk once written toget
   CHECK(tables(log.since(h1, everything, t0 + 2s)) == std::vector<std::int64_t>{2});
 }
 
+TEST_CASE("appends drop what left the window, so a feed nobody reads stays bounded", "[events]") {
+  scratch_store disk;
+  feed log(&disk.db(), 5min, 12);
+  rkgate::persistence::write_batch staged;
+  log.append(call("msk-01", 1), t0, staged);
+  log.append(call("msk-01", 2), t0 + 1min, staged);
+  std::string error;
+  REQUIRE(log.write(staged, &error));
+  REQUIRE(stored_count(disk) == 2);
+
+  // No reader in between: the next staged append drops the first event, in
+  // memory at once and on disk with the same write.
+  staged = {};
+  log.append(call("msk-01", 3), t0 + 5min, staged);
+  CHECK(log.size() == 2);
+  CHECK(stored_count(disk) == 2); // nothing written yet
+  REQUIRE(log.write(staged, &error));
+  CHECK(stored_count(disk) == 2); // 1 erased, 3 stored
+
+  // An append that writes at once drops the second.
+  log.append(call("msk-01", 4), t0 + 6min);
+  CHECK(log.size() == 2);
+  CHECK(stored_count(disk) == 2);
+  CHECK(tables(log.since("none", everything, t0 + 6min)) == std::vector<std::int64_t>{3, 4});
+  disk.reopen();
+  feed reopened(&disk.db(), 5min, 13);
+  CHECK(reopened.load(t0 + 6min) == 0);
+  CHECK(tables(reopened.since("none", everything, t0 + 6min)) == std::vector<std::int64_t>{3, 4});
+}
+
 TEST_CASE("unreadable stored events are counted and erased", "[events]") {
   scratch_store disk;
   rkgate::persistence::write_batch junk;

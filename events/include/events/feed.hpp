@@ -71,7 +71,7 @@ struct event {
 };
 
 /// One answer of the feed. The updates point into the feed: they stay valid
-/// until the feed next drops events (the next since, prune or load).
+/// until the feed next drops events (the next append, since, prune or load).
 struct page {
   std::vector<const event*> updates; ///< oldest first
   bool reset = false;                ///< the hash was "none", unknown or expired
@@ -91,13 +91,16 @@ public:
   /// Throws std::runtime_error on an I/O error.
   std::size_t load(time_point now);
 
-  /// Appends an event at `now` and returns it. Throws std::invalid_argument
-  /// for an empty restaurant and std::runtime_error when the store write
-  /// fails (the event is not added then).
+  /// Appends an event at `now` and returns it, dropping the events that left
+  /// the retention window (so the feed stays bounded when nobody reads it).
+  /// Throws std::invalid_argument for an empty restaurant and
+  /// std::runtime_error when the store write fails (the event is not added
+  /// then).
   const event& append(new_event e, time_point now);
 
-  /// The same, but the event's write goes into `staged` for the caller to
-  /// write (several events in one write); the event is in the feed at once.
+  /// The same, but the event's write (and the erases of the dropped events)
+  /// go into `staged` for the caller to write (several events in one write);
+  /// the event is in the feed at once.
   const event& append(new_event e, time_point now, persistence::write_batch& staged);
 
   /// Writes what append(..., staged) staged (unsynced); false, with `error`, when it failed.
@@ -116,6 +119,8 @@ public:
 private:
   std::string next_hash();
   const event& add(new_event&& e, time_point now);
+  /// Drops the events older than the window; their erases go into `batch`.
+  std::size_t drop_expired(time_point now, persistence::write_batch& batch);
   void stage(const event& e, persistence::write_batch& batch) const;
 
   persistence::store* db_;
