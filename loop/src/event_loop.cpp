@@ -25,6 +25,18 @@ namespace {
 /// The loop the calling thread runs, if any.
 thread_local const event_loop* current_loop = nullptr;
 
+/// The kernel's `struct sched_attr` as of its first version (48 bytes).
+struct sched_attr_v0 {
+  std::uint32_t size = sizeof(sched_attr_v0);
+  std::uint32_t policy = 0;
+  std::uint64_t flags = 0;
+  std::int32_t nice = 0;
+  std::uint32_t priority = 0;
+  std::uint64_t runtime = 0;
+  std::uint64_t deadline = 0;
+  std::uint64_t period = 0;
+};
+
 /// Asks for a short scheduler slice for the calling thread (Linux 6.12+:
 /// `sched_attr.sched_runtime` of a SCHED_OTHER thread; older kernels ignore
 /// it). Under EEVDF a woken thread otherwise waits for the running thread's
@@ -33,16 +45,10 @@ thread_local const event_loop* current_loop = nullptr;
 /// for each request and each r_keeper reply and runs briefly, which is what
 /// short slices are for (docs/performance.md, "Session 18").
 void ask_for_short_slice() {
-  struct sched_attr_v0 {
-    std::uint32_t size;
-    std::uint32_t policy;
-    std::uint64_t flags;
-    std::int32_t nice;
-    std::uint32_t priority;
-    std::uint64_t runtime;
-    std::uint64_t deadline;
-    std::uint64_t period;
-  } attr{sizeof(sched_attr_v0), SCHED_OTHER, 0, getpriority(PRIO_PROCESS, 0), 0, loop_thread_slice_ns, 0, 0};
+  sched_attr_v0 attr;
+  attr.policy = SCHED_OTHER;
+  attr.nice = getpriority(PRIO_PROCESS, 0);
+  attr.runtime = loop_thread_slice_ns;
   syscall(SYS_sched_setattr, 0, &attr, 0);
 }
 
@@ -66,6 +72,13 @@ event_loop::event_loop(std::size_t threads) : impl_(std::make_unique<impl>()) {
     // Named before the constructor returns, so the names are there once the gateway serves.
     pthread_setname_np(impl_->threads.back().native_handle(), ("rkgate.loop." + std::to_string(i)).c_str());
   }
+}
+
+std::uint64_t thread_slice_ns() {
+  sched_attr_v0 attr;
+  if (syscall(SYS_sched_getattr, 0, &attr, sizeof attr, 0) != 0)
+    return 0;
+  return attr.runtime;
 }
 
 event_loop::~event_loop() {

@@ -8,9 +8,7 @@
 #include <asio/post.hpp>
 #include <catch2/catch.hpp>
 
-#include <sys/syscall.h>
 #include <sys/utsname.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -94,24 +92,6 @@ TEST_CASE("on_every_thread runs once on each thread", "[loop]") {
 
 namespace {
 
-/// The calling thread's scheduler slice as the kernel reports it (Linux 6.12+
-/// reports a SCHED_OTHER thread's slice in `sched_attr.sched_runtime`).
-std::uint64_t own_slice_ns() {
-  struct {
-    std::uint32_t size;
-    std::uint32_t policy;
-    std::uint64_t flags;
-    std::int32_t nice;
-    std::uint32_t priority;
-    std::uint64_t runtime;
-    std::uint64_t deadline;
-    std::uint64_t period;
-  } attr{};
-  if (syscall(SYS_sched_getattr, 0, &attr, sizeof attr, 0) != 0)
-    return 0;
-  return attr.runtime;
-}
-
 bool kernel_has_custom_slices() {
   utsname u{};
   int major = 0, minor = 0;
@@ -126,15 +106,15 @@ TEST_CASE("the loop's threads ask the kernel for a short slice", "[loop]") {
     WARN("this kernel has no custom slices (Linux 6.12+): nothing to check");
     return;
   }
-  const auto own = own_slice_ns();
+  const auto own = rkgate::loop::thread_slice_ns();
   event_loop loop{2};
   std::mutex mutex;
   std::vector<std::uint64_t> slices;
   loop.on_every_thread([&] {
     std::lock_guard<std::mutex> lock(mutex);
-    slices.push_back(own_slice_ns());
+    slices.push_back(rkgate::loop::thread_slice_ns());
   });
   CHECK(slices == std::vector<std::uint64_t>{rkgate::loop::loop_thread_slice_ns, rkgate::loop::loop_thread_slice_ns});
-  CHECK(own_slice_ns() == own); // the caller's thread is untouched
+  CHECK(rkgate::loop::thread_slice_ns() == own); // the caller's thread is untouched
   CHECK(own != rkgate::loop::loop_thread_slice_ns);
 }

@@ -21,6 +21,11 @@ namespace rkgate::loop {
 /// older kernels ignore it): see event_loop.cpp.
 inline constexpr std::uint64_t loop_thread_slice_ns = 100'000;
 
+/// The calling thread's scheduler slice as the kernel reports it (Linux
+/// 6.12+ reports a SCHED_OTHER thread's in `sched_attr.sched_runtime`), 0 when
+/// it cannot be read.
+std::uint64_t thread_slice_ns();
+
 class event_loop {
 public:
   /// Starts `threads` threads (at least one) running the io_context.
