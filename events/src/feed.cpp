@@ -100,8 +100,38 @@ std::optional<code> code_from_string(std::string_view text) {
   return std::nullopt;
 }
 
-feed::feed(persistence::store* db, std::chrono::milliseconds retention, std::uint32_t hash_seed)
-  : db_(db), retention_(retention), seed_(hash_seed) {}
+feed::feed(persistence::store* db, std::chrono::milliseconds retention, std::uint32_t hash_seed,
+           std::chrono::milliseconds in_memory)
+  : db_(db), retention_(retention), seed_(hash_seed), in_memory_(in_memory) {}
+
+std::size_t feed::texts_in_memory() const {
+  return static_cast<std::size_t>(
+    std::count_if(events_.begin(), events_.end(), [](const event& e) { return !e.update.empty(); }));
+}
+
+void feed::cool(time_point now) {
+  if (!db_ || in_memory_ == std::chrono::milliseconds::max())
+    return;
+  auto it = std::upper_bound(events_.begin(), events_.end(), cooled_through_,
+                             [](std::uint64_t s, const event& e) { return s < e.sequence; });
+  for (; it != events_.end() && it->sequence <= written_through_ && now - it->created_at >= in_memory_; ++it) {
+    std::string().swap(it->update);
+    cooled_through_ = it->sequence;
+  }
+}
+
+bool feed::warm(event& e) {
+  if (!e.update.empty())
+    return true;
+  auto stored = db_ ? db_->get(persistence::table::events, sequence_key(e.sequence)) : std::nullopt;
+  auto read = stored ? event_from_storage(*stored) : std::nullopt;
+  if (!read || read->sequence != e.sequence)
+    return false;
+  e.update = std::move(read->update);
+  // Warmed texts leave again with the next cooling.
+  cooled_through_ = std::min(cooled_through_, e.sequence - 1);
+  return true;
+}
 
 std::size_t feed::load(time_point now) {
   events_.clear();
@@ -131,6 +161,10 @@ std::size_t feed::load(time_point now) {
       throw std::runtime_error("events: erasing unreadable records failed: " + error);
   }
   prune(now);
+  // Everything loaded is in the store.
+  staged_through_ = written_through_ = events_.empty() ? 0 : events_.back().sequence;
+  cooled_through_ = 0;
+  cool(now);
   return unreadable;
 }
 
@@ -150,7 +184,10 @@ void feed::stage(const event& e, persistence::write_batch& batch) const {
 }
 
 bool feed::write(const persistence::write_batch& staged, std::string* error) {
-  return !db_ || staged.empty() || db_->write(staged, false, error);
+  if (db_ && !staged.empty() && !db_->write(staged, false, error))
+    return false;
+  written_through_ = std::max(written_through_, staged_through_);
+  return true;
 }
 
 const event& feed::add(new_event&& e, time_point now) {
@@ -174,20 +211,25 @@ const event& feed::append(new_event e, time_point now) {
   const event& added = add(std::move(e), now);
   stage(added, batch);
   std::string error;
-  if (!write(batch, &error)) {
-    // An event the store refused is not added.
-    by_hash_.erase(added.hash);
-    events_.pop_back();
-    --next_sequence_;
-    throw std::runtime_error("events: storing an event failed: " + error);
+  if (!db_ || batch.empty() || db_->write(batch, false, &error)) {
+    if (staged_through_ <= written_through_) // no staged event waits for its write
+      written_through_ = added.sequence;
+    cool(now);
+    return events_.back();
   }
-  return events_.back();
+  // An event the store refused is not added.
+  by_hash_.erase(added.hash);
+  events_.pop_back();
+  --next_sequence_;
+  throw std::runtime_error("events: storing an event failed: " + error);
 }
 
 const event& feed::append(new_event e, time_point now, persistence::write_batch& staged) {
   drop_expired(now, staged);
+  cool(now);
   const event& added = add(std::move(e), now);
   stage(added, staged);
+  staged_through_ = added.sequence;
   return added;
 }
 
@@ -230,7 +272,7 @@ page feed::since(std::string_view hash, const visibility& visible, time_point no
       out.reset = true;
   }
   for (auto it = begin; it != events_.end(); ++it)
-    if (visible(it->restaurant))
+    if (visible(it->restaurant) && warm(*it))
       out.updates.push_back(&*it);
   return out;
 }

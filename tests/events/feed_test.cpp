@@ -228,6 +228,50 @@ TEST_CASE("appends drop what left the window, so a feed nobody reads stays bound
   CHECK(tables(reopened.since("none", everything, t0 + 6min)) == std::vector<std::int64_t>{3, 4});
 }
 
+TEST_CASE("older texts leave memory once stored and are read back for a page", "[events]") {
+  scratch_store disk;
+  feed log(&disk.db(), 5min, 14, 10s);
+  rkgate::persistence::write_batch staged;
+  const auto first = log.append(call("msk-01", 1), t0, staged).hash;
+  const std::string before = page_text(log.since("none", everything, t0));
+  // Not written yet: its text stays, however old it is.
+  log.append(call("msk-01", 2), t0 + 20s, staged);
+  CHECK(log.texts_in_memory() == 2);
+  std::string error;
+  REQUIRE(log.write(staged, &error));
+  staged = {};
+  // Written and older than 10 s: the next append lets both go.
+  log.append(call("msk-01", 3), t0 + 40s, staged);
+  REQUIRE(log.write(staged, &error));
+  CHECK(log.texts_in_memory() == 1);
+
+  // Pages read them back, byte for byte.
+  page all = log.since("none", everything, t0 + 41s);
+  CHECK(tables(all) == std::vector<std::int64_t>{1, 2, 3});
+  CHECK(tables(log.since(first, everything, t0 + 41s)) == std::vector<std::int64_t>{2, 3});
+  CHECK(page_text(all).rfind(before.substr(0, before.size() - 2), 0) == 0); // event 1's text as before
+  CHECK(log.texts_in_memory() == 3);
+  // ... and they leave again with the next append.
+  staged = {};
+  log.append(call("msk-01", 4), t0 + 45s, staged);
+  CHECK(log.texts_in_memory() == 2); // 3 (5 s old) and 4
+
+  // After a restart only the newest texts are loaded into memory.
+  REQUIRE(log.write(staged, &error));
+  disk.reopen();
+  feed reopened(&disk.db(), 5min, 15, 10s);
+  CHECK(reopened.load(t0 + 50s) == 0);
+  CHECK(reopened.texts_in_memory() == 1); // 4 (5 s old)
+  CHECK(tables(reopened.since("none", everything, t0 + 50s)) == std::vector<std::int64_t>{1, 2, 3, 4});
+}
+
+TEST_CASE("a feed without a store keeps every text", "[events]") {
+  feed log(nullptr, 5min, 16, 10s);
+  log.append(call("msk-01", 1), t0);
+  log.append(call("msk-01", 2), t0 + 1min);
+  CHECK(log.texts_in_memory() == 2);
+}
+
 TEST_CASE("unreadable stored events are counted and erased", "[events]") {
   scratch_store disk;
   rkgate::persistence::write_batch junk;

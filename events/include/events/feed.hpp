@@ -71,7 +71,8 @@ struct event {
 };
 
 /// One answer of the feed. The updates point into the feed: they stay valid
-/// until the feed next drops events (the next append, since, prune or load).
+/// until the feed next drops events or texts (the next append, since, prune or
+/// load).
 struct page {
   std::vector<const event*> updates; ///< oldest first
   bool reset = false;                ///< the hash was "none", unknown or expired
@@ -83,8 +84,13 @@ using visibility = std::function<bool(const std::string& restaurant)>;
 class feed {
 public:
   /// `db` may be nullptr (memory only). `hash_seed` randomizes the hashes of
-  /// this run (pass a random number; tests pass a fixed one).
-  feed(persistence::store* db, std::chrono::milliseconds retention, std::uint32_t hash_seed);
+  /// this run (pass a random number; tests pass a fixed one). With a store,
+  /// the update texts of events older than `in_memory` (and already written)
+  /// leave memory and are read back from the store when a page needs them:
+  /// the retention window can hold hundreds of thousands of events, while
+  /// readers mostly ask for the newest.
+  feed(persistence::store* db, std::chrono::milliseconds retention, std::uint32_t hash_seed,
+       std::chrono::milliseconds in_memory = std::chrono::milliseconds::max());
 
   /// Reads the retained events from the store and erases the expired ones.
   /// Returns how many stored records did not parse (they are erased too).
@@ -114,6 +120,8 @@ public:
   std::size_t prune(time_point now);
 
   std::size_t size() const { return events_.size(); }
+  /// How many retained events have their update text in memory.
+  std::size_t texts_in_memory() const;
   std::chrono::milliseconds retention() const { return retention_; }
 
 private:
@@ -121,11 +129,20 @@ private:
   const event& add(new_event&& e, time_point now);
   /// Drops the events older than the window; their erases go into `batch`.
   std::size_t drop_expired(time_point now, persistence::write_batch& batch);
+  /// Lets the texts of written events older than `in_memory_` leave memory.
+  void cool(time_point now);
+  /// Reads a cooled event's text back from the store; false when its record
+  /// is gone or unreadable.
+  bool warm(event& e);
   void stage(const event& e, persistence::write_batch& batch) const;
 
   persistence::store* db_;
   std::chrono::milliseconds retention_;
   std::uint32_t seed_;
+  std::chrono::milliseconds in_memory_;
+  std::uint64_t staged_through_ = 0;  ///< the newest sequence staged by append(..., staged)
+  std::uint64_t written_through_ = 0; ///< events up to this sequence are in the store
+  std::uint64_t cooled_through_ = 0;  ///< no text in memory at or below this sequence, except warmed ones
   std::uint64_t next_sequence_ = 1;
   std::uint32_t hash_counter_ = 0;
   std::deque<event> events_;                              ///< by sequence
