@@ -183,8 +183,12 @@ void feed::stage(const event& e, persistence::write_batch& batch) const {
     batch.put(persistence::table::events, sequence_key(e.sequence), to_storage(e));
 }
 
+bool feed::persist(const persistence::write_batch& batch, std::string* error) {
+  return !db_ || batch.empty() || db_->write(batch, false, error);
+}
+
 bool feed::write(const persistence::write_batch& staged, std::string* error) {
-  if (db_ && !staged.empty() && !db_->write(staged, false, error))
+  if (!persist(staged, error))
     return false;
   written_through_ = std::max(written_through_, staged_through_);
   return true;
@@ -211,7 +215,7 @@ const event& feed::append(new_event e, time_point now) {
   const event& added = add(std::move(e), now);
   stage(added, batch);
   std::string error;
-  if (!db_ || batch.empty() || db_->write(batch, false, &error)) {
+  if (persist(batch, &error)) {
     if (staged_through_ <= written_through_) // no staged event waits for its write
       written_through_ = added.sequence;
     cool(now);
@@ -248,11 +252,8 @@ std::size_t feed::drop_expired(time_point now, persistence::write_batch& batch) 
 std::size_t feed::prune(time_point now) {
   persistence::write_batch batch;
   const std::size_t dropped = drop_expired(now, batch);
-  if (db_ && !batch.empty()) {
-    std::string error;
-    // A failed erase is retried by the next load(), which prunes again.
-    db_->write(batch, false, &error);
-  }
+  std::string error;
+  persist(batch, &error); // a failed erase is retried by the next load(), which prunes again
   return dropped;
 }
 

@@ -135,6 +135,8 @@ private:
   /// is gone or unreadable.
   bool warm(event& e);
   void stage(const event& e, persistence::write_batch& batch) const;
+  /// Writes `batch` (unsynced); true without a store or with nothing to write.
+  bool persist(const persistence::write_batch& batch, std::string* error);
 
   persistence::store* db_;
   std::chrono::milliseconds retention_;
