@@ -11,7 +11,9 @@
 // --samples writes every recorded response as a tab-separated line: route,
 // intended send time (CLOCK_MONOTONIC, ms), latency and overhead (us; -1
 // when the server reported no upstream time) and how late the generator sent
-// it (us from the intended time to its first byte written), to line a tail up with a trace
+// it (us from the intended time to its first byte written) and how long the
+// answer waited for the generator to read it (us from the kernel's receive
+// timestamp of its last bytes; -1 without one), to line a tail up with a trace
 // of the machine taken at the same time (e.g. `perf record -k CLOCK_MONOTONIC`).
 
 #include "bench/load.hpp"
@@ -71,13 +73,14 @@ void write_samples(const std::string& path, const std::vector<sample>& samples) 
   std::ofstream f(path);
   if (!f)
     throw std::runtime_error("cannot write " + path);
-  f << "route\tintended_ms\tlatency_us\toverhead_us\tlate_us\n";
+  f << "route\tintended_ms\tlatency_us\toverhead_us\tlate_us\tread_lag_us\n";
   char line[256];
   for (const auto& s : samples) {
-    std::snprintf(line, sizeof line, "\t%.3f\t%.1f\t%.1f\t%.1f\n", static_cast<double>(s.intended_ns) / 1e6,
+    std::snprintf(line, sizeof line, "\t%.3f\t%.1f\t%.1f\t%.1f\t%.1f\n", static_cast<double>(s.intended_ns) / 1e6,
                   static_cast<double>(s.latency_ns) / 1e3,
                   s.overhead_ns < 0 ? -1.0 : static_cast<double>(s.overhead_ns) / 1e3,
-                  static_cast<double>(s.late_ns) / 1e3);
+                  static_cast<double>(s.late_ns) / 1e3,
+                  s.read_lag_ns < 0 ? -1.0 : static_cast<double>(s.read_lag_ns) / 1e3);
     f << s.route << line;
   }
 }

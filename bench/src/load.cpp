@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
@@ -17,6 +19,7 @@
 #include <deque>
 #include <stdexcept>
 #include <strings.h>
+#include <time.h>
 
 namespace rkgate::bench {
 
@@ -28,6 +31,28 @@ using time_point = clock_type::time_point;
 /// How long before an open-loop arrival the generator stops sleeping and
 /// polls: about this machine's thread wake-up time at p90.
 constexpr std::chrono::nanoseconds spin_lead = std::chrono::microseconds(100);
+
+/// CLOCK_REALTIME minus CLOCK_MONOTONIC, read so that the two clocks are
+/// read as close together as this thread manages: the kernel stamps received
+/// packets on the realtime clock, the load counts on the monotonic one.
+std::chrono::nanoseconds realtime_minus_monotonic() {
+  auto ns = [](clockid_t id) {
+    timespec t{};
+    clock_gettime(id, &t);
+    return std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec;
+  };
+  std::int64_t best_span = INT64_MAX, offset = 0;
+  for (int i = 0; i < 16; ++i) {
+    auto before = ns(CLOCK_MONOTONIC);
+    auto real = ns(CLOCK_REALTIME);
+    auto after = ns(CLOCK_MONOTONIC);
+    if (after - before < best_span) {
+      best_span = after - before;
+      offset = real - (before + (after - before) / 2);
+    }
+  }
+  return std::chrono::nanoseconds(offset);
+}
 
 std::uint64_t nanos_between(time_point a, time_point b) {
   auto d = std::chrono::duration_cast<std::chrono::nanoseconds>(b - a).count();
@@ -134,6 +159,9 @@ struct connection {
   std::size_t route = 0;
   time_point intended;
   time_point written; ///< when the request's first bytes went to the socket
+  /// When the kernel received the last bytes read so far (a software receive
+  /// timestamp, moved to the monotonic clock); epoch when the kernel gave none.
+  time_point arrived;
 };
 
 class engine {
@@ -148,6 +176,7 @@ public:
     // Timers fire when asked, not up to 50 µs later (the default slack):
     // open-loop latency counts from the intended send time.
     prctl(PR_SET_TIMERSLACK, 1UL);
+    realtime_offset_ = realtime_minus_monotonic();
     resolve();
   }
 
@@ -231,6 +260,11 @@ private:
     c.fd = socket(addr_.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     int one = 1;
     setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    // The kernel stamps each received segment: the response's arrival, apart
+    // from when this loop got round to reading it (a generator that shares the
+    // server's cores is not always on one when the answer comes).
+    int stamping = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
+    setsockopt(c.fd, SOL_SOCKET, SO_TIMESTAMPING, &stamping, sizeof stamping);
     int rc = connect(c.fd, reinterpret_cast<sockaddr*>(&addr_), addr_len_);
     if (rc != 0 && errno != EINPROGRESS)
       throw std::runtime_error(std::string("connect: ") + std::strerror(errno));
@@ -320,7 +354,7 @@ private:
     if (ev & EPOLLIN) {
       char buf[65536];
       while (true) {
-        auto n = ::recv(c.fd, buf, sizeof buf, 0);
+        auto n = receive(c, buf, sizeof buf);
         if (n > 0) {
           c.in.append(buf, static_cast<std::size_t>(n));
           continue;
@@ -336,6 +370,32 @@ private:
     } else if (ev & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
       fail(i);
     }
+  }
+
+  // recv() that also keeps the kernel's receive timestamp of what it read.
+  ssize_t receive(connection& c, char* buf, std::size_t size) {
+    iovec iov{buf, size};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(scm_timestamping))];
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    auto n = ::recvmsg(c.fd, &msg, 0);
+    if (n <= 0)
+      return n;
+    for (auto* cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+      if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_TIMESTAMPING)
+        continue;
+      scm_timestamping stamps{};
+      std::memcpy(&stamps, CMSG_DATA(cm), sizeof stamps);
+      const auto& t = stamps.ts[0];
+      if (t.tv_sec == 0 && t.tv_nsec == 0)
+        continue;
+      auto real = std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec);
+      c.arrived = time_point(std::chrono::duration_cast<clock_type::duration>(real - realtime_offset_));
+    }
+    return n;
   }
 
   void consume(std::size_t i) {
@@ -367,10 +427,13 @@ private:
         }
       }
       result_.all.record(lat);
+      // The kernel's stamp is of the last bytes read; a stamp from before
+      // this request was written belongs to an earlier answer.
+      std::int64_t read_lag = c.arrived >= c.written ? static_cast<std::int64_t>(nanos_between(c.arrived, now)) : -1;
       if (opt_.keep_samples)
         result_.samples.push_back({opt_.mix[c.route].name,
                                    std::chrono::duration_cast<std::chrono::nanoseconds>(c.intended.time_since_epoch()).count(),
-                                   lat, overhead, nanos_between(c.intended, c.written)});
+                                   lat, overhead, nanos_between(c.intended, c.written), read_lag});
       ++s.responses;
       ++s.statuses[r.status];
       ++result_.recorded;
@@ -412,6 +475,7 @@ private:
   sockaddr_storage addr_{};
   socklen_t addr_len_ = 0;
   int epoll_ = -1;
+  std::chrono::nanoseconds realtime_offset_{0};
   std::uint64_t seq_ = 1, done_ = 0, rng_ = 0x9E3779B97F4A7C15ULL;
   load_result result_;
 };

@@ -35,6 +35,11 @@ TEST_CASE("samples: one per recorded response, in CLOCK_MONOTONIC, overhead less
     CHECK(s.overhead_ns == (s.latency_ns > 2'000'000 ? static_cast<std::int64_t>(s.latency_ns - 2'000'000) : 0));
     // Written at or after its intended time, and before its answer came.
     CHECK(s.late_ns < s.latency_ns);
+    // The kernel stamped the answer's arrival (loopback does), after the
+    // request was written and before the generator read it: on the same clock,
+    // the wait before the write and the wait before the read fit in the latency.
+    CHECK(s.read_lag_ns >= 0);
+    CHECK(static_cast<std::uint64_t>(s.read_lag_ns) + s.late_ns <= s.latency_ns);
   }
   // Open loop: the intended send times step by 1/rate (5 ms).
   auto step = r.samples[1].intended_ns - r.samples[0].intended_ns;
