@@ -527,6 +527,10 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
         "overhead_us": pick(overhead) if overhead else None,
         "overhead_without_disk_us": pick(without_disk) if without_disk else None,
         "overhead_floor_us": pick(floor["routes"]["delayed"]["overhead_us"]),
+        # The same overhead from each request's write to its answer's arrival
+        # in the kernel: without the generator's own waits for a core.
+        "overhead_at_server_us": at_server(low["routes"]["postorder"]),
+        "overhead_floor_at_server_us": at_server(floor["routes"]["delayed"]),
         "overhead_lateness": lateness(os.path.join(b.out, "postorder-overhead.samples.tsv")),
         "overhead_floor_lateness": lateness(os.path.join(b.out, "postorder-overhead-floor.samples.tsv")),
         "overhead_statuses": low["routes"]["postorder"]["statuses"],
@@ -892,6 +896,11 @@ def scenario_memory(b, orders=1_000_000, restaurants=10, sources=2, touched=10_0
 
 def pick(latency):
     return {k: latency[k] for k in ("p50", "p90", "p99", "p999", "max")}
+
+
+def at_server(route):
+    """A route's overhead at the server (rkgate-bench's `overhead_at_server_us`), if measured."""
+    return pick(route["overhead_at_server_us"]) if "overhead_at_server_us" in route else None
 
 
 def lateness(samples_path):

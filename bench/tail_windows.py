@@ -11,7 +11,9 @@ for postorder's overhead phase); both files carry CLOCK_MONOTONIC times. A
 burst is a run of the thread's perf samples less than 20 ms apart; a request
 overlaps it when its [send, send + latency] window comes within 5 ms of it.
 Prints the overhead's percentiles for both sets (latency where the server
-reported no upstream time).
+reported no upstream time), and, from samples that carry the generator's
+`late_us` and `read_lag_us`, the server's own part: the overhead from the
+request's write to the answer's arrival in the generator's kernel.
 """
 
 import argparse
@@ -43,13 +45,18 @@ def bursts_of(perf_text, thread, gap_ms=20.0):
 
 
 def read_samples(path):
+    """(sent ms, latency us, overhead us, the server's own part us or None) per response."""
     rows = []
     with open(path) as f:
         next(f)
         for line in f:
-            _, sent, latency, overhead = line.rstrip("\n").split("\t")[:4]
-            latency, overhead = float(latency), float(overhead)
-            rows.append((float(sent), latency, overhead if overhead >= 0 else latency))
+            fields = line.rstrip("\n").split("\t")
+            sent, latency, overhead = float(fields[1]), float(fields[2]), float(fields[3])
+            overhead = overhead if overhead >= 0 else latency
+            own = None
+            if len(fields) >= 6 and float(fields[5]) >= 0:
+                own = max(0.0, overhead - float(fields[4]) - float(fields[5]))
+            rows.append((sent, latency, overhead, own))
     return rows
 
 
@@ -84,6 +91,11 @@ def main():
     print("overlapping a burst:    ", percentiles(r[2] for r in rows if overlaps(r)))
     print("not overlapping a burst:", percentiles(r[2] for r in rows if not overlaps(r)))
     print("all in the trace:       ", percentiles(r[2] for r in rows))
+    if any(r[3] is not None for r in rows):
+        print("the server's own part (the write to the answer's arrival):")
+        print("  overlapping a burst:    ", percentiles(r[3] for r in rows if r[3] is not None and overlaps(r)))
+        print("  not overlapping a burst:", percentiles(r[3] for r in rows if r[3] is not None and not overlaps(r)))
+        print("  all in the trace:       ", percentiles(r[3] for r in rows if r[3] is not None))
 
 
 if __name__ == "__main__":

@@ -58,6 +58,8 @@ json to_json(const load_result& r, const load_options& o) {
       routes[name]["overhead_us"] = latency_json(s.overhead);
     if (s.overhead_without_disk.count())
       routes[name]["overhead_without_disk_us"] = latency_json(s.overhead_without_disk);
+    if (s.overhead_at_server.count())
+      routes[name]["overhead_at_server_us"] = latency_json(s.overhead_at_server);
   }
   return {{"connections", o.connections},
           {"mode", o.rate > 0 ? "open" : "closed"},

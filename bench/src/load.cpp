@@ -415,21 +415,25 @@ private:
     if (c.intended >= measure_from_) {
       auto& s = result_.routes[opt_.mix[c.route].name];
       auto lat = nanos_between(c.intended, now);
+      // The kernel's stamp is of the last bytes read; a stamp from before
+      // this request was written belongs to an earlier answer.
+      std::int64_t read_lag = c.arrived >= c.written ? static_cast<std::int64_t>(nanos_between(c.arrived, now)) : -1;
       s.latency.record(lat);
       std::int64_t overhead = -1;
       if (r.upstream_ms >= 0) {
         auto upstream = static_cast<std::uint64_t>(r.upstream_ms * 1e6);
         overhead = static_cast<std::int64_t>(lat > upstream ? lat - upstream : 0);
         s.overhead.record(static_cast<std::uint64_t>(overhead));
+        if (read_lag >= 0) {
+          auto at_server = nanos_between(c.written, c.arrived);
+          s.overhead_at_server.record(at_server > upstream ? at_server - upstream : 0);
+        }
         if (r.disk_ms >= 0) {
           auto waited = upstream + static_cast<std::uint64_t>(r.disk_ms * 1e6);
           s.overhead_without_disk.record(lat > waited ? lat - waited : 0);
         }
       }
       result_.all.record(lat);
-      // The kernel's stamp is of the last bytes read; a stamp from before
-      // this request was written belongs to an earlier answer.
-      std::int64_t read_lag = c.arrived >= c.written ? static_cast<std::int64_t>(nanos_between(c.arrived, now)) : -1;
       if (opt_.keep_samples)
         result_.samples.push_back({opt_.mix[c.route].name,
                                    std::chrono::duration_cast<std::chrono::nanoseconds>(c.intended.time_since_epoch()).count(),

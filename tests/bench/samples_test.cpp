@@ -41,6 +41,11 @@ TEST_CASE("samples: one per recorded response, in CLOCK_MONOTONIC, overhead less
     CHECK(s.read_lag_ns >= 0);
     CHECK(static_cast<std::uint64_t>(s.read_lag_ns) + s.late_ns <= s.latency_ns);
   }
+  // The server's own part: every answer carried a kernel timestamp, and the
+  // part from the write to the arrival is never more than the whole.
+  const auto& stats = r.routes.at("ping");
+  CHECK(stats.overhead_at_server.count() == r.recorded);
+  CHECK(stats.overhead_at_server.max() <= stats.overhead.max());
   // Open loop: the intended send times step by 1/rate (5 ms).
   auto step = r.samples[1].intended_ns - r.samples[0].intended_ns;
   CHECK(step % 5'000'000 == 0);

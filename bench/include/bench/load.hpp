@@ -49,6 +49,11 @@ struct route_stats {
   /// The same, less the time the server reported waiting for its disk
   /// (`Server-Timing: ..., disk;dur=<ms>`); only responses that carried it.
   histogram overhead_without_disk;
+  /// The overhead from the request's write to the answer's arrival in this
+  /// machine's kernel: the server's own part, without the generator's waits
+  /// for a core before it wrote and before it read; only responses that
+  /// carried the upstream time and a kernel receive timestamp.
+  histogram overhead_at_server;
   std::uint64_t responses = 0;
   std::uint64_t failures = 0; ///< no response: connection error or closed
   std::map<int, std::uint64_t> statuses;
