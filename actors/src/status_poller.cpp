@@ -123,8 +123,7 @@ void compare(self_ptr self, const rk7::order_list& list, std::uint64_t asked) {
   const auto round = ++st.lists;
   std::size_t listed = 0;
   for (const auto& o : list.orders) {
-    auto key = guid_bits_of(o.guid);
-    auto i = key ? followed.find(*key) : followed.size();
+    auto i = o.guid_key ? followed.find(*o.guid_key) : followed.size();
     if (i == followed.size())
       continue; // not followed: not the gateway's
     if (asked <= followed.watched_at(i) || followed.listed[i] == round)

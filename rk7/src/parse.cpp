@@ -132,6 +132,7 @@ order_summary read_summary(pugi::xml_node node, std::int64_t visit) {
   s.visit = a.opt_int({"visit", "VisitID"}).value_or(visit);
   s.order_ident = a.integer({"OrderID", "orderIdent"});
   s.guid = a.text({"guid"});
+  s.guid_key = rkgate::guid_bits_of(s.guid);
   s.version = a.integer({"Version"});
   s.crc32 = a.integer({"crc32"});
   s.order_sum = a.integer({"OrderSum"});

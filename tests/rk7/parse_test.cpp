@@ -327,6 +327,10 @@ TEST_CASE("GetOrderList: a lean list (needIdents=0 needCodes=0) has no reference
   CHECK(list->orders[1].guid == "{BED30F72-70B1-4929-AF40-A36E652FDC11}");
   CHECK(list->orders[1].version == 2);
   CHECK(list->orders[1].crc32 == -120);
+  // The guid's bits, read with the reply: the key a STATUS POLLER matches by.
+  REQUIRE(first.guid_key);
+  CHECK(*first.guid_key == *rkgate::guid_bits_of("{BED30F72-70B1-4929-AF40-A36E652FDC10}"));
+  CHECK(*list->orders[1].guid_key == *rkgate::guid_bits_of("bed30f72-70b1-4929-af40-a36e652fdc11"));
 
   // needIdents=0 needCodes=0 needNames=1: the name alone still makes a reference.
   auto named = rk7::parse<rk7::order_list>(
@@ -334,6 +338,7 @@ TEST_CASE("GetOrderList: a lean list (needIdents=0 needCodes=0) has no reference
       R"(<Order OrderID="256" Version="1" guid="{A}" TableName="Стол 1"/></Orders></Visit></RK7QueryResult>)");
   REQUIRE(named);
   REQUIRE(named->orders.at(0).table);
+  CHECK_FALSE(named->orders[0].guid_key); // "{A}" is no GUID
   CHECK(named->orders[0].table->name == "Стол 1");
   CHECK(named->orders[0].table->id == 0);
   CHECK(named->orders[0].table->code == 0);

@@ -6,6 +6,7 @@
 //
 // Protocol reference: ../shared/spec/rk7-xml.md (sections cited as §n).
 
+#include "common/guid.hpp"
 #include "common/money.hpp"
 
 #include <cstdint>
@@ -18,6 +19,7 @@ namespace rk7 {
 
 using rkgate::kopecks;
 using rkgate::milli;
+using rkgate::guid_bits;
 
 // -- references ---------------------------------------------------------------
 
@@ -382,6 +384,10 @@ struct order_summary {
   std::int64_t visit = 0;
   std::int64_t order_ident = 0;
   std::string guid;
+  /// `guid` as its bits, whatever its spelling (none when it is not a GUID):
+  /// read while the reply is parsed, so a consumer that matches hundreds of
+  /// listed orders against its own compares numbers, not text.
+  std::optional<guid_bits> guid_key;
   std::int64_t version = 0;
   std::int64_t crc32 = 0;
   kopecks order_sum = 0;
