@@ -7,7 +7,6 @@
 #include "common/guid.hpp"
 
 #include <algorithm>
-#include <unordered_map>
 
 namespace rkgate::rk7sim {
 namespace {
@@ -100,13 +99,20 @@ void cash_server::impl::create_order(const pugi::xml_node& q, pugi::xml_node out
     if (!visit_guids.count(visit))
       exec_error(0, "Не найден визит " + std::to_string(visit));
     o->visit = visit;
+    o->visit_guid = &visit_guids[visit];
     o->order_ident = 256;
+    bool first = true;
     for (const auto& x : orders)
-      if (x->visit == visit)
+      if (x->visit == visit) {
+        if (first)
+          o->visit_rank = x->visit_rank;
+        first = false;
         o->order_ident = std::max(o->order_ident, x->order_ident + 1);
+      }
   } else {
     o->visit = next_visit++;
-    visit_guids[o->visit] = fresh_guid();
+    o->visit_rank = orders.size();
+    o->visit_guid = &(visit_guids[o->visit] = fresh_guid());
   }
   const table* t = by_id(data.tables, o->table);
   o->name = std::to_string(t->code) + "/" + std::to_string(o->order_ident - 255);
@@ -261,13 +267,12 @@ outcome cash_server::impl::get_order_list(const pugi::xml_node& q, pugi::xml_nod
   const employee* waiter_filter =
       q.child("Waiter") ? &need_ref(data.employees, q.child("Waiter"), "Employees") : nullptr;
   // Visits in the order of their first order (deleted ones included), each
-  // with its listed orders in creation order: one pass over the orders.
-  std::vector<std::pair<std::int64_t, std::vector<const order*>>> visits;
-  std::unordered_map<std::int64_t, std::size_t> visit_at;
+  // with its listed orders in creation order: one pass over the orders, each
+  // carrying its visit's rank, then a stable sort by rank (none when visits
+  // do not interleave, as when every order opens a visit of its own).
+  std::vector<const order*> shown;
+  shown.reserve(orders.size());
   for (const auto& o : orders) {
-    auto [at, fresh] = visit_at.try_emplace(o->visit, visits.size());
-    if (fresh)
-      visits.emplace_back(o->visit, std::vector<const order*>{});
     if (o->deleted)
       continue;
     if (only_opened && o->finished)
@@ -276,21 +281,23 @@ outcome cash_server::impl::get_order_list(const pugi::xml_node& q, pugi::xml_nod
       continue;
     if (waiter_filter && o->waiter != waiter_filter->id)
       continue;
-    visits[at->second].second.push_back(o.get());
+    shown.push_back(o.get());
   }
+  auto by_visit = [](const order* a, const order* b) { return a->visit_rank < b->visit_rank; };
+  if (!std::is_sorted(shown.begin(), shown.end(), by_visit))
+    std::stable_sort(shown.begin(), shown.end(), by_visit);
   // The listed orders go out as text (xml_text): as a DOM they cost ~5x.
   outcome listed;
   std::string& text = listed.raw_children;
   xml_text x(text);
   x.reserve(orders.size() * 800); // an order's element: ~700 bytes with names, ~450 lean
-  for (const auto& [visit, members] : visits) {
-    if (members.empty())
-      continue;
-    bool finished = std::all_of(members.begin(), members.end(), [](const order* o) { return o->finished; });
-    const order& head = *members.front();
+  for (auto first = shown.begin(); first != shown.end();) {
+    auto last = std::find_if(first, shown.end(), [&](const order* o) { return o->visit_rank != (*first)->visit_rank; });
+    bool finished = std::all_of(first, last, [](const order* o) { return o->finished; });
+    const order& head = **first;
     x.open("Visit");
-    x.attr("VisitID", static_cast<long long>(visit));
-    x.attr("guid", visit_guids[visit]);
+    x.attr("VisitID", static_cast<long long>(head.visit));
+    x.attr("guid", *head.visit_guid);
     x.attr("Finished", finished ? "1" : "0");
     x.attr("GuestsCount", head.guests);
     if (!head.persistent_comment.empty())
@@ -301,8 +308,8 @@ outcome cash_server::impl::get_order_list(const pugi::xml_node& q, pugi::xml_nod
     x.end_empty();
     x.open("Orders");
     x.begin_children();
-    for (const order* o : members)
-      text += listed_order(*o, parts, data);
+    for (; first != last; ++first)
+      text += listed_order(**first, parts, data);
     x.close("Orders");
     x.close("Visit");
   }

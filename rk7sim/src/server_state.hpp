@@ -167,6 +167,11 @@ struct totals {
 
 struct order {
   std::int64_t visit = 0;
+  /// Where its visit's first order (deleted ones included) stands in
+  /// `cash_server::impl::orders`: GetOrderList lists visits in that order.
+  std::size_t visit_rank = 0;
+  /// Its visit's guid, held by `visit_guids` (which never drops or moves one).
+  const std::string* visit_guid = nullptr;
   int order_ident = 256;
   std::string guid;
   std::string name;

@@ -151,3 +151,39 @@ TEST_CASE("GetOrderList: an order's element follows its changes and the parts as
   CHECK(std::string(lean_again.first_child().attribute("BillTime").value()) ==
         second.attribute("BillTime").value());
 }
+
+TEST_CASE("GetOrderList: a visit's orders together under it, visits in the order of their first order", "[rk7sim]") {
+  cash_server s(demo_dataset());
+  auto open_visit = [&](const std::string& visit_xml) {
+    reply r = run(s, "CreateOrder",
+                  query("CreateOrder", "<Order>" + visit_xml + "<Table code=\"101\"/><OrderCategory id=\"1\"/></Order>"));
+    REQUIRE(r.status() == "Ok");
+    return std::make_pair(std::string(r.root().attribute("guid").value()), r.root().attribute("VisitID").as_llong());
+  };
+  auto [first, first_visit] = open_visit("");
+  auto [second, second_visit] = open_visit("");
+  // A third order joins the first visit after the second visit was opened.
+  auto [third, third_visit] = open_visit("<Visit visit=\"" + std::to_string(first_visit) + "\"/>");
+  REQUIRE(third_visit == first_visit);
+  REQUIRE(second_visit != first_visit);
+
+  auto list = run(s, "GetOrderList", query("GetOrderList"));
+  REQUIRE(list.status() == "Ok");
+  CHECK(listed_guids(list.root()) == std::vector<std::string>{first, third, second});
+  std::vector<long long> visits;
+  std::vector<std::string> visit_guids;
+  for (auto v : list.root().children("Visit")) {
+    visits.push_back(v.attribute("VisitID").as_llong());
+    visit_guids.push_back(v.attribute("guid").value());
+  }
+  CHECK(visits == std::vector<long long>{first_visit, second_visit});
+  CHECK(visit_guids.size() == 2);
+  CHECK(visit_guids[0] != visit_guids[1]);
+  // The same visit guid in a later list, and the joined visit named by it.
+  auto again = run(s, "GetOrderList", query("GetOrderList"));
+  CHECK(std::string(again.root().child("Visit").attribute("guid").value()) == visit_guids[0]);
+  auto [fourth, fourth_visit] = open_visit("<Visit guid=\"" + visit_guids[1] + "\"/>");
+  CHECK(fourth_visit == second_visit);
+  auto last = run(s, "GetOrderList", query("GetOrderList"));
+  CHECK(listed_guids(last.root()) == std::vector<std::string>{first, third, second, fourth});
+}
