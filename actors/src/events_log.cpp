@@ -88,6 +88,12 @@ events_log_actor::behavior_type events_log(self_ptr self, std::shared_ptr<persis
         return events::page_text(events::page{{}, true});
       }
     },
+    // Idle for a while: what left the retention window goes, and the texts
+    // of stored events past the in-memory window leave memory, as the next
+    // append would do. Without it a burst followed by silence kept its events
+    // (and up to texts_in_memory of their texts) until the next event or read.
+    caf::after(std::min<std::chrono::milliseconds>(texts_in_memory, retention)) >>
+      [self] { self->state.feed->tidy(events::clock::now()); }
   };
 }
 

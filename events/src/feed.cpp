@@ -257,6 +257,12 @@ std::size_t feed::prune(time_point now) {
   return dropped;
 }
 
+std::size_t feed::tidy(time_point now) {
+  const std::size_t dropped = prune(now);
+  cool(now);
+  return dropped;
+}
+
 page feed::since(std::string_view hash, const visibility& visible, time_point now) {
   prune(now);
   page out;

@@ -265,6 +265,31 @@ TEST_CASE("older texts leave memory once stored and are read back for a page", "
   CHECK(tables(reopened.since("none", everything, t0 + 50s)) == std::vector<std::int64_t>{1, 2, 3, 4});
 }
 
+TEST_CASE("a quiet feed: tidy lets go of stored texts and expired events without an append", "[events]") {
+  scratch_store disk;
+  feed log(&disk.db(), 5min, 17, 10s);
+  rkgate::persistence::write_batch staged;
+  log.append(call("msk-01", 1), t0, staged);
+  log.append(call("msk-01", 2), t0 + 1s, staged);
+  // Not written yet: nothing leaves memory, whatever the time.
+  CHECK(log.tidy(t0 + 1min) == 0);
+  CHECK(log.texts_in_memory() == 2);
+  std::string error;
+  REQUIRE(log.write(staged, &error));
+  // Written, but younger than 10 s: the texts stay.
+  log.tidy(t0 + 5s);
+  CHECK(log.texts_in_memory() == 2);
+  // Older than 10 s: they leave, the events stay (and are read back).
+  CHECK(log.tidy(t0 + 20s) == 0);
+  CHECK(log.texts_in_memory() == 0);
+  CHECK(log.size() == 2);
+  CHECK(tables(log.since("none", everything, t0 + 21s)) == std::vector<std::int64_t>{1, 2});
+  // Past the retention window: gone from memory and from the store.
+  CHECK(log.tidy(t0 + 6min) == 2);
+  CHECK(log.size() == 0);
+  CHECK(stored_count(disk) == 0);
+}
+
 TEST_CASE("a feed without a store keeps every text", "[events]") {
   feed log(nullptr, 5min, 16, 10s);
   log.append(call("msk-01", 1), t0);

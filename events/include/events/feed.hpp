@@ -119,6 +119,11 @@ public:
   /// Drops events older than the retention window; returns how many.
   std::size_t prune(time_point now);
 
+  /// prune(), and the texts of stored events past the in-memory window leave
+  /// memory (as after a write): what the EVENTS LOG does when idle, so a quiet
+  /// feed lets go of a burst's events without waiting for an append.
+  std::size_t tidy(time_point now);
+
   std::size_t size() const { return events_.size(); }
   /// How many retained events have their update text in memory.
   std::size_t texts_in_memory() const;
