@@ -908,11 +908,11 @@ def lateness(samples_path):
     wrote each request after its intended time (`late_us`), how long each
     answer waited in the generator's socket before it was read (`read_lag_us`,
     from the kernel's receive timestamp), and the overhead counted from the
-    write (`overhead_from_write_us`) and from the write to the answer's arrival
-    (`overhead_write_to_arrival_us`). The overhead itself counts from the
+    write (`overhead_from_write_us`). The overhead itself counts from the
     intended time to the read, so a generator kept from its core shows in it;
-    these tell that part from the server's."""
-    late, read_lag, from_write, to_arrival = [], [], [], []
+    these tell that part from the server's (whose own part, from the write to
+    the answer's arrival, rkgate-bench reports as `overhead_at_server_us`)."""
+    late, read_lag, from_write = [], [], []
     with open(samples_path) as f:
         next(f)  # header: route, intended_ms, latency_us, overhead_us, late_us, read_lag_us
         for line in f:
@@ -920,14 +920,10 @@ def lateness(samples_path):
             if len(fields) < 5 or not fields[4]:
                 continue
             late.append(float(fields[4]))
-            lag = float(fields[5]) if len(fields) >= 6 else -1
-            if lag >= 0:
-                read_lag.append(lag)
-            if float(fields[3]) < 0:  # the server reported no upstream time
-                continue
-            from_write.append(float(fields[3]) - float(fields[4]))
-            if lag >= 0:
-                to_arrival.append(max(0.0, float(fields[3]) - float(fields[4]) - lag))
+            if len(fields) >= 6 and float(fields[5]) >= 0:
+                read_lag.append(float(fields[5]))
+            if float(fields[3]) >= 0:  # the server reported its upstream time
+                from_write.append(float(fields[3]) - float(fields[4]))
 
     def percentiles(values):
         values.sort()
@@ -935,8 +931,7 @@ def lateness(samples_path):
         return {"p50": at(0.5), "p90": at(0.9), "p99": at(0.99), "max": round(values[-1], 1)} if values else None
 
     return {"late_us": percentiles(late), "read_lag_us": percentiles(read_lag),
-            "overhead_from_write_us": percentiles(from_write),
-            "overhead_write_to_arrival_us": percentiles(to_arrival)}
+            "overhead_from_write_us": percentiles(from_write)}
 
 
 SCENARIOS = {

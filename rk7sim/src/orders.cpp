@@ -101,12 +101,9 @@ void cash_server::impl::create_order(const pugi::xml_node& q, pugi::xml_node out
     o->visit = visit;
     o->visit_guid = &visit_guids[visit];
     o->order_ident = 256;
-    bool first = true;
     for (const auto& x : orders)
       if (x->visit == visit) {
-        if (first)
-          o->visit_rank = x->visit_rank;
-        first = false;
+        o->visit_rank = x->visit_rank; // the same on every order of the visit
         o->order_ident = std::max(o->order_ident, x->order_ident + 1);
       }
   } else {
