@@ -27,6 +27,12 @@ TEST_CASE("samples: one per recorded response, in CLOCK_MONOTONIC, overhead less
   auto after = std::chrono::steady_clock::now().time_since_epoch();
   REQUIRE(r.recorded > 0);
   REQUIRE(r.samples.size() == r.recorded);
+  // The kernel turns receive stamps on for the whole machine a moment after
+  // the first socket asks (a deferred work item), so on a machine where no
+  // socket asked before, the answers at the very start of a run may come
+  // unstamped; none may later than this.
+  const auto stamps_on_by = r.samples.front().intended_ns + 100'000'000;
+  std::uint64_t stamped = 0;
   for (const auto& s : r.samples) {
     CHECK(s.route == "ping");
     CHECK(s.intended_ns > before.count());
@@ -38,13 +44,17 @@ TEST_CASE("samples: one per recorded response, in CLOCK_MONOTONIC, overhead less
     // The kernel stamped the answer's arrival (loopback does), after the
     // request was written and before the generator read it: on the same clock,
     // the wait before the write and the wait before the read fit in the latency.
-    CHECK(s.read_lag_ns >= 0);
+    if (s.read_lag_ns < 0) {
+      CHECK(s.intended_ns < stamps_on_by);
+      continue;
+    }
+    ++stamped;
     CHECK(static_cast<std::uint64_t>(s.read_lag_ns) + s.late_ns <= s.latency_ns);
   }
-  // The server's own part: every answer carried a kernel timestamp, and the
-  // part from the write to the arrival is never more than the whole.
+  // The server's own part: one per stamped answer, never more than the whole.
+  CHECK(stamped > r.recorded / 2);
   const auto& stats = r.routes.at("ping");
-  CHECK(stats.overhead_at_server.count() == r.recorded);
+  CHECK(stats.overhead_at_server.count() == stamped);
   CHECK(stats.overhead_at_server.max() <= stats.overhead.max());
   // Open loop: the intended send times step by 1/rate (5 ms).
   auto step = r.samples[1].intended_ns - r.samples[0].intended_ns;

@@ -68,7 +68,9 @@ struct sample {
   std::int64_t overhead_ns = -1; ///< latency minus the reported upstream time; -1: none reported
   std::uint64_t late_ns = 0;     ///< intended send time → the request's first byte written
   /// The response's last bytes received by the kernel → read and parsed by
-  /// the generator; -1 when the kernel gave no receive timestamp.
+  /// the generator; -1 when the kernel gave no receive timestamp (it starts
+  /// stamping a moment after the first socket on the machine asks, so the
+  /// first answers of a run without warm-up may have none).
   std::int64_t read_lag_ns = -1;
 };
 
