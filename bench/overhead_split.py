@@ -37,7 +37,7 @@ def main():
                                     ["-a", "-k", "CLOCK_MONOTONIC", "-F", "1000", "-o", perf_data], 14)
         print(f"rkgate RSS after the phase: {gw.rss_kib() / 1024:.0f} MiB")
     finally:
-        b.stop_all()
+        b.close()
     perf_text = bench.perf_script(perf_data, os.path.join(args.out, "perf.txt"), "comm,tid,cpu,time")
     subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "tail_windows.py"),
                     perf_text, os.path.join(args.out, "overhead.samples.tsv")], check=True)

@@ -139,6 +139,13 @@ class Bench:
             p.stop()
         self.procs = []
 
+    def close(self):
+        """Stops every process and removes the temporary directories: a store
+        left on tmpfs stays in memory until the machine restarts."""
+        self.stop_all()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        shutil.rmtree(self.stores, ignore_errors=True)
+
     def sim(self, restaurants=1, dishes=None, latency=None, cashier=None, name="rk7sim"):
         argv = [self.binary("rk7sim"), "--listen", "127.0.0.1:0", "--user", "http",
                 "--password", "http", "--restaurants", str(restaurants)]
@@ -992,9 +999,7 @@ def main():
             summary[name]["seconds"] = round(time.monotonic() - started, 1)
             print(json.dumps(summary[name], indent=2), file=sys.stderr)
     finally:
-        b.stop_all()
-        shutil.rmtree(b.tmp, ignore_errors=True)
-        shutil.rmtree(b.stores, ignore_errors=True)
+        b.close()
         summary["machine"] = {"cores": os.cpu_count(), "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                               "store_dir": args.store_dir or tempfile.gettempdir(),
                               "kdamond": kdamond_settings()}

@@ -135,7 +135,7 @@ def main():
         bench.traced_overhead_phase(b, gw, restaurants, sources, ["-a", "-k", "CLOCK_MONOTONIC", "-e",
                                     "sched:sched_switch", "-e", "sched:sched_waking", "-o", data], 12)
     finally:
-        b.stop_all()
+        b.close()
     trace = bench.perf_script(data, os.path.join(args.out, "sched.txt"), "comm,tid,cpu,time,event,trace")
     analyse(trace, os.path.join(args.out, "overhead.samples.tsv"), args.window_us)
 

@@ -91,7 +91,7 @@ def main():
         time.sleep(window)
         idle_dump = dump(gw.p.pid, args.out, "idle")
     finally:
-        b.stop_all()
+        b.close()
     statuses = result["routes"]["postorder"]["statuses"]
     created = statuses.get("201", 0)
     if created != sum(statuses.values()):

@@ -59,7 +59,7 @@ def main():
         open(stamps, "w").close()  # only the phase's orders (analyse.py matches them to samples)
         low = b.load("overhead", gw.port, bench.standalone_overhead_load(restaurants, sources), samples=True)
     finally:
-        b.stop_all()
+        b.close()
         if not args.keep:
             subprocess.run(["git", "-C", bench.ROOT, "worktree", "remove", "--force", src], check=False)
             shutil.rmtree(work, ignore_errors=True)
