@@ -13,6 +13,7 @@
 
 #include "net/http_engine.hpp"
 
+#include "loop/continuation.hpp"
 #include "loop/event_loop.hpp"
 #include "response_reader.hpp"
 #include "url.hpp"
@@ -256,15 +257,17 @@ private:
   bool current(unsigned gen) const { return gen == generation_ && call_; }
 
   /// The completion handler of one step of the call in flight: a failure ends
-  /// the call (fail_step), success goes on with `next`.
+  /// the call (fail_step), success goes on with `next`. A continuation: a
+  /// write that completes at once goes on on this thread, without waking
+  /// another loop thread.
   auto step(const char* what, void (connection::*next)()) {
-    return [self = shared_from_this(), gen = generation_, what, next](asio::error_code ec, auto&&...) {
+    return loop::continuation{[self = shared_from_this(), gen = generation_, what, next](asio::error_code ec, auto&&...) {
       if (!self->current(gen))
         return;
       if (ec)
         return self->fail_step(what, ec);
       ((*self).*next)();
-    };
+    }};
   }
 
   template <class F>
@@ -343,9 +346,10 @@ private:
       buffer_.resize(read_chunk);
     with_stream([&](auto& stream) {
       stream.async_read_some(asio::buffer(buffer_),
-                             [self = shared_from_this(), gen = generation_](asio::error_code ec, std::size_t n) {
+                             loop::continuation{[self = shared_from_this(), gen = generation_](asio::error_code ec,
+                                                                                          std::size_t n) {
                                self->received(gen, ec, n);
-                             });
+                             }});
     });
   }
 
