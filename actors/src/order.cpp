@@ -20,8 +20,8 @@ namespace rkgate::actors {
 
 struct order_state {
   order_record rec;
-  /// `rec.priced` as a DOM when this ORDER priced it (null after a reload),
-  /// so announcing the order does not parse it back.
+  /// `rec.priced` as a DOM while the step that priced it announces it (null
+  /// otherwise), so those announcements do not parse it back.
   nlohmann::json priced;
   cart body;
   order_context ctx;
@@ -46,6 +46,15 @@ namespace {
 /// The order's current state, announced (with the priced DOM when it has one).
 announced_order announced(const order_state& st) {
   return announced_order{st.rec, st.priced.is_null() ? nullptr : &st.priced};
+}
+
+/// The priced DOM serves the announcements of the step that built it; an idle
+/// ORDER keeps only its text (`rec.priced`), which a later announcement parses.
+/// Let go at once, while its nodes are still in cache: tens of thousands of
+/// idle ORDERs held them, and each ORDER leaving memory freed them cold on a
+/// loop thread (docs/performance.md, "Session 20").
+void drop_priced_dom(order_state& st) {
+  st.priced = nlohmann::json();
 }
 
 using self_ptr = order_actor::stateful_pointer<order_state>;
@@ -340,6 +349,7 @@ void created(self_ptr self) {
   announced_order saved = announced(st);
   announce_event(*st.ctx.rest, events::code::save_order, saved, session_invoice(saved, 0, 1));
   publish_status(*st.ctx.rest, saved, 5);
+  drop_priced_dom(st);
   follow(self, caf::actor_cast<order_actor>(self));
   if (st.ctx.rest->cfg.refs.close_paid_order && fully_prepaid(st.rec))
     pay(self, [](const api_reply& r) {
@@ -540,7 +550,7 @@ void reread(self_ptr self, const rk7::order& o) {
   apply(st, o);
   if (before.status == st.rec.status && before.priced == st.rec.priced && before.sum == st.rec.sum
       && before.paid == st.rec.paid)
-    return;
+    return drop_priced_dom(st);
   auto items_before = item_count(before);
   auto sessions = static_cast<std::int64_t>(o.sessions.size());
   persist(self, [self, previous = before.status, items_before, sessions](bool) {
@@ -550,6 +560,7 @@ void reread(self_ptr self, const rk7::order& o) {
       announce_event(*st.ctx.rest, events::code::additional_order, now, session_invoice(now, items_before, sessions));
     if (previous != st.rec.status)
       announce_status(*st.ctx.rest, now, previous);
+    drop_priced_dom(st);
     if (st.rec.final())
       return finish(self);
     if (st.ctx.rest->cfg.refs.close_paid_order && fully_prepaid(st.rec))
@@ -723,6 +734,7 @@ caf::result<api_reply> add_session(self_ptr self, const cart& lines) {
       announced_order now = announced(st);
       announce_event(*st.ctx.rest, events::code::additional_order, now, session_invoice(now, items_before, sessions));
       rp.deliver(api_reply::success(201, postorder_data_json(st.rec, !st.priced.is_null())));
+      drop_priced_dom(st);
     });
   });
   return rp;
