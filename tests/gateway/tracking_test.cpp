@@ -29,6 +29,8 @@ TEST_CASE("the cashier's bill, payment and void reach getorders, callbacks and e
   tracking_gate g(s, cb.server.url("/cb"));
   auto a = created(g, simple_order("t-a"));
   auto b = created(g, simple_order("t-b"));
+  const auto a_items = g.order(a)["items"];
+  REQUIRE(a_items.size() > 0);
   REQUIRE(eventually([&] { return cb.statuses(a) == std::vector<int>{0} && cb.statuses(b) == std::vector<int>{0}; }));
   CHECK(g.has_event("save_order", a));
 
@@ -44,7 +46,11 @@ TEST_CASE("the cashier's bill, payment and void reach getorders, callbacks and e
   CHECK(status_of(g, b) == 3);
   CHECK(g.get("/api/v3/getorders")["data"]["orders"].empty());
 
-  // The bodies follow the contract.
+  // The bodies follow the contract. Each carries the priced order, the ones
+  // announced after creation too (read back from the record's text).
+  for (const auto& body : cb.bodies())
+    if (body["guid"] == a)
+      CHECK(body["order"]["items"] == a_items);
   for (const auto& body : cb.bodies()) {
     if (body["guid"] != a || body["status"] != 1)
       continue;
