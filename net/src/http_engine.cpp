@@ -261,13 +261,14 @@ private:
   /// write that completes at once goes on on this thread, without waking
   /// another loop thread.
   auto step(const char* what, void (connection::*next)()) {
-    return loop::continuation{[self = shared_from_this(), gen = generation_, what, next](asio::error_code ec, auto&&...) {
+    auto go_on = [self = shared_from_this(), gen = generation_, what, next](asio::error_code ec, auto&&...) {
       if (!self->current(gen))
         return;
       if (ec)
         return self->fail_step(what, ec);
       ((*self).*next)();
-    }};
+    };
+    return loop::continuation{std::move(go_on)};
   }
 
   template <class F>
@@ -345,11 +346,10 @@ private:
     if (buffer_.empty())
       buffer_.resize(read_chunk);
     with_stream([&](auto& stream) {
-      stream.async_read_some(asio::buffer(buffer_),
-                             loop::continuation{[self = shared_from_this(), gen = generation_](asio::error_code ec,
-                                                                                          std::size_t n) {
-                               self->received(gen, ec, n);
-                             }});
+      auto on_read = [self = shared_from_this(), gen = generation_](asio::error_code ec, std::size_t n) {
+        self->received(gen, ec, n);
+      };
+      stream.async_read_some(asio::buffer(buffer_), loop::continuation{std::move(on_read)});
     });
   }
 
