@@ -57,7 +57,7 @@ def one_run(build, env, fresh, out):
         rss_mib = gw.rss_kib() / 1024
         window = bench.CpuWindow({"rkgate": gw}, start_after=2, length=10, threads_of=gw)
         low = b.load("overhead", gw.port, bench.standalone_overhead_load(RESTAURANTS, SOURCES))
-        window.thread.join()
+        threads = window.threads_per_unit(1)  # counts over the window, not per order
     finally:
         b.close()
         for k, v in saved.items():
@@ -66,11 +66,12 @@ def one_run(build, env, fresh, out):
             else:
                 os.environ[k] = v
     route = low["routes"]["postorder"]
-    loops = [v for name, v in window.switched.items() if name.startswith("rkgate.loop")]
+    loops = [t for name, t in threads.items() if name.startswith("rkgate.loop")]
     ms = lambda h: [round(h[k] / 1000, 2) for k in ("p50", "p90", "p99")]
     return {"saturation_orders_per_s": saturated, "rkgate_rss_mib": round(rss_mib),
             "overhead_ms": ms(route["overhead_us"]), "at_server_ms": ms(route["overhead_at_server_us"]),
-            "loop_switches_10s": {"voluntary": sum(v[0] for v in loops), "involuntary": sum(v[1] for v in loops)}}
+            "loop_switches_10s": {"voluntary": round(sum(t["wakeups"] for t in loops)),
+                                  "involuntary": round(sum(t["preempted"] for t in loops))}}
 
 
 def main():
