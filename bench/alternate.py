@@ -8,7 +8,9 @@ alternating runs: the way every A/B in docs/performance.md is measured.
 DIR is a build directory, or any directory with the binaries in app/ and bench/
 as a build lays them out (copies aside, so the tree can be rebuilt meanwhile).
 The same DIR twice with different --a-env/--b-env compares settings that reach
-scripts/sim-config.sh (SIM_STATUS_POLL, SIM_UNLOAD_AFTER, SIM_THREADS, ...).
+scripts/sim-config.sh (SIM_STATUS_POLL, SIM_UNLOAD_AFTER, SIM_THREADS, ...), the
+gateway's priority (BENCH_GATEWAY_NICE, see bench/run.py) or its allocator
+(MALLOC_CONF).
 
 Each run is postorder's overhead phase as bench/overhead_split.py runs it (100
 restaurants at 20 ms per XML call, 10 sources, store on tmpfs, the saturation

@@ -9,6 +9,11 @@ ratios measured within the same run, since these machines are shared and noisy.
 
 Scenarios: ping, getmenu, postorder, mixed, freshness, memory (default: all).
 Results: <out>/<scenario>.json, <out>/summary.json and <out>/report.html.
+
+BENCH_GATEWAY_NICE=N in the environment starts every rkgate under `nice -n N`
+(a deployment's choice, e.g. N=-10 to rank the gateway above other work on its
+host; docs/performance.md, "Session 21"). Unset, rkgate runs at the harness's
+own priority, as every figure in docs/performance.md's results tables does.
 """
 
 import argparse
@@ -34,6 +39,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # waiting is inside each call's `rk7;dur` and inside the service times the
 # ceiling is computed from, so it is counted neither as overhead nor as idleness.
 RAISED_NICE = -10
+
+
+def gateway_nice():
+    """The `nice` prefix BENCH_GATEWAY_NICE asks for (empty when unset)."""
+    n = os.environ.get("BENCH_GATEWAY_NICE")
+    return ("nice", "-n", str(int(n))) if n else ()
 
 
 def raised_priority():
@@ -166,8 +177,8 @@ class Bench:
             subprocess.run([os.path.join(ROOT, "scripts", "sim-config.sh"), str(sim_port),
                             str(restaurants), str(sources), "127.0.0.1:0", storage],
                            stdout=f, check=True)
-        return self.start(name, [*wrapper, self.binary("rkgate"), "--config", config, "--log-level", "warn"],
-                          timeout=timeout)
+        return self.start(name, [*gateway_nice(), *wrapper, self.binary("rkgate"), "--config", config,
+                                 "--log-level", "warn"], timeout=timeout)
 
     def load(self, name, port, scenario, samples=False, **overrides):
         """Runs one load; with `samples`, every response is also written to
@@ -1002,7 +1013,9 @@ def main():
         b.close()
         summary["machine"] = {"cores": os.cpu_count(), "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                               "store_dir": args.store_dir or tempfile.gettempdir(),
-                              "kdamond": kdamond_settings()}
+                              "kdamond": kdamond_settings(),
+                              "gateway_nice": int(os.environ["BENCH_GATEWAY_NICE"])
+                              if os.environ.get("BENCH_GATEWAY_NICE") else None}
         with open(summary_path, "w") as f:
             json.dump(summary, f, indent=2)
     subprocess.run([sys.executable, os.path.join(ROOT, "bench", "report.py"), b.out], check=False)
