@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Writes <dir>/report.html from the results bench/run.py left in <dir>:
-a table per scenario and, for every load run, an SVG latency-by-percentile plot.
+"""Writes <dir>/report.html from the results bench/run.py left in <dir>: the
+machine, a table of the targets (each scenario's figures and whether it met its
+target), then per scenario its tables, an SVG latency-by-percentile plot of every
+load run and all its figures as JSON.
 
     python3 bench/report.py bench/results
 """
@@ -12,10 +14,16 @@ import os
 import sys
 
 
-def svg_percentiles(runs, width=640, height=260):
-    """Latency (log y) by percentile on a 'nines' x axis, one line per run."""
-    colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
-    pad_l, pad_b, pad_t, pad_r = 76, 36, 12, 12
+LEGEND_ROW = 16  # px per legend line, under the plot
+
+
+def svg_percentiles(runs, width=640, plot_height=260):
+    """Latency (log y) by percentile on a 'nines' x axis, one line per run; the
+    legend goes under the plot, so no line is hidden behind it."""
+    colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#7f7f7f",
+              "#bcbd22", "#17becf"]
+    pad_l, pad_b, pad_t, pad_r = 76, 36, 12, 28
+    height = plot_height + LEGEND_ROW * len(runs) + 4
     points = {}
     for name, res in runs:
         pts = [(q, us) for q, us in res["latency_us"]["percentiles"] if q < 1.0 and us > 0]
@@ -31,7 +39,7 @@ def svg_percentiles(runs, width=640, height=260):
 
     def y(us):
         span = math.log10(hi) - math.log10(lo) or 1
-        return pad_t + (height - pad_t - pad_b) * (1 - (math.log10(us) - math.log10(lo)) / span)
+        return pad_t + (plot_height - pad_t - pad_b) * (1 - (math.log10(us) - math.log10(lo)) / span)
 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'font-family="sans-serif" font-size="11">']
@@ -44,13 +52,18 @@ def svg_percentiles(runs, width=640, height=260):
         decade *= 10
     for q, label in [(0.5, "50%"), (0.9, "90%"), (0.99, "99%"), (0.999, "99.9%"), (0.9999, "99.99%")]:
         xx = x(q)
-        out.append(f'<line x1="{xx:.1f}" x2="{xx:.1f}" y1="{pad_t}" y2="{height - pad_b}" stroke="#eee"/>')
-        out.append(f'<text x="{xx:.1f}" y="{height - pad_b + 14}" text-anchor="middle">{label}</text>')
+        out.append(f'<line x1="{xx:.1f}" x2="{xx:.1f}" y1="{pad_t}" y2="{plot_height - pad_b}" stroke="#eee"/>')
+        out.append(f'<text x="{xx:.1f}" y="{plot_height - pad_b + 14}" text-anchor="middle">{label}</text>')
     for i, (name, pts) in enumerate(points.items()):
         color = colors[i % len(colors)]
+        # Past the palette, lines repeat its colours dashed.
+        dash = ' stroke-dasharray="6,3"' if i >= len(colors) else ""
         path = " ".join(f"{x(q):.1f},{y(us):.1f}" for q, us in pts)
-        out.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{path}"/>')
-        out.append(f'<text x="{pad_l + 8}" y="{pad_t + 14 + 14 * i}" fill="{color}">{html.escape(name)}</text>')
+        out.append(f'<polyline fill="none" stroke="{color}" stroke-width="2"{dash} points="{path}"/>')
+        row = plot_height + LEGEND_ROW * i + 4
+        out.append(f'<line x1="{pad_l}" x2="{pad_l + 24}" y1="{row + 8}" y2="{row + 8}" stroke="{color}" '
+                   f'stroke-width="2"{dash}/>')
+        out.append(f'<text x="{pad_l + 30}" y="{row + 12}">{html.escape(name)}</text>')
     out.append("</svg>")
     return "\n".join(out)
 
@@ -61,7 +74,7 @@ def fmt_ms(us):
 
 def routes_table(routes):
     """Count, errors and latency (ms) of every route of a mixed run."""
-    rows = ["<table border='1' cellpadding='4' cellspacing='0'><tr><th>route</th><th>count</th>"
+    rows = ["<table><tr><th>route</th><th>count</th>"
             "<th>errors</th><th>req/s</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>max ms</th>"
             "<th>statuses</th></tr>"]
     for name, r in routes.items():
@@ -81,7 +94,7 @@ def callbacks_section(cb):
              f"{cb['cashier_changes']} cashier status changes on {cb['cashier_orders']} orders; "
              f"final statuses expected {cb['expected_final']}, <b>lost {cb['lost']}</b>, "
              f"coalesced {cb['coalesced']}, unmatched {cb['unmatched']}.</p>",
-             "<table border='1' cellpadding='4' cellspacing='0'><tr><th>lag</th><th>count</th>"
+             "<table><tr><th>lag</th><th>count</th>"
              "<th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>max ms</th><th>definition</th></tr>"]
     plotted = []
     for key in ("lag_from_change_ms", "lag_from_visible_ms"):
@@ -102,9 +115,12 @@ def overhead_section(runs):
     """Overhead by percentile (end to end minus the upstream time the server reported),
     one line per route that had it: for postorder the gateway's and the machine's floor;
     beside each, the part at the server (from the request's write to the answer's
-    arrival, without the load generator's own waits)."""
+    arrival, without the load generator's own waits). Open-loop runs only: in a closed
+    loop at capacity the same difference is mostly requests queued at the cash servers."""
     lines = []
     for name, res in runs:
+        if res.get("mode") == "closed":
+            continue
         for route, r in res.get("routes", {}).items():
             if "overhead_us" in r:
                 lines.append((f"{name}: {route}", {"latency_us": r["overhead_us"]}))
@@ -128,6 +144,101 @@ def by_route(runs):
     return out
 
 
+def ms(us):
+    """Microseconds as milliseconds for a sentence."""
+    return f"{fmt_ms(us)} ms"
+
+
+def best_ping(r):
+    """(rkgate req/s, bare req/s) of the pair the ping ratio was taken from."""
+    mine, bare = (side.strip() for side in r["ratio_of"].split("/"))
+    return r["rkgate"][mine]["rps"], r["bare"][bare]["rps"]
+
+
+def headline(name, r):
+    """The figures a scenario's target is judged on, in one sentence ("" when
+    the results lack them, e.g. a scenario that failed half way)."""
+    try:
+        if name == "ping":
+            mine, bare = best_ping(r)
+            return (f"rkgate {mine:,.0f} req/s against the bare RESTinio server's {bare:,.0f} "
+                    f"({html.escape(r['ratio_of'])}): {r['ratio']:.1%}")
+        if name == "getmenu":
+            o = r["open"]
+            return (f"{r['menu_items']:,} dishes, open loop at {r['rate']} req/s: gzip p99 {ms(o['gzip']['p99'])}, "
+                    f"304 p99 {ms(o['not_modified']['p99'])}, plain p99 {ms(o['plain']['p99'])}; "
+                    f"the bare server's floor p99 {ms(o['bare_server_floor']['p99'])}")
+        if name == "postorder":
+            o, at, floor = r["overhead_us"], r["overhead_at_server_us"], r["overhead_floor_us"]
+            return (f"{r['achieved_orders_per_s']:,.0f} of a ceiling of {r['ceiling_orders_per_s']:,.0f} orders/s: "
+                    f"{r['ratio']:.1%}; overhead p50 {ms(o['p50'])}, p90 {ms(o['p90'])}, p99 {ms(o['p99'])} "
+                    f"(at the server p99 {ms(at['p99'])}; the machine's floor p99 {ms(floor['p99'])})")
+        if name == "freshness":
+            d = r["delays_s"]
+            return f"stop list to dish gone from getmenu: {min(d)}-{max(d)} s over {len(d)} rounds"
+        if name == "mixed":
+            errors = sum(route["errors"] for route in r["routes"].values())
+            cb = r["callbacks"]
+            return (f"{len(r['routes'])} routes, {errors} errors; callbacks: {cb['deliveries']} delivered, "
+                    f"{cb['lost']} lost, {cb['duplicates']} repeated")
+        if name == "memory":
+            seeded = r["seeded"]
+            return (f"{r['orders']:,} stored orders: ping after {seeded['ping_s']} s, a correct getorders after "
+                    f"{seeded['getorders_s']} s, the console's list after {seeded['console_s']} s; "
+                    f"{r['rss_per_stored_order_bytes']} bytes of RSS per stored order")
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        pass
+    return ""
+
+
+def verdict_html(r):
+    """Met / missed (per check where a scenario has several) / report only."""
+    checks = r.get("checks")
+    if isinstance(checks, dict) and checks:
+        return "<br>".join(f"{html.escape(what)}: {badge(ok)}" for what, ok in checks.items())
+    return badge(r.get("met"))
+
+
+def badge(met):
+    if met is None:
+        return "<span class='report'>report</span>"
+    return "<span class='met'>met</span>" if met else "<span class='missed'>missed</span>"
+
+
+def machine_html(m):
+    """The machine the run was measured on, as a table."""
+    rows = [("cores", m.get("cores")), ("when", m.get("when")), ("stores in", m.get("store_dir"))]
+    kd = m.get("kdamond")
+    if kd is not None:
+        rows.append(("the kernel's memory monitor (kdamond)",
+                     "; ".join(", ".join(f"{k} {v}" for k, v in k.items()) for k in kd) or "off"))
+    if m.get("gateway_nice") is not None:
+        rows.append(("rkgate started under nice", m["gateway_nice"]))
+    body = "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
+                   for k, v in rows if v is not None)
+    return f"<table>{body}</table>"
+
+
+def targets_table(summary):
+    """One row per scenario: its figures, its target and whether it met it."""
+    rows = ["<table><tr><th>scenario</th><th>figures</th><th>target</th><th>verdict</th></tr>"]
+    for name, r in summary.items():
+        if name == "machine":
+            continue
+        rows.append(f"<tr><td><a href='#{html.escape(name)}'>{html.escape(name)}</a></td>"
+                    f"<td>{headline(name, r)}</td><td>{html.escape(str(r.get('target') or '—'))}</td>"
+                    f"<td>{verdict_html(r)}</td></tr>")
+    rows.append("</table>")
+    return "\n".join(rows)
+
+
+STYLE = ("<style>body{font-family:sans-serif;max-width:960px;margin:2em auto;padding:0 1em}"
+         "table{border-collapse:collapse;margin:0.5em 0}th,td{border:1px solid #ccc;padding:4px 8px;"
+         "text-align:left;vertical-align:top}pre{background:#f6f6f6;padding:8px;overflow:auto}"
+         ".met{color:#1a7f37;font-weight:bold}.missed{color:#cf222e;font-weight:bold}.report{color:#666}"
+         "</style>")
+
+
 def main():
     d = sys.argv[1] if len(sys.argv) > 1 else "bench/results"
     with open(os.path.join(d, "summary.json")) as f:
@@ -139,26 +250,32 @@ def main():
                 res = json.load(f)
             if "latency_us" in res:
                 runs[fn[:-5]] = res
-    parts = ["<!doctype html><meta charset='utf-8'><title>rkgate benchmarks</title>",
-             "<style>body{font-family:sans-serif;max-width:900px;margin:2em auto}"
-             "pre{background:#f6f6f6;padding:8px;overflow:auto}</style>",
+    parts = ["<!doctype html><meta charset='utf-8'><title>rkgate benchmarks</title>", STYLE,
              "<h1>rkgate benchmarks</h1>",
-             f"<p>Machine: {html.escape(json.dumps(summary.get('machine', {})))}</p>"]
+             "<p>Every figure comes from <code>python3 bench/run.py</code> on the machine below; "
+             "ratios are taken within this run (docs/performance.md).</p>",
+             machine_html(summary.get("machine", {})),
+             "<h2>Targets</h2>", targets_table(summary)]
     for name, res in summary.items():
         if name == "machine":
             continue
-        met = res.get("met")
-        verdict = "" if met is None else (" — target met" if met else " — target MISSED")
-        parts.append(f"<h2>{html.escape(name)}{verdict}</h2>")
+        parts.append(f"<h2 id='{html.escape(name)}'>{html.escape(name)} — {badge(res.get('met'))}</h2>")
+        line = headline(name, res)
+        if line:
+            parts.append(f"<p>{line}</p>")
+        if isinstance(res.get("checks"), dict):
+            parts.append(f"<p>{verdict_html(res)}</p>")
         if isinstance(res.get("routes"), dict) and all("latency_us" in r for r in res["routes"].values()):
             parts.append(routes_table(res["routes"]))
         mine = [(k, v) for k, v in runs.items() if k.startswith(name + "-") or k == name]
         if mine:
+            parts.append("<h3>Latency by percentile</h3>")
             parts.append(svg_percentiles(by_route(mine)))
             parts.append(overhead_section(mine))
         if isinstance(res.get("callbacks"), dict) and "definition" in res["callbacks"]:
             parts.append(callbacks_section(res["callbacks"]))
-        parts.append(f"<pre>{html.escape(json.dumps(res, indent=2))}</pre>")
+        parts.append(f"<details><summary>All figures of {html.escape(name)} (JSON)</summary>"
+                     f"<pre>{html.escape(json.dumps(res, indent=2))}</pre></details>")
     with open(os.path.join(d, "report.html"), "w") as f:
         f.write("\n".join(parts))
     print(os.path.join(d, "report.html"))

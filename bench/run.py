@@ -531,6 +531,9 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
     overhead = low["routes"]["postorder"].get("overhead_us")
     without_disk = low["routes"]["postorder"].get("overhead_without_disk_us")
     ratio = achieved / ceiling if ceiling else 0
+    # The scenario's two targets, each judged apart (the report shows both).
+    checks = {"ratio >= 0.95": bool(ratio >= 0.95),
+              "overhead p99 <= 1 ms": bool(overhead and overhead["p99"] <= 1000)}
     return {
         "restaurants": restaurants, "latency_ms": latency_ms, "menus_warmed": warmed,
         "rk7_ms_per_order": round(order_ms, 2), "rk7_busy_ms_by_command": busy,
@@ -554,7 +557,8 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
         "overhead_statuses": low["routes"]["postorder"]["statuses"],
         "disk_sync_us": disk,
         "target": "ratio >= 0.95, overhead p99 <= 1 ms",
-        "met": bool(ratio >= 0.95 and overhead and overhead["p99"] <= 1000),
+        "checks": checks,
+        "met": all(checks.values()),
     }
 
 

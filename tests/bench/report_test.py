@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""bench/report.py on made-up results: the targets table judges each scenario
+(postorder's two targets apart), every plot is well-formed SVG, and a scenario
+whose results lack figures still gets its section."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+import xml.etree.ElementTree as ET
+
+REPORT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench", "report.py")
+
+
+def latency(p50, p99):
+    """A load result's latency block as rkgate-bench writes it (microseconds)."""
+    return {"p50": p50, "p90": (p50 + p99) / 2, "p99": p99, "max": p99 * 2,
+            "percentiles": [[0.5, p50], [0.9, (p50 + p99) / 2], [0.99, p99], [0.999, p99 * 2]]}
+
+
+def postorder(overhead_p99_us):
+    return {"achieved_orders_per_s": 2208.0, "ceiling_orders_per_s": 2303.0, "ratio": 0.959,
+            "overhead_us": {"p50": 560.0, "p90": 800.0, "p99": overhead_p99_us},
+            "overhead_at_server_us": {"p50": 450.0, "p99": 1260.0},
+            "overhead_floor_us": {"p50": 140.0, "p99": 320.0},
+            "target": "ratio >= 0.95, overhead p99 <= 1 ms",
+            "checks": {"ratio >= 0.95": True, "overhead p99 <= 1 ms": overhead_p99_us <= 1000},
+            "met": overhead_p99_us <= 1000}
+
+
+def render(summary, loads):
+    """report.html's text for `summary` and the load results `loads` (name -> result)."""
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, "summary.json"), "w") as f:
+            json.dump(summary, f)
+        for name, res in loads.items():
+            with open(os.path.join(d, name + ".json"), "w") as f:
+                json.dump(res, f)
+        subprocess.run([sys.executable, REPORT, d], check=True, stdout=subprocess.DEVNULL)
+        with open(os.path.join(d, "report.html")) as f:
+            return f.read()
+
+
+def target_row(page, scenario):
+    """The targets table's row of `scenario`."""
+    m = re.search(r"<tr><td><a href='#%s'>.*?</tr>" % re.escape(scenario), page, re.S)
+    assert m, f"no targets row for {scenario}"
+    return m.group(0)
+
+
+class ReportTest(unittest.TestCase):
+    def setUp(self):
+        self.loads = {"postorder-overhead": {"latency_us": latency(41_000, 43_000), "routes": {"postorder": {
+            "latency_us": latency(41_000, 43_000), "overhead_us": latency(560, 1870),
+            "overhead_at_server_us": latency(450, 1260)}}}}
+
+    def test_each_target_is_judged_apart(self):
+        page = render({"machine": {"cores": 2, "kdamond": None},
+                       "freshness": {"delays_s": [0.7, 3.0], "target": "<= 5 s", "met": True},
+                       "postorder": postorder(1870.0)}, self.loads)
+        row = target_row(page, "postorder")
+        self.assertIn("2,208 of a ceiling of 2,303 orders/s", row)
+        self.assertIn("p99 1.87 ms", row)
+        self.assertRegex(row, r"ratio &gt;= 0.95: <span class='met'>met</span>")
+        self.assertRegex(row, r"overhead p99 &lt;= 1 ms: <span class='missed'>missed</span>")
+        self.assertIn("<span class='met'>met</span>", target_row(page, "freshness"))
+
+    def test_a_met_overhead_reads_met(self):
+        row = target_row(render({"postorder": postorder(900.0)}, self.loads), "postorder")
+        self.assertNotIn("missed", row)
+
+    def test_plots_are_well_formed_svg(self):
+        page = render({"postorder": postorder(1870.0)}, self.loads)
+        plots = re.findall(r"<svg.*?</svg>", page, re.S)
+        self.assertEqual(len(plots), 2)  # latency, overhead
+        for svg in plots:
+            root = ET.fromstring(svg)
+            self.assertTrue(root.findall(".//{http://www.w3.org/2000/svg}polyline"))
+
+    def test_closed_loop_runs_stay_out_of_the_overhead_plot(self):
+        saturate = json.loads(json.dumps(self.loads["postorder-overhead"]))
+        saturate["mode"] = "closed"
+        self.loads["postorder-saturate"] = saturate
+        page = render({"postorder": postorder(1870.0)}, self.loads)
+        overhead_plot = re.findall(r"<svg.*?</svg>", page, re.S)[-1]
+        self.assertIn("postorder-overhead: postorder", overhead_plot)
+        self.assertNotIn("postorder-saturate", overhead_plot)
+
+    def test_missing_figures_leave_the_section(self):
+        page = render({"postorder": {"target": "ratio >= 0.95, overhead p99 <= 1 ms", "met": False}}, {})
+        self.assertIn("<h2 id='postorder'>", page)
+        self.assertIn("<span class='missed'>missed</span>", target_row(page, "postorder"))
+
+
+if __name__ == "__main__":
+    unittest.main()
