@@ -155,40 +155,57 @@ def best_ping(r):
     return r["rkgate"][mine]["rps"], r["bare"][bare]["rps"]
 
 
+def ping_line(r):
+    mine, bare = best_ping(r)
+    return (f"rkgate {mine:,.0f} req/s against the bare RESTinio server's {bare:,.0f} "
+            f"({html.escape(r['ratio_of'])}): {r['ratio']:.1%}")
+
+
+def getmenu_line(r):
+    o = r["open"]
+    return (f"{r['menu_items']:,} dishes, open loop at {r['rate']} req/s: gzip p99 {ms(o['gzip']['p99'])}, "
+            f"304 p99 {ms(o['not_modified']['p99'])}, plain p99 {ms(o['plain']['p99'])}; "
+            f"the bare server's floor p99 {ms(o['bare_server_floor']['p99'])}")
+
+
+def postorder_line(r):
+    o, at, floor = r["overhead_us"], r["overhead_at_server_us"], r["overhead_floor_us"]
+    return (f"{r['achieved_orders_per_s']:,.0f} of a ceiling of {r['ceiling_orders_per_s']:,.0f} orders/s: "
+            f"{r['ratio']:.1%}; overhead p50 {ms(o['p50'])}, p90 {ms(o['p90'])}, p99 {ms(o['p99'])} "
+            f"(at the server p99 {ms(at['p99'])}; the machine's floor p99 {ms(floor['p99'])})")
+
+
+def freshness_line(r):
+    d = r["delays_s"]
+    return f"stop list to dish gone from getmenu: {min(d)}-{max(d)} s over {len(d)} rounds"
+
+
+def mixed_line(r):
+    errors = sum(route["errors"] for route in r["routes"].values())
+    cb = r["callbacks"]
+    return (f"{len(r['routes'])} routes, {errors} errors; callbacks: {cb['deliveries']} delivered, "
+            f"{cb['lost']} lost, {cb['duplicates']} repeated")
+
+
+def memory_line(r):
+    seeded = r["seeded"]
+    return (f"{r['orders']:,} stored orders: ping after {seeded['ping_s']} s, a correct getorders after "
+            f"{seeded['getorders_s']} s, the console's list after {seeded['console_s']} s; "
+            f"{r['rss_per_stored_order_bytes']} bytes of RSS per stored order")
+
+
+HEADLINES = {"ping": ping_line, "getmenu": getmenu_line, "postorder": postorder_line,
+             "freshness": freshness_line, "mixed": mixed_line, "memory": memory_line}
+
+
 def headline(name, r):
     """The figures a scenario's target is judged on, in one sentence ("" when
     the results lack them, e.g. a scenario that failed half way)."""
+    line = HEADLINES.get(name)
     try:
-        if name == "ping":
-            mine, bare = best_ping(r)
-            return (f"rkgate {mine:,.0f} req/s against the bare RESTinio server's {bare:,.0f} "
-                    f"({html.escape(r['ratio_of'])}): {r['ratio']:.1%}")
-        if name == "getmenu":
-            o = r["open"]
-            return (f"{r['menu_items']:,} dishes, open loop at {r['rate']} req/s: gzip p99 {ms(o['gzip']['p99'])}, "
-                    f"304 p99 {ms(o['not_modified']['p99'])}, plain p99 {ms(o['plain']['p99'])}; "
-                    f"the bare server's floor p99 {ms(o['bare_server_floor']['p99'])}")
-        if name == "postorder":
-            o, at, floor = r["overhead_us"], r["overhead_at_server_us"], r["overhead_floor_us"]
-            return (f"{r['achieved_orders_per_s']:,.0f} of a ceiling of {r['ceiling_orders_per_s']:,.0f} orders/s: "
-                    f"{r['ratio']:.1%}; overhead p50 {ms(o['p50'])}, p90 {ms(o['p90'])}, p99 {ms(o['p99'])} "
-                    f"(at the server p99 {ms(at['p99'])}; the machine's floor p99 {ms(floor['p99'])})")
-        if name == "freshness":
-            d = r["delays_s"]
-            return f"stop list to dish gone from getmenu: {min(d)}-{max(d)} s over {len(d)} rounds"
-        if name == "mixed":
-            errors = sum(route["errors"] for route in r["routes"].values())
-            cb = r["callbacks"]
-            return (f"{len(r['routes'])} routes, {errors} errors; callbacks: {cb['deliveries']} delivered, "
-                    f"{cb['lost']} lost, {cb['duplicates']} repeated")
-        if name == "memory":
-            seeded = r["seeded"]
-            return (f"{r['orders']:,} stored orders: ping after {seeded['ping_s']} s, a correct getorders after "
-                    f"{seeded['getorders_s']} s, the console's list after {seeded['console_s']} s; "
-                    f"{r['rss_per_stored_order_bytes']} bytes of RSS per stored order")
+        return line(r) if line else ""
     except (KeyError, TypeError, ValueError, ZeroDivisionError):
-        pass
-    return ""
+        return ""
 
 
 def verdict_html(r):
