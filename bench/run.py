@@ -42,9 +42,9 @@ RAISED_NICE = -10
 
 
 def gateway_nice():
-    """The `nice` prefix BENCH_GATEWAY_NICE asks for (empty when unset)."""
+    """BENCH_GATEWAY_NICE as a number (None when unset)."""
     n = os.environ.get("BENCH_GATEWAY_NICE")
-    return ("nice", "-n", str(int(n))) if n else ()
+    return int(n) if n else None
 
 
 def raised_priority():
@@ -177,7 +177,9 @@ class Bench:
             subprocess.run([os.path.join(ROOT, "scripts", "sim-config.sh"), str(sim_port),
                             str(restaurants), str(sources), "127.0.0.1:0", storage],
                            stdout=f, check=True)
-        return self.start(name, [*gateway_nice(), *wrapper, self.binary("rkgate"), "--config", config,
+        nice = gateway_nice()
+        prefix = ("nice", "-n", str(nice)) if nice is not None else ()
+        return self.start(name, [*prefix, *wrapper, self.binary("rkgate"), "--config", config,
                                  "--log-level", "warn"], timeout=timeout)
 
     def load(self, name, port, scenario, samples=False, **overrides):
@@ -1017,9 +1019,7 @@ def main():
         b.close()
         summary["machine"] = {"cores": os.cpu_count(), "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                               "store_dir": args.store_dir or tempfile.gettempdir(),
-                              "kdamond": kdamond_settings(),
-                              "gateway_nice": int(os.environ["BENCH_GATEWAY_NICE"])
-                              if os.environ.get("BENCH_GATEWAY_NICE") else None}
+                              "kdamond": kdamond_settings(), "gateway_nice": gateway_nice()}
         with open(summary_path, "w") as f:
             json.dump(summary, f, indent=2)
     subprocess.run([sys.executable, os.path.join(ROOT, "bench", "report.py"), b.out], check=False)

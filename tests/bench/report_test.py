@@ -3,6 +3,7 @@
 (postorder's two targets apart), every plot is well-formed SVG, and a scenario
 whose results lack figures still gets its section."""
 
+import copy
 import json
 import os
 import re
@@ -81,7 +82,7 @@ class ReportTest(unittest.TestCase):
             self.assertTrue(root.findall(".//{http://www.w3.org/2000/svg}polyline"))
 
     def test_closed_loop_runs_stay_out_of_the_overhead_plot(self):
-        saturate = json.loads(json.dumps(self.loads["postorder-overhead"]))
+        saturate = copy.deepcopy(self.loads["postorder-overhead"])
         saturate["mode"] = "closed"
         self.loads["postorder-saturate"] = saturate
         page = render({"postorder": postorder(1870.0)}, self.loads)
