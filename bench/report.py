@@ -157,8 +157,11 @@ def best_ping(r):
 
 def ping_line(r):
     mine, bare = best_ping(r)
+    rounds = r.get("ratio_rounds")
+    spread = (f" in the median of {len(rounds)} rounds; the rounds {min(rounds):.1%} to {max(rounds):.1%}"
+              if rounds else "")
     return (f"rkgate {mine:,.0f} req/s against the bare RESTinio server's {bare:,.0f} "
-            f"({html.escape(r['ratio_of'])}): {r['ratio']:.1%}")
+            f"({html.escape(r['ratio_of'])}{spread}): {r['ratio']:.1%}")
 
 
 def getmenu_line(r):

@@ -90,6 +90,14 @@ class ReportTest(unittest.TestCase):
         self.assertIn("postorder-overhead: postorder", overhead_plot)
         self.assertNotIn("postorder-saturate", overhead_plot)
 
+    def test_the_ping_row_names_its_rounds(self):
+        ping = {"bare": {"bare-1t": {"rps": 64309.0}}, "rkgate": {"rkgate-2t": {"rps": 58915.5}},
+                "ratio_rounds": [0.848, 0.916, 1.092], "ratio": 0.916, "ratio_of": "rkgate-2t / bare-1t",
+                "target": ">= 0.80", "met": True}
+        row = target_row(render({"ping": ping}, {}), "ping")
+        self.assertIn("rkgate 58,916 req/s against the bare RESTinio server's 64,309", row)
+        self.assertIn("in the median of 3 rounds; the rounds 84.8% to 109.2%): 91.6%", row)
+
     def test_missing_figures_leave_the_section(self):
         page = render({"postorder": {"target": "ratio >= 0.95, overhead p99 <= 1 ms", "met": False}}, {})
         self.assertIn("<h2 id='postorder'>", page)
