@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Two builds (or two settings) compared on postorder's overhead phase, in
-alternating runs: the way every A/B in docs/performance.md is measured.
+alternating runs: the way every A/B in docs/performance-log.md is measured.
 
     python3 bench/alternate.py --a DIR --b DIR [--pairs 3] [--fresh]
                                [--a-env KEY=VALUE ...] [--b-env KEY=VALUE ...] [--out DIR]

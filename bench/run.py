@@ -12,8 +12,8 @@ Results: <out>/<scenario>.json, <out>/summary.json and <out>/report.html.
 
 BENCH_GATEWAY_NICE=N in the environment starts every rkgate under `nice -n N`
 (a deployment's choice, e.g. N=-10 to rank the gateway above other work on its
-host; docs/performance.md, "Session 21"). Unset, rkgate runs at the harness's
-own priority, as every figure in docs/performance.md's results tables does.
+host; docs/performance-log.md, "Session 21"). Unset, rkgate runs at the harness's
+own priority, as every figure in docs/performance.md's results does.
 """
 
 import argparse
@@ -995,7 +995,7 @@ def kdamond_settings():
     project's machines one runs with physical-address sampling and a pageout
     scheme, and each of its sampling rounds holds up the process whose pages it
     samples, the gateway with its hundreds of MB, for a few to 30 ms
-    (docs/performance.md, "The machine's memory monitor")."""
+    (docs/performance-log.md, "The machine's memory monitor")."""
     root = "/sys/kernel/mm/damon/admin/kdamonds"
 
     def read(path):

@@ -52,7 +52,7 @@ announced_order announced(const order_state& st) {
 /// ORDER keeps only its text (`rec.priced`), which a later announcement parses.
 /// Let go at once, while its nodes are still in cache: tens of thousands of
 /// idle ORDERs held them, and each ORDER leaving memory freed them cold on a
-/// loop thread (docs/performance.md, "Session 20").
+/// loop thread (docs/performance-log.md, "Session 20").
 void drop_priced_dom(order_state& st) {
   st.priced = nlohmann::json();
 }

@@ -29,7 +29,7 @@ struct source_state {
   /// from the store when asked for. Hash maps here and below: every postorder
   /// looks up and inserts in maps of thousands of live orders, and a tree's
   /// dozen string comparisons on cold memory were most of the SOURCE's time
-  /// at low load (docs/performance.md, session 17).
+  /// at low load (docs/performance-log.md, session 17).
   std::unordered_map<std::string, key_entry> keys;
   struct order_entry {
     std::string external_id;

@@ -26,7 +26,7 @@ namespace rkgate::actors {
 /// hundreds is compared every period: the keys and the fields the comparison
 /// reads sit in arrays of their own (a few kilobytes, in cache after the first
 /// lookups), where a hash map cost a cache miss or two per listed order on a
-/// gateway holding tens of thousands (docs/performance.md, session 17).
+/// gateway holding tens of thousands (docs/performance-log.md, session 17).
 class followed_orders {
 public:
   /// What only a change needs.

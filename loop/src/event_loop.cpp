@@ -43,7 +43,7 @@ struct sched_attr_v0 {
 /// slice to end (1.4 ms on the 2-core benchmark machine) before it may preempt
 /// it; a thread with a shorter slice may preempt at once. A loop thread wakes
 /// for each request and each r_keeper reply and runs briefly, which is what
-/// short slices are for (docs/performance.md, "Session 18").
+/// short slices are for (docs/performance-log.md, "Session 18").
 void ask_for_short_slice() {
   sched_attr_v0 attr;
   attr.policy = SCHED_OTHER;

@@ -50,7 +50,7 @@ rocksdb::Options store_options() {
   // 8 MiB each) instead of RocksDB's 64 MiB per family and memtable, which let
   // them grow with the number of families: after the postorder bench's
   // saturation phase rkgate held 465-523 MB instead of 566-575 MB
-  // (docs/performance.md).
+  // (docs/performance-log.md).
   options.write_buffer_size = 8 << 20;
   options.db_write_buffer_size = 64 << 20;
   options.rate_limiter.reset(rocksdb::NewGenericRateLimiter(64 << 20));

@@ -3,7 +3,7 @@
 // started together would otherwise poll together for ever: their replies,
 // hundreds of kilobytes each with many open orders, then arrive and are
 // parsed in one burst that orders being created must queue behind
-// (docs/performance.md, "postorder overhead").
+// (docs/performance-log.md, "What limited each figure").
 
 #pragma once
 

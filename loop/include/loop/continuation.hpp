@@ -6,7 +6,7 @@
 // own thread; an unmarked one is queued for any thread, and asio wakes another
 // loop thread to run it. On a 2-core machine that thread often lands on the
 // same core and preempts the very handler it was woken behind
-// (docs/performance.md, "Session 20"). Mark the steps of a chain that one
+// (docs/performance-log.md, "Session 20"). Mark the steps of a chain that one
 // thread should carry on with.
 
 #include <utility>
