@@ -173,9 +173,15 @@ def getmenu_line(r):
 
 def postorder_line(r):
     o, at, floor = r["overhead_us"], r["overhead_at_server_us"], r["overhead_floor_us"]
-    return (f"{r['achieved_orders_per_s']:,.0f} of a ceiling of {r['ceiling_orders_per_s']:,.0f} orders/s: "
-            f"{r['ratio']:.1%}; overhead p50 {ms(o['p50'])}, p90 {ms(o['p90'])}, p99 {ms(o['p99'])} "
-            f"(at the server p99 {ms(at['p99'])}; the machine's floor p99 {ms(floor['p99'])})")
+    line = (f"{r['achieved_orders_per_s']:,.0f} of a ceiling of {r['ceiling_orders_per_s']:,.0f} orders/s: "
+            f"{r['ratio']:.1%}; overhead after saturation p50 {ms(o['p50'])}, p90 {ms(o['p90'])}, "
+            f"p99 {ms(o['p99'])} (at the server p99 {ms(at['p99'])}; the machine's floor p99 {ms(floor['p99'])})")
+    fresh, fresh_at = r.get("overhead_fresh_us"), r.get("overhead_fresh_at_server_us")
+    if fresh:
+        line += f"; on a fresh gateway p50 {ms(fresh['p50'])}, p99 {ms(fresh['p99'])}"
+        if fresh_at:
+            line += f" (at the server p99 {ms(fresh_at['p99'])})"
+    return line
 
 
 def freshness_line(r):

@@ -403,11 +403,21 @@ class CpuWindow:
                 for name, (v, i, c) in rows if v + i or c}
 
 
-def service_time(sim_port, restaurants):
-    """r_keeper busy time by command, summed over restaurants (from rk7sim's service log)."""
+def service_marks(sim_port, restaurants):
+    """Each restaurant's latest call end in rk7sim's service log (its clock), to
+    count only the calls after it."""
+    return {i: max((e["end_ms"] for e in sim_state(sim_port, i)["service_log"]), default=0)
+            for i in range(1, restaurants + 1)}
+
+
+def service_time(sim_port, restaurants, after=None):
+    """r_keeper busy time by command, summed over restaurants (from rk7sim's
+    service log); with `after` (service_marks), only the calls begun since."""
     busy, counts = {}, {}
     for i in range(1, restaurants + 1):
         for entry in sim_state(sim_port, i)["service_log"]:
+            if after and entry["start_ms"] < after[i]:
+                continue
             cmd = entry["command"]
             busy[cmd] = busy.get(cmd, 0) + entry["end_ms"] - entry["start_ms"]
             counts[cmd] = counts.get(cmd, 0) + 1
@@ -522,10 +532,17 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
     sim = b.sim(restaurants=restaurants, latency=latency_ms)
     gw = b.gateway(sim.port, restaurants=restaurants, sources=sources)
     warmed = warm_menus(gw.port, restaurants)
+    # The overhead on a fresh gateway first, at 10 % of the nominal ceiling (two
+    # calls per order); the ceiling itself is measured only by the saturation.
+    fresh_rate = round(0.1 * restaurants / (2 * latency_ms / 1000))
+    fresh = b.load("postorder-fresh", gw.port, {
+        "connections": 64, "rate": fresh_rate, "duration_s": 15, "warmup_s": 3,
+        "requests": [order_request(restaurants, sources, "fresh")]})
+    before_saturation = service_marks(sim.port, restaurants)
     cpu = CpuWindow({"rkgate": gw, "rk7sim": sim}, start_after=5, length=20, threads_of=gw)
     sat = b.load("postorder-saturate", gw.port, saturation_load(restaurants, sources))
     rss_after_saturation = gw.rss_kib()
-    busy, counts = service_time(sim.port, restaurants)
+    busy, counts = service_time(sim.port, restaurants, after=before_saturation)
     created = counts.get("CreateOrder", 0)
     order_ms = sum(v for k, v in busy.items() if k not in BACKGROUND) / max(created, 1)
     ceiling = restaurants / (order_ms / 1000) if order_ms else 0
@@ -556,8 +573,10 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
     without_disk = low["routes"]["postorder"].get("overhead_without_disk_us")
     ratio = achieved / ceiling if ceiling else 0
     # The scenario's two targets, each judged apart (the report shows both).
+    fresh_overhead = fresh["routes"]["postorder"].get("overhead_us")
     checks = {"ratio >= 0.95": bool(ratio >= 0.95),
-              "overhead p99 <= 1 ms": bool(overhead and overhead["p99"] <= 1000)}
+              "overhead p99 <= 1 ms on a fresh gateway": bool(fresh_overhead and fresh_overhead["p99"] <= 1000),
+              "overhead p99 <= 1 ms after saturation": bool(overhead and overhead["p99"] <= 1000)}
     return {
         "restaurants": restaurants, "latency_ms": latency_ms, "menus_warmed": warmed,
         "rk7_ms_per_order": round(order_ms, 2), "rk7_busy_ms_by_command": busy,
@@ -569,6 +588,10 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
         "overhead_phase_threads_per_order": low_cpu.threads_per_unit(low_orders),
         "rkgate_rss_mib_after_saturation": round(rss_after_saturation / 1024, 1), "saturate_statuses": sat["routes"]["postorder"]["statuses"],
         "saturate_latency": pick(lat(sat)),
+        "overhead_fresh_rate": fresh_rate,
+        "overhead_fresh_us": pick(fresh_overhead) if fresh_overhead else None,
+        "overhead_fresh_at_server_us": at_server(fresh["routes"]["postorder"]),
+        "overhead_fresh_statuses": fresh["routes"]["postorder"]["statuses"],
         "overhead_us": pick(overhead) if overhead else None,
         "overhead_without_disk_us": pick(without_disk) if without_disk else None,
         "overhead_floor_us": pick(floor["routes"]["delayed"]["overhead_us"]),
@@ -580,7 +603,7 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
         "overhead_floor_lateness": lateness(os.path.join(b.out, "postorder-overhead-floor.samples.tsv")),
         "overhead_statuses": low["routes"]["postorder"]["statuses"],
         "disk_sync_us": disk,
-        "target": "ratio >= 0.95, overhead p99 <= 1 ms",
+        "target": "ratio >= 0.95, overhead p99 <= 1 ms (on a fresh gateway and right after saturation)",
         "checks": checks,
         "met": all(checks.values()),
     }

@@ -22,14 +22,18 @@ def latency(p50, p99):
             "percentiles": [[0.5, p50], [0.9, (p50 + p99) / 2], [0.99, p99], [0.999, p99 * 2]]}
 
 
-def postorder(overhead_p99_us):
+def postorder(overhead_p99_us, fresh_p99_us=950.0):
     return {"achieved_orders_per_s": 2208.0, "ceiling_orders_per_s": 2303.0, "ratio": 0.959,
+            "overhead_fresh_us": {"p50": 500.0, "p90": 700.0, "p99": fresh_p99_us},
+            "overhead_fresh_at_server_us": {"p50": 400.0, "p99": 800.0},
             "overhead_us": {"p50": 560.0, "p90": 800.0, "p99": overhead_p99_us},
             "overhead_at_server_us": {"p50": 450.0, "p99": 1260.0},
             "overhead_floor_us": {"p50": 140.0, "p99": 320.0},
-            "target": "ratio >= 0.95, overhead p99 <= 1 ms",
-            "checks": {"ratio >= 0.95": True, "overhead p99 <= 1 ms": overhead_p99_us <= 1000},
-            "met": overhead_p99_us <= 1000}
+            "target": "ratio >= 0.95, overhead p99 <= 1 ms (on a fresh gateway and right after saturation)",
+            "checks": {"ratio >= 0.95": True,
+                       "overhead p99 <= 1 ms on a fresh gateway": fresh_p99_us <= 1000,
+                       "overhead p99 <= 1 ms after saturation": overhead_p99_us <= 1000},
+            "met": overhead_p99_us <= 1000 and fresh_p99_us <= 1000}
 
 
 def render(summary, loads):
@@ -65,8 +69,10 @@ class ReportTest(unittest.TestCase):
         row = target_row(page, "postorder")
         self.assertIn("2,208 of a ceiling of 2,303 orders/s", row)
         self.assertIn("p99 1.87 ms", row)
+        self.assertIn("on a fresh gateway p50 0.50 ms, p99 0.95 ms (at the server p99 0.80 ms)", row)
         self.assertRegex(row, r"ratio &gt;= 0.95: <span class='met'>met</span>")
-        self.assertRegex(row, r"overhead p99 &lt;= 1 ms: <span class='missed'>missed</span>")
+        self.assertRegex(row, r"overhead p99 &lt;= 1 ms on a fresh gateway: <span class='met'>met</span>")
+        self.assertRegex(row, r"overhead p99 &lt;= 1 ms after saturation: <span class='missed'>missed</span>")
         self.assertIn("<span class='met'>met</span>", target_row(page, "freshness"))
 
     def test_a_met_overhead_reads_met(self):
