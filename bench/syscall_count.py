@@ -12,6 +12,7 @@ in all and per order. Needs perf (linux-perf).
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -55,6 +56,7 @@ def main():
             if len(fields) > 2 and fields[0].replace(".", "").isdigit():
                 value, name = float(fields[0]), fields[2]
                 print(f"{name:34s} {value:10.0f} {value / orders:8.2f} per order")
+    shutil.rmtree(out, ignore_errors=True)  # the figures are printed; the logs go with the run
 
 
 if __name__ == "__main__":
