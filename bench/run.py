@@ -169,15 +169,20 @@ class Bench:
             argv += ["--cashier", cashier]
         return self.start(name, argv)
 
-    def gateway(self, sim_port, restaurants=1, sources=0, storage=None, name="rkgate", wrapper=(), timeout=60):
+    def gateway(self, sim_port, restaurants=1, sources=0, storage=None, name="rkgate", wrapper=(), timeout=60,
+                threads=None):
         """rkgate on `sim_port`'s restaurants; `wrapper` runs it under a tool
-        (valgrind), which may need a longer start-up `timeout`."""
+        (valgrind), which may need a longer start-up `timeout`; `threads` sets
+        `server.threads` (the configuration's default otherwise)."""
         storage = storage or tempfile.mkdtemp(dir=self.stores)
         config = os.path.join(self.tmp, f"{name}.yaml")
+        text = subprocess.run([os.path.join(ROOT, "scripts", "sim-config.sh"), str(sim_port),
+                               str(restaurants), str(sources), "127.0.0.1:0", storage],
+                              stdout=subprocess.PIPE, text=True, check=True).stdout
+        if threads is not None:
+            text = text.replace("server:\n", f"server:\n  threads: {threads}\n", 1)
         with open(config, "w") as f:
-            subprocess.run([os.path.join(ROOT, "scripts", "sim-config.sh"), str(sim_port),
-                            str(restaurants), str(sources), "127.0.0.1:0", storage],
-                           stdout=f, check=True)
+            f.write(text)
         nice = gateway_nice()
         prefix = ("nice", "-n", str(nice)) if nice is not None else ()
         return self.start(name, [*prefix, *wrapper, self.binary("rkgate"), "--config", config,
@@ -187,9 +192,11 @@ class Bench:
         """Runs one load; with `samples`, every response is also written to
         <out>/<name>.samples.tsv (see rkgate-bench --samples)."""
         path = os.path.join(self.tmp, f"{name}.scenario.json")
+        result = os.path.join(self.out, f"{name}.json")
+        for d in (path, result):  # a `name` with a folder keeps its runs apart (ping's rounds)
+            os.makedirs(os.path.dirname(d), exist_ok=True)
         with open(path, "w") as f:
             json.dump(scenario, f)
-        result = os.path.join(self.out, f"{name}.json")
         argv = [self.binary("rkgate-bench"), "--url", f"http://127.0.0.1:{port}",
                 "--scenario", path, "--out", result, "--quiet"]
         if samples:
@@ -233,18 +240,6 @@ def lat(result, route=None):
 # -- scenarios -----------------------------------------------------------------
 
 
-def ping_gateway(b, sim_port, threads):
-    """rkgate with `server.threads: threads`, for the ping ceiling."""
-    name = f"rkgate-{threads}t"
-    config = os.path.join(b.tmp, f"{name}.yaml")
-    text = subprocess.run([os.path.join(ROOT, "scripts", "sim-config.sh"), str(sim_port), "1", "0",
-                           "127.0.0.1:0", tempfile.mkdtemp(dir=b.stores)],
-                          stdout=subprocess.PIPE, text=True, check=True).stdout
-    with open(config, "w") as f:
-        f.write(text.replace("server:\n", f"server:\n  threads: {threads}\n", 1))
-    return b.start(name, [b.binary("rkgate"), "--config", config, "--log-level", "warn"])
-
-
 def ping_fastest(rps, kind, i):
     """The `kind` ("rkgate" or "bare") server that answered most in round `i`;
     `rps` maps each server to its req/s per round."""
@@ -277,15 +272,14 @@ def scenario_ping(b, rounds=7, thread_counts=(1, 2), slice_s=2.0):
     for t in thread_counts:
         servers[f"bare-{t}t"] = (b.start(f"bench-hello-{t}t", [b.binary("bench-hello"), str(free_port()), str(t)]),
                                  [{"name": "hello", "path": "/"}])
-        servers[f"rkgate-{t}t"] = (ping_gateway(b, sim.port, t),
+        servers[f"rkgate-{t}t"] = (b.gateway(sim.port, name=f"rkgate-{t}t", threads=t),
                                    [{"name": "ping", "path": "/api/v3/ping", "headers": TOKEN}])
     order = list(servers)
-    for d in (b.out, b.tmp): # each slice's scenario and result, kept apart from the plotted ones
-        os.makedirs(os.path.join(d, "ping-rounds"), exist_ok=True)
     runs = {k: [] for k in order}
     for i in range(rounds):
         for k in (order if i % 2 == 0 else reversed(order)):
             proc, requests = servers[k]
+            # Each slice apart from the plotted loads (the median round's, below).
             runs[k].append(b.load(os.path.join("ping-rounds", f"{k}-{i}"), proc.port, {**load, "requests": requests}))
     b.stop_all()
     rps = {k: [r["throughput"] for r in v] for k, v in runs.items()}
