@@ -179,8 +179,10 @@ def postorder_line(r):
     fresh, fresh_at = r.get("overhead_fresh_us"), r.get("overhead_fresh_at_server_us")
     if fresh:
         line += f"; on a fresh gateway p50 {ms(fresh['p50'])}, p99 {ms(fresh['p99'])}"
+        late = (r.get("overhead_fresh_lateness") or {}).get("late_us")
         if fresh_at:
-            line += f" (at the server p99 {ms(fresh_at['p99'])})"
+            line += f" (at the server p99 {ms(fresh_at['p99'])}"
+            line += f"; the generator's own lateness p99 {ms(late['p99'])})" if late else ")"
     return line
 
 

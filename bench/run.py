@@ -529,9 +529,12 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
     # The overhead on a fresh gateway first, at 10 % of the nominal ceiling (two
     # calls per order); the ceiling itself is measured only by the saturation.
     fresh_rate = round(0.1 * restaurants / (2 * latency_ms / 1000))
+    low_window_s = 12  # CPU windows inside the open loops' measured 15 s
+    fresh_cpu = CpuWindow({"rkgate": gw, "rk7sim": sim}, start_after=4, length=low_window_s, threads_of=gw)
     fresh = b.load("postorder-fresh", gw.port, {
         "connections": 64, "rate": fresh_rate, "duration_s": 15, "warmup_s": 3,
-        "requests": [order_request(restaurants, sources, "fresh")]})
+        "requests": [order_request(restaurants, sources, "fresh")]}, samples=True)
+    fresh_orders = fresh["routes"]["postorder"]["statuses"].get("201", 0) / fresh["measured_seconds"] * low_window_s
     before_saturation = service_marks(sim.port, restaurants)
     cpu = CpuWindow({"rkgate": gw, "rk7sim": sim}, start_after=5, length=20, threads_of=gw)
     sat = b.load("postorder-saturate", gw.port, saturation_load(restaurants, sources))
@@ -548,7 +551,6 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
     low_load = {"connections": 64, "rate": max(1.0, round(0.1 * ceiling)), "duration_s": 15, "warmup_s": 3}
     # The same per-order CPU and thread counts at low load: an order then pays its
     # own wake-ups instead of finding threads awake (session 16).
-    low_window_s = 12  # inside the phase's measured 15 s
     low_cpu = CpuWindow({"rkgate": gw, "rk7sim": sim}, start_after=low_load["warmup_s"] + 1, length=low_window_s,
                         threads_of=gw)
     low = b.load("postorder-overhead", gw.port, {
@@ -586,6 +588,9 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
         "overhead_fresh_us": pick(fresh_overhead) if fresh_overhead else None,
         "overhead_fresh_at_server_us": at_server(fresh["routes"]["postorder"]),
         "overhead_fresh_statuses": fresh["routes"]["postorder"]["statuses"],
+        "overhead_fresh_lateness": lateness(os.path.join(b.out, "postorder-fresh.samples.tsv")),
+        "fresh_phase_cpu_ms_per_order": fresh_cpu.per_unit_ms(fresh_orders),
+        "fresh_phase_threads_per_order": fresh_cpu.threads_per_unit(fresh_orders),
         "overhead_us": pick(overhead) if overhead else None,
         "overhead_without_disk_us": pick(without_disk) if without_disk else None,
         "overhead_floor_us": pick(floor["routes"]["delayed"]["overhead_us"]),
