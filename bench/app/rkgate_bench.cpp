@@ -3,11 +3,13 @@
 //
 //   rkgate-bench --url http://127.0.0.1:11111 --scenario FILE
 //                [--connections N] [--rate R] [--duration S] [--warmup S]
-//                [--out FILE] [--samples FILE] [--quiet]
+//                [--run-id ID] [--out FILE] [--samples FILE] [--quiet]
 //
 // A scenario is JSON: {"connections", "rate", "duration_s", "warmup_s",
 // "requests": [{"name", "weight", "method", "path", "headers": {}, "body"}]};
-// body may be a string or a JSON value; {seq} and {mod:N} expand per request.
+// body may be a string or a JSON value; {seq}, {mod:N} and {cmod:N} expand per
+// request, {run} to the run's id (--run-id, or the start in Unix ms).
+// Example: bench/scenarios/demo-mix.json; docs/performance.md.
 // --samples writes every recorded response as a tab-separated line: route,
 // intended send time (CLOCK_MONOTONIC, ms), latency and overhead (us; -1
 // when the server reported no upstream time) and how late the generator sent
@@ -61,7 +63,8 @@ json to_json(const load_result& r, const load_options& o) {
     if (s.overhead_at_server.count())
       routes[name]["overhead_at_server_us"] = latency_json(s.overhead_at_server);
   }
-  return {{"connections", o.connections},
+  return {{"run_id", r.run_id},
+          {"connections", o.connections},
           {"mode", o.rate > 0 ? "open" : "closed"},
           {"rate", o.rate},
           {"measured_seconds", r.measured_seconds},
@@ -89,8 +92,9 @@ void write_samples(const std::string& path, const std::vector<sample>& samples) 
 
 void usage() {
   std::fputs("usage: rkgate-bench --url http://HOST:PORT --scenario FILE [--connections N]\n"
-             "                    [--rate R] [--duration S] [--warmup S] [--out FILE]\n"
-             "                    [--samples FILE] [--quiet]\n",
+             "                    [--rate R] [--duration S] [--warmup S] [--run-id ID]\n"
+             "                    [--out FILE] [--samples FILE] [--quiet]\n"
+             "A scenario is JSON (bench/scenarios/demo-mix.json); rate 0 is a closed loop.\n",
              stderr);
 }
 
@@ -149,6 +153,7 @@ int main(int argc, char** argv) {
     else if (a == "--rate") overrides["rate"] = std::stod(next());
     else if (a == "--duration") overrides["duration_s"] = std::stod(next());
     else if (a == "--warmup") overrides["warmup_s"] = std::stod(next());
+    else if (a == "--run-id") o.run_id = next();
     else if (a == "--out") out = next();
     else if (a == "--samples") samples = next();
     else if (a == "--quiet") o.progress = false;

@@ -59,8 +59,8 @@ std::uint64_t nanos_between(time_point a, time_point b) {
   return d > 0 ? static_cast<std::uint64_t>(d) : 0;
 }
 
-// Expands {seq}, {mod:N} and {cmod:N} (by connection `conn`) in `text`.
-std::string expand(const std::string& text, std::uint64_t seq, std::uint64_t conn) {
+// Expands {seq}, {run}, {mod:N} and {cmod:N} (by connection `conn`) in `text`.
+std::string expand(const std::string& text, std::uint64_t seq, std::uint64_t conn, const std::string& run) {
   if (text.find('{') == std::string::npos)
     return text;
   std::string out;
@@ -68,6 +68,9 @@ std::string expand(const std::string& text, std::uint64_t seq, std::uint64_t con
   for (std::size_t i = 0; i < text.size();) {
     if (text.compare(i, 5, "{seq}") == 0) {
       out += std::to_string(seq);
+      i += 5;
+    } else if (text.compare(i, 5, "{run}") == 0) {
+      out += run;
       i += 5;
     } else if (text.compare(i, 5, "{mod:") == 0 || text.compare(i, 6, "{cmod:") == 0) {
       bool by_conn = text[i + 1] == 'c';
@@ -169,6 +172,10 @@ public:
   explicit engine(const load_options& o) : opt_(o) {
     if (opt_.mix.empty())
       throw std::runtime_error("no requests in the mix");
+    if (opt_.run_id.empty())
+      opt_.run_id = std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
     double total = 0;
     for (auto& r : opt_.mix)
       cumulative_.push_back(total += r.weight);
@@ -235,6 +242,7 @@ public:
         on_event(events[static_cast<std::size_t>(i)].data.u64, events[static_cast<std::size_t>(i)].events);
     }
     result_.measured_seconds = std::chrono::duration<double>(end - measure_from_).count();
+    result_.run_id = opt_.run_id;
     return std::move(result_);
   }
 
@@ -299,11 +307,11 @@ private:
     c.route = std::min(pick_route(), opt_.mix.size() - 1);
     auto& t = opt_.mix[c.route];
     auto seq = seq_++;
-    auto body = expand(t.body, seq, i);
-    c.out = t.method + " " + expand(t.path, seq, i) + " HTTP/1.1\r\nHost: " + opt_.host +
+    auto body = expand(t.body, seq, i, opt_.run_id);
+    c.out = t.method + " " + expand(t.path, seq, i, opt_.run_id) + " HTTP/1.1\r\nHost: " + opt_.host +
             "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
     for (auto& [k, v] : t.headers)
-      c.out += k + ": " + expand(v, seq, i) + "\r\n";
+      c.out += k + ": " + expand(v, seq, i, opt_.run_id) + "\r\n";
     if (!body.empty() && !has_header(t, "content-type"))
       c.out += "Content-Type: application/json\r\n";
     c.out += "\r\n" + body;

@@ -17,8 +17,9 @@
 namespace rkgate::bench {
 
 /// One kind of request in the mix. `path`, `body` and header values may
-/// contain `{seq}` (a run-wide unique number) and `{mod:N}` (seq % N + 1);
-/// `{cmod:N}` is (connection index % N + 1), fixed for a connection.
+/// contain `{seq}` (a run-wide unique number), `{run}` (the run's id, see
+/// load_options::run_id) and `{mod:N}` (seq % N + 1); `{cmod:N}` is
+/// (connection index % N + 1), fixed for a connection.
 struct request_template {
   std::string name;
   double weight = 1;
@@ -38,6 +39,10 @@ struct load_options {
   std::vector<request_template> mix;
   bool progress = true; ///< a line a second on stderr
   bool keep_samples = false; ///< one `sample` per recorded response (load_result::samples)
+  /// Replaces `{run}`: with `{seq}` it keeps ids such as a postorder's
+  /// external_id unique across runs, so a second run creates orders instead of
+  /// repeating the first one's. Empty: the run's start, Unix milliseconds.
+  std::string run_id;
 };
 
 struct route_stats {
@@ -80,6 +85,7 @@ struct load_result {
   histogram all;
   double measured_seconds = 0;
   std::uint64_t recorded = 0;
+  std::string run_id; ///< what `{run}` expanded to
   double throughput() const { return measured_seconds > 0 ? recorded / measured_seconds : 0; }
 };
 
