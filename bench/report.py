@@ -68,6 +68,59 @@ def svg_percentiles(runs, width=640, plot_height=260):
     return "\n".join(out)
 
 
+def svg_curve(points, width=640, plot_height=260, target_us=1000):
+    """The overhead (log y) against the offered load in % of the nominal ceiling
+    (linear x), one line per percentile, a marker per measured point, and the
+    target as a dashed line."""
+    series = [("p50", lambda p: (p.get("overhead_us") or {}).get("p50"), "#1f77b4"),
+              ("p99", lambda p: (p.get("overhead_us") or {}).get("p99"), "#d62728"),
+              ("p99 at the server", lambda p: (p.get("overhead_at_server_us") or {}).get("p99"), "#ff7f0e")]
+    pad_l, pad_b, pad_t, pad_r = 76, 36, 12, 64  # room for the last point's label
+    height = plot_height + LEGEND_ROW * (len(series) + 1) + 4
+    values = [f(p) for _, f, _ in series for p in points if f(p)] + [target_us]
+    lo = 10 ** math.floor(math.log10(min(values)))
+    hi = 10 ** math.ceil(math.log10(max(values)))
+    xmax = 100 * max(p["share_of_nominal"] for p in points)
+
+    def x(share):
+        return pad_l + (width - pad_l - pad_r) * 100 * share / xmax
+
+    def y(us):
+        span = math.log10(hi) - math.log10(lo) or 1
+        return pad_t + (plot_height - pad_t - pad_b) * (1 - (math.log10(us) - math.log10(lo)) / span)
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'font-family="sans-serif" font-size="11">']
+    decade = lo
+    while decade <= hi:
+        yy = y(decade)
+        label = f"{decade / 1000:g} ms" if decade >= 1000 else f"{decade:g} µs"
+        out.append(f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{yy:.1f}" y2="{yy:.1f}" stroke="#ddd"/>')
+        out.append(f'<text x="{pad_l - 4}" y="{yy + 4:.1f}" text-anchor="end">{label}</text>')
+        decade *= 10
+    for p in points:
+        xx = x(p["share_of_nominal"])
+        out.append(f'<line x1="{xx:.1f}" x2="{xx:.1f}" y1="{pad_t}" y2="{plot_height - pad_b}" stroke="#eee"/>')
+        out.append(f'<text x="{xx:.1f}" y="{plot_height - pad_b + 14}" text-anchor="middle">'
+                   f'{100 * p["share_of_nominal"]:g}% ({p["offered_per_s"]:,}/s)</text>')
+    yt = y(target_us)
+    out.append(f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{yt:.1f}" y2="{yt:.1f}" stroke="#1a7f37" '
+               f'stroke-dasharray="6,3"/>')
+    legend = [(name, color, "") for name, _, color in series] + [("target: p99 <= 1 ms", "#1a7f37", ' stroke-dasharray="6,3"')]
+    for name, f, color in series:
+        pts = [(x(p["share_of_nominal"]), y(f(p))) for p in points if f(p)]
+        path = " ".join(f"{a:.1f},{b:.1f}" for a, b in pts)
+        out.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{path}"/>')
+        out.extend(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="3" fill="{color}"/>' for a, b in pts)
+    for i, (name, color, dash) in enumerate(legend):
+        row = plot_height + LEGEND_ROW * i + 4
+        out.append(f'<line x1="{pad_l}" x2="{pad_l + 24}" y1="{row + 8}" y2="{row + 8}" stroke="{color}" '
+                   f'stroke-width="2"{dash}/>')
+        out.append(f'<text x="{pad_l + 30}" y="{row + 12}">{html.escape(name)}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
 def fmt_ms(us):
     return f"{us / 1000:.2f}"
 
@@ -83,6 +136,24 @@ def routes_table(routes):
                     f"<td>{r['rps']}</td><td>{fmt_ms(lat['p50'])}</td><td>{fmt_ms(lat['p90'])}</td>"
                     f"<td>{fmt_ms(lat['p99'])}</td><td>{fmt_ms(lat['max'])}</td>"
                     f"<td>{html.escape(json.dumps(r['statuses']))}</td></tr>")
+    rows.append("</table>")
+    return "\n".join(rows)
+
+
+def curve_table(points):
+    """One row per offered load: orders, the overhead and what the machine spent."""
+    rows = ["<table><tr><th>offered</th><th>created/s</th><th>overhead p50 / p90 / p99 ms</th>"
+            "<th>at the server p50 / p99 ms</th><th>generator late p99 ms</th>"
+            "<th>CPU ms per order: rkgate / rk7sim</th><th>statuses</th></tr>"]
+    for p in points:
+        o, a = p.get("overhead_us") or {}, p.get("overhead_at_server_us") or {}
+        late, cpu = p.get("generator_late_us") or {}, p.get("cpu_ms_per_order") or {}
+        cell = lambda d, *keys: " / ".join(fmt_ms(d[k]) if k in d else "—" for k in keys)  # noqa: E731
+        rows.append(f"<tr><td>{100 * p['share_of_nominal']:g} % ({p['offered_per_s']:,}/s)</td>"
+                    f"<td>{p['created_per_s']:,}</td><td>{cell(o, 'p50', 'p90', 'p99')}</td>"
+                    f"<td>{cell(a, 'p50', 'p99')}</td><td>{cell(late, 'p99')}</td>"
+                    f"<td>{cpu.get('rkgate', '—')} / {cpu.get('rk7sim', '—')}</td>"
+                    f"<td>{html.escape(json.dumps(p['statuses']))}</td></tr>")
     rows.append("</table>")
     return "\n".join(rows)
 
@@ -186,6 +257,13 @@ def postorder_line(r):
     return line
 
 
+def curve_line(r):
+    """The overhead's p99 at each offered load."""
+    return "overhead p99 " + ", ".join(
+        f"{ms(p['overhead_us']['p99'])} at {100 * p['share_of_nominal']:g} %" for p in r["points"]) + (
+        f" of the nominal ceiling ({r['nominal_ceiling_per_s']:,.0f} orders/s), each on a fresh gateway")
+
+
 def freshness_line(r):
     d = r["delays_s"]
     return f"stop list to dish gone from getmenu: {min(d)}-{max(d)} s over {len(d)} rounds"
@@ -205,7 +283,7 @@ def memory_line(r):
             f"{r['rss_per_stored_order_bytes']} bytes of RSS per stored order")
 
 
-HEADLINES = {"ping": ping_line, "getmenu": getmenu_line, "postorder": postorder_line,
+HEADLINES = {"ping": ping_line, "getmenu": getmenu_line, "postorder": postorder_line, "curve": curve_line,
              "freshness": freshness_line, "mixed": mixed_line, "memory": memory_line}
 
 
@@ -300,6 +378,10 @@ def main():
             parts.append("<h3>Latency by percentile</h3>")
             parts.append(svg_percentiles(by_route(mine)))
             parts.append(overhead_section(mine))
+        if isinstance(res.get("points"), list) and res["points"]:
+            parts.append("<h3>Overhead against the offered load</h3>")
+            parts.append(curve_table(res["points"]))
+            parts.append(svg_curve(res["points"]))
         if isinstance(res.get("callbacks"), dict) and "definition" in res["callbacks"]:
             parts.append(callbacks_section(res["callbacks"]))
         parts.append(f"<details><summary>All figures of {html.escape(name)} (JSON)</summary>"

@@ -7,7 +7,7 @@ ratios measured within the same run, since these machines are shared and noisy.
 
     python3 bench/run.py [--build build] [--out bench/results] [SCENARIO ...]
 
-Scenarios: ping, getmenu, postorder, mixed, freshness, memory (default: all).
+Scenarios: ping, getmenu, postorder, curve, mixed, freshness, memory (default: all).
 Results: <out>/<scenario>.json, <out>/summary.json and <out>/report.html.
 
 BENCH_GATEWAY_NICE=N in the environment starts every rkgate under `nice -n N`
@@ -608,6 +608,42 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
     }
 
 
+def scenario_curve(b, restaurants=100, latency_ms=20, sources=10, shares=(0.1, 0.25, 0.5, 0.75)):
+    """postorder's overhead against the offered load: the same open loop at a
+    growing share of the nominal ceiling (cash servers / two 20 ms calls), each
+    point on a fresh rk7sim and rkgate, so no point inherits the orders of the
+    one before. Where the overhead stays low and where the machine runs out."""
+    nominal = restaurants / (2 * latency_ms / 1000)
+    points = []
+    for share in shares:
+        sim = b.sim(restaurants=restaurants, latency=latency_ms)
+        gw = b.gateway(sim.port, restaurants=restaurants, sources=sources)
+        warm_menus(gw.port, restaurants)
+        rate = round(share * nominal)
+        name = f"curve-{round(share * 100)}pct"
+        measured_s = 10
+        cpu = CpuWindow({"rkgate": gw, "rk7sim": sim}, start_after=3, length=measured_s - 1)
+        # Enough connections that the open loop never waits for a free one:
+        # at 75 % an order takes about 45 ms, so some 85 are in flight.
+        res = b.load(name, gw.port, {
+            "connections": 400, "rate": rate, "duration_s": measured_s, "warmup_s": 2,
+            "requests": [order_request(restaurants, sources, name)]}, samples=True)
+        route = res["routes"]["postorder"]
+        created = route["statuses"].get("201", 0)
+        b.stop_all()
+        points.append({
+            "share_of_nominal": share, "offered_per_s": rate,
+            "created_per_s": round(created / res["measured_seconds"], 1),
+            "statuses": route["statuses"], "failures": route["failures"],
+            "overhead_us": pick(route["overhead_us"]) if "overhead_us" in route else None,
+            "overhead_at_server_us": at_server(route),
+            "generator_late_us": lateness(os.path.join(b.out, f"{name}.samples.tsv"))["late_us"],
+            "cpu_ms_per_order": cpu.per_unit_ms(created / res["measured_seconds"] * (measured_s - 1)),
+        })
+    return {"restaurants": restaurants, "latency_ms": latency_ms, "nominal_ceiling_per_s": nominal,
+            "points": points}
+
+
 def scenario_freshness(b, rounds=5):
     """Time from a stop-list change on the cash server to the dish leaving getmenu."""
     sim = b.sim()
@@ -1006,6 +1042,7 @@ SCENARIOS = {
     "ping": scenario_ping,
     "getmenu": scenario_getmenu,
     "postorder": scenario_postorder,
+    "curve": scenario_curve,
     "mixed": scenario_mixed,
     "freshness": scenario_freshness,
     "memory": scenario_memory,

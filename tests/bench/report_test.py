@@ -106,6 +106,25 @@ class ReportTest(unittest.TestCase):
         self.assertIn("rkgate 58,916 req/s against the bare RESTinio server's 64,309", row)
         self.assertIn("in the median of 3 rounds; the rounds 84.8% to 109.2%): 91.6%", row)
 
+    def test_the_curve_plots_the_overhead_against_the_load(self):
+        def point(share, p50, p99):
+            return {"share_of_nominal": share, "offered_per_s": round(2500 * share), "created_per_s": 2500 * share,
+                    "statuses": {"201": 100}, "failures": 0, "overhead_us": {"p50": p50, "p90": p99, "p99": p99},
+                    "overhead_at_server_us": {"p50": p50, "p99": p99 * 0.8}, "generator_late_us": {"p99": 300.0},
+                    "cpu_ms_per_order": {"rkgate": 1.2, "rk7sim": 0.3}}
+        curve = {"nominal_ceiling_per_s": 2500.0, "points": [point(0.1, 600, 1200), point(0.5, 1000, 7100)]}
+        page = render({"curve": curve}, {})
+        row = target_row(page, "curve")
+        self.assertIn("overhead p99 1.20 ms at 10 %, 7.10 ms at 50 % of the nominal ceiling (2,500 orders/s)", row)
+        self.assertIn("<span class='report'>report</span>", row)
+        self.assertIn("<td>50 % (1,250/s)</td><td>1,250.0</td><td>1.00 / 7.10 / 7.10</td><td>1.00 / 5.68</td>", page)
+        svg = ET.fromstring(re.findall(r"<svg.*?</svg>", page, re.S)[-1])
+        ns = "{http://www.w3.org/2000/svg}"
+        # p50, p99 and p99 at the server, a marker on each point of each.
+        self.assertEqual(len(svg.findall(f".//{ns}polyline")), 3)
+        self.assertEqual(len(svg.findall(f".//{ns}circle")), 6)
+        self.assertIn("target: p99 <= 1 ms", "".join(svg.itertext()))
+
     def test_missing_figures_leave_the_section(self):
         page = render({"postorder": {"target": "ratio >= 0.95, overhead p99 <= 1 ms", "met": False}}, {})
         self.assertIn("<h2 id='postorder'>", page)
