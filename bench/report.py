@@ -15,110 +15,107 @@ import sys
 
 
 LEGEND_ROW = 16  # px per legend line, under the plot
+DASHED = ' stroke-dasharray="6,3"'
 
 
-def svg_percentiles(runs, width=640, plot_height=260):
-    """Latency (log y) by percentile on a 'nines' x axis, one line per run; the
-    legend goes under the plot, so no line is hidden behind it."""
+class LatencyPlot:
+    """An SVG plot of latencies on a log y axis (a grid line per decade) against an
+    x axis the caller maps to [0, 1], with the legend under the plot, so no line
+    is hidden behind it."""
+    pad_l, pad_b, pad_t = 76, 36, 12
+
+    def __init__(self, values_us, legend_rows, width=640, plot_height=260, pad_r=28):
+        self.width, self.plot_height, self.pad_r = width, plot_height, pad_r
+        values = [v for v in values_us if v and v > 0] or [1]
+        self.lo = 10 ** math.floor(math.log10(min(values)))
+        self.hi = 10 ** math.ceil(math.log10(max(values)))
+        height = plot_height + LEGEND_ROW * legend_rows + 4
+        self.out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+                    f'font-family="sans-serif" font-size="11">']
+        decade = self.lo
+        while decade <= self.hi:
+            label = f"{decade / 1000:g} ms" if decade >= 1000 else f"{decade:g} µs"
+            self.hline(decade, "#ddd")
+            self.out.append(f'<text x="{self.pad_l - 4}" y="{self.y(decade) + 4:.1f}" text-anchor="end">{label}</text>')
+            decade *= 10
+
+    def x(self, fraction):
+        return self.pad_l + (self.width - self.pad_l - self.pad_r) * fraction
+
+    def y(self, us):
+        span = math.log10(self.hi) - math.log10(self.lo) or 1
+        return self.pad_t + (self.plot_height - self.pad_t - self.pad_b) * (
+            1 - (math.log10(us) - math.log10(self.lo)) / span)
+
+    def hline(self, us, color, dash=""):
+        yy = self.y(us)
+        self.out.append(f'<line x1="{self.pad_l}" x2="{self.width - self.pad_r}" y1="{yy:.1f}" y2="{yy:.1f}" '
+                        f'stroke="{color}"{dash}/>')
+
+    def x_tick(self, fraction, label):
+        xx = self.x(fraction)
+        self.out.append(f'<line x1="{xx:.1f}" x2="{xx:.1f}" y1="{self.pad_t}" y2="{self.plot_height - self.pad_b}" '
+                        f'stroke="#eee"/>')
+        self.out.append(f'<text x="{xx:.1f}" y="{self.plot_height - self.pad_b + 14}" text-anchor="middle">'
+                        f'{html.escape(label)}</text>')
+
+    def line(self, points, color, dash="", markers=False):
+        """`points`: (x fraction, latency in µs)."""
+        xy = [(self.x(f), self.y(us)) for f, us in points]
+        path = " ".join(f"{a:.1f},{b:.1f}" for a, b in xy)
+        self.out.append(f'<polyline fill="none" stroke="{color}" stroke-width="2"{dash} points="{path}"/>')
+        if markers:
+            self.out.extend(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="3" fill="{color}"/>' for a, b in xy)
+
+    def legend(self, row, name, color, dash=""):
+        top = self.plot_height + LEGEND_ROW * row + 4
+        self.out.append(f'<line x1="{self.pad_l}" x2="{self.pad_l + 24}" y1="{top + 8}" y2="{top + 8}" '
+                        f'stroke="{color}" stroke-width="2"{dash}/>')
+        self.out.append(f'<text x="{self.pad_l + 30}" y="{top + 12}">{html.escape(name)}</text>')
+
+    def svg(self):
+        return "\n".join(self.out + ["</svg>"])
+
+
+def svg_percentiles(runs):
+    """Latency by percentile on a 'nines' x axis (up to 99.99 %), one line per run."""
     colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#7f7f7f",
               "#bcbd22", "#17becf"]
-    pad_l, pad_b, pad_t, pad_r = 76, 36, 12, 28
-    height = plot_height + LEGEND_ROW * len(runs) + 4
-    points = {}
-    for name, res in runs:
-        pts = [(q, us) for q, us in res["latency_us"]["percentiles"] if q < 1.0 and us > 0]
-        points[name] = pts
-    all_us = [us for pts in points.values() for _, us in pts] or [1]
-    lo = 10 ** math.floor(math.log10(min(all_us)))
-    hi = 10 ** math.ceil(math.log10(max(all_us)))
-    xmax = 4.0  # up to 99.99 %
+    points = {name: [(q, us) for q, us in res["latency_us"]["percentiles"] if q < 1.0 and us > 0]
+              for name, res in runs}
+    plot = LatencyPlot([us for pts in points.values() for _, us in pts], len(points))
 
-    def x(q):
-        nines = -math.log10(1 - q)
-        return pad_l + (width - pad_l - pad_r) * min(nines, xmax) / xmax
+    def nines(q):
+        return min(-math.log10(1 - q), 4.0) / 4.0
 
-    def y(us):
-        span = math.log10(hi) - math.log10(lo) or 1
-        return pad_t + (plot_height - pad_t - pad_b) * (1 - (math.log10(us) - math.log10(lo)) / span)
-
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'font-family="sans-serif" font-size="11">']
-    decade = lo
-    while decade <= hi:
-        yy = y(decade)
-        label = f"{decade / 1000:g} ms" if decade >= 1000 else f"{decade:g} µs"
-        out.append(f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{yy:.1f}" y2="{yy:.1f}" stroke="#ddd"/>')
-        out.append(f'<text x="{pad_l - 4}" y="{yy + 4:.1f}" text-anchor="end">{label}</text>')
-        decade *= 10
     for q, label in [(0.5, "50%"), (0.9, "90%"), (0.99, "99%"), (0.999, "99.9%"), (0.9999, "99.99%")]:
-        xx = x(q)
-        out.append(f'<line x1="{xx:.1f}" x2="{xx:.1f}" y1="{pad_t}" y2="{plot_height - pad_b}" stroke="#eee"/>')
-        out.append(f'<text x="{xx:.1f}" y="{plot_height - pad_b + 14}" text-anchor="middle">{label}</text>')
+        plot.x_tick(nines(q), label)
     for i, (name, pts) in enumerate(points.items()):
-        color = colors[i % len(colors)]
         # Past the palette, lines repeat its colours dashed.
-        dash = ' stroke-dasharray="6,3"' if i >= len(colors) else ""
-        path = " ".join(f"{x(q):.1f},{y(us):.1f}" for q, us in pts)
-        out.append(f'<polyline fill="none" stroke="{color}" stroke-width="2"{dash} points="{path}"/>')
-        row = plot_height + LEGEND_ROW * i + 4
-        out.append(f'<line x1="{pad_l}" x2="{pad_l + 24}" y1="{row + 8}" y2="{row + 8}" stroke="{color}" '
-                   f'stroke-width="2"{dash}/>')
-        out.append(f'<text x="{pad_l + 30}" y="{row + 12}">{html.escape(name)}</text>')
-    out.append("</svg>")
-    return "\n".join(out)
+        color, dash = colors[i % len(colors)], DASHED if i >= len(colors) else ""
+        plot.line([(nines(q), us) for q, us in pts], color, dash)
+        plot.legend(i, name, color, dash)
+    return plot.svg()
 
 
-def svg_curve(points, width=640, plot_height=260, target_us=1000):
-    """The overhead (log y) against the offered load in % of the nominal ceiling
-    (linear x), one line per percentile, a marker per measured point, and the
-    target as a dashed line."""
+def svg_curve(points, target_us=1000):
+    """The overhead against the offered load in % of the nominal ceiling (linear
+    x), one line per percentile with a marker per measured point, and the target
+    as a dashed line."""
     series = [("p50", lambda p: (p.get("overhead_us") or {}).get("p50"), "#1f77b4"),
               ("p99", lambda p: (p.get("overhead_us") or {}).get("p99"), "#d62728"),
               ("p99 at the server", lambda p: (p.get("overhead_at_server_us") or {}).get("p99"), "#ff7f0e")]
-    pad_l, pad_b, pad_t, pad_r = 76, 36, 12, 64  # room for the last point's label
-    height = plot_height + LEGEND_ROW * (len(series) + 1) + 4
-    values = [f(p) for _, f, _ in series for p in points if f(p)] + [target_us]
-    lo = 10 ** math.floor(math.log10(min(values)))
-    hi = 10 ** math.ceil(math.log10(max(values)))
-    xmax = 100 * max(p["share_of_nominal"] for p in points)
-
-    def x(share):
-        return pad_l + (width - pad_l - pad_r) * 100 * share / xmax
-
-    def y(us):
-        span = math.log10(hi) - math.log10(lo) or 1
-        return pad_t + (plot_height - pad_t - pad_b) * (1 - (math.log10(us) - math.log10(lo)) / span)
-
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'font-family="sans-serif" font-size="11">']
-    decade = lo
-    while decade <= hi:
-        yy = y(decade)
-        label = f"{decade / 1000:g} ms" if decade >= 1000 else f"{decade:g} µs"
-        out.append(f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{yy:.1f}" y2="{yy:.1f}" stroke="#ddd"/>')
-        out.append(f'<text x="{pad_l - 4}" y="{yy + 4:.1f}" text-anchor="end">{label}</text>')
-        decade *= 10
+    values = [f(p) for _, f, _ in series for p in points] + [target_us]
+    plot = LatencyPlot(values, len(series) + 1, pad_r=64)  # room for the last point's label
+    top = max(p["share_of_nominal"] for p in points)
     for p in points:
-        xx = x(p["share_of_nominal"])
-        out.append(f'<line x1="{xx:.1f}" x2="{xx:.1f}" y1="{pad_t}" y2="{plot_height - pad_b}" stroke="#eee"/>')
-        out.append(f'<text x="{xx:.1f}" y="{plot_height - pad_b + 14}" text-anchor="middle">'
-                   f'{100 * p["share_of_nominal"]:g}% ({p["offered_per_s"]:,}/s)</text>')
-    yt = y(target_us)
-    out.append(f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{yt:.1f}" y2="{yt:.1f}" stroke="#1a7f37" '
-               f'stroke-dasharray="6,3"/>')
-    legend = [(name, color, "") for name, _, color in series] + [("target: p99 <= 1 ms", "#1a7f37", ' stroke-dasharray="6,3"')]
-    for name, f, color in series:
-        pts = [(x(p["share_of_nominal"]), y(f(p))) for p in points if f(p)]
-        path = " ".join(f"{a:.1f},{b:.1f}" for a, b in pts)
-        out.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{path}"/>')
-        out.extend(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="3" fill="{color}"/>' for a, b in pts)
-    for i, (name, color, dash) in enumerate(legend):
-        row = plot_height + LEGEND_ROW * i + 4
-        out.append(f'<line x1="{pad_l}" x2="{pad_l + 24}" y1="{row + 8}" y2="{row + 8}" stroke="{color}" '
-                   f'stroke-width="2"{dash}/>')
-        out.append(f'<text x="{pad_l + 30}" y="{row + 12}">{html.escape(name)}</text>')
-    out.append("</svg>")
-    return "\n".join(out)
+        plot.x_tick(p["share_of_nominal"] / top, f'{100 * p["share_of_nominal"]:g}% ({p["offered_per_s"]:,}/s)')
+    plot.hline(target_us, "#1a7f37", DASHED)
+    for row, (name, value, color) in enumerate(series):
+        plot.line([(p["share_of_nominal"] / top, value(p)) for p in points if value(p)], color, markers=True)
+        plot.legend(row, name, color)
+    plot.legend(len(series), "target: p99 <= 1 ms", "#1a7f37", DASHED)
+    return plot.svg()
 
 
 def fmt_ms(us):
