@@ -520,6 +520,17 @@ def disk_sync_probe(directory, seconds=5.0, pause_s=0.002):
             "max": round(took[-1]), "over_20ms": sum(1 for t in took if t > 20_000)}
 
 
+def nominal_ceiling(restaurants, latency_ms):
+    """Orders/s if every cash server did nothing but the two calls of each order."""
+    return restaurants / (2 * latency_ms / 1000)
+
+
+def orders_in(result, seconds):
+    """Orders created (201) by a postorder load, scaled to a window of `seconds`
+    inside its measured time (what a CpuWindow over that window divides by)."""
+    return result["routes"]["postorder"]["statuses"].get("201", 0) / result["measured_seconds"] * seconds
+
+
 def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
     """Orders spread over 100 simulated cash servers that take 20 ms per XML call
     and serve one call at a time, as r_keeper does."""
@@ -528,13 +539,13 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
     warmed = warm_menus(gw.port, restaurants)
     # The overhead on a fresh gateway first, at 10 % of the nominal ceiling (two
     # calls per order); the ceiling itself is measured only by the saturation.
-    fresh_rate = round(0.1 * restaurants / (2 * latency_ms / 1000))
+    fresh_rate = round(0.1 * nominal_ceiling(restaurants, latency_ms))
     low_window_s = 12  # CPU windows inside the open loops' measured 15 s
     fresh_cpu = CpuWindow({"rkgate": gw, "rk7sim": sim}, start_after=4, length=low_window_s, threads_of=gw)
     fresh = b.load("postorder-fresh", gw.port, {
         "connections": 64, "rate": fresh_rate, "duration_s": 15, "warmup_s": 3,
         "requests": [order_request(restaurants, sources, "fresh")]}, samples=True)
-    fresh_orders = fresh["routes"]["postorder"]["statuses"].get("201", 0) / fresh["measured_seconds"] * low_window_s
+    fresh_orders = orders_in(fresh, low_window_s)
     before_saturation = service_marks(sim.port, restaurants)
     cpu = CpuWindow({"rkgate": gw, "rk7sim": sim}, start_after=5, length=20, threads_of=gw)
     sat = b.load("postorder-saturate", gw.port, saturation_load(restaurants, sources))
@@ -555,7 +566,7 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
                         threads_of=gw)
     low = b.load("postorder-overhead", gw.port, {
         **low_load, "requests": [order_request(restaurants, sources, "overhead")]}, samples=True)
-    low_orders = low["routes"]["postorder"]["statuses"].get("201", 0) / low["measured_seconds"] * low_window_s
+    low_orders = orders_in(low, low_window_s)
     b.stop_all()
     # The machine's own floor: the same open loop against a bare server that
     # answers after as much time as r_keeper took per order, reporting it the way
@@ -613,7 +624,7 @@ def scenario_curve(b, restaurants=100, latency_ms=20, sources=10, shares=(0.1, 0
     growing share of the nominal ceiling (cash servers / two 20 ms calls), each
     point on a fresh rk7sim and rkgate, so no point inherits the orders of the
     one before. Where the overhead stays low and where the machine runs out."""
-    nominal = restaurants / (2 * latency_ms / 1000)
+    nominal = nominal_ceiling(restaurants, latency_ms)
     points = []
     for share in shares:
         sim = b.sim(restaurants=restaurants, latency=latency_ms)
@@ -629,16 +640,15 @@ def scenario_curve(b, restaurants=100, latency_ms=20, sources=10, shares=(0.1, 0
             "connections": 400, "rate": rate, "duration_s": measured_s, "warmup_s": 2,
             "requests": [order_request(restaurants, sources, name)]}, samples=True)
         route = res["routes"]["postorder"]
-        created = route["statuses"].get("201", 0)
         b.stop_all()
         points.append({
             "share_of_nominal": share, "offered_per_s": rate,
-            "created_per_s": round(created / res["measured_seconds"], 1),
+            "created_per_s": round(orders_in(res, 1), 1),
             "statuses": route["statuses"], "failures": route["failures"],
             "overhead_us": pick(route["overhead_us"]) if "overhead_us" in route else None,
             "overhead_at_server_us": at_server(route),
             "generator_late_us": lateness(os.path.join(b.out, f"{name}.samples.tsv"))["late_us"],
-            "cpu_ms_per_order": cpu.per_unit_ms(created / res["measured_seconds"] * (measured_s - 1)),
+            "cpu_ms_per_order": cpu.per_unit_ms(orders_in(res, measured_s - 1)),
         })
     return {"restaurants": restaurants, "latency_ms": latency_ms, "nominal_ceiling_per_s": nominal,
             "points": points}
