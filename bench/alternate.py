@@ -18,7 +18,8 @@ phase first unless --fresh, then 15 s open loop at 218 orders/s), without a
 trace. Pairs alternate their order (A B, B A, A B, ...), so neither build
 always runs on the warmer machine. Prints one row per run: the saturation
 phase's orders/s, rkgate's RSS after it, the overhead and its part at the
-server (p50 / p90 / p99, ms), and the loop threads' context switches over 10 s
+server and inside the server's process (p50 / p90 / p99, ms; see
+bench/run.py's postorder), and the loop threads' context switches over 10 s
 of the phase (voluntary: went to sleep; involuntary: preempted). All rows go
 to <out>/alternate.json as well.
 """
@@ -72,6 +73,8 @@ def one_run(build, env, fresh, out):
     ms = lambda h: [round(h[k] / 1000, 2) for k in ("p50", "p90", "p99")]
     return {"saturation_orders_per_s": saturated, "rkgate_rss_mib": round(rss_mib),
             "overhead_ms": ms(route["overhead_us"]), "at_server_ms": ms(route["overhead_at_server_us"]),
+            # A build before Server-Timing's `total` has no figure inside the server.
+            "in_server_ms": ms(route["overhead_in_server_us"]) if "overhead_in_server_us" in route else None,
             "loop_switches_10s": {"voluntary": round(sum(t["wakeups"] for t in loops)),
                                   "involuntary": round(sum(t["preempted"] for t in loops))}}
 
@@ -90,8 +93,9 @@ def main():
                 "B": (os.path.abspath(args.b), settings(args.b_env))}
     rows = []
     print("| pair | build | saturation orders/s | rkgate RSS MiB | overhead p50 / p90 / p99 ms "
-          "| at the server p50 / p90 / p99 ms | loop switches in 10 s: voluntary / involuntary |")
-    print("|---|---|---|---|---|---|---|")
+          "| at the server p50 / p90 / p99 ms | in the server p50 / p90 / p99 ms "
+          "| loop switches in 10 s: voluntary / involuntary |")
+    print("|---|---|---|---|---|---|---|---|")
     for pair in range(1, args.pairs + 1):
         for name in ("A", "B") if pair % 2 else ("B", "A"):
             build, env = variants[name]
@@ -100,6 +104,7 @@ def main():
             sw = row["loop_switches_10s"]
             print(f"| {pair} | {name} | {row['saturation_orders_per_s'] or '-'} | {row['rkgate_rss_mib']} "
                   f"| {' / '.join(map(str, row['overhead_ms']))} | {' / '.join(map(str, row['at_server_ms']))} "
+                  f"| {' / '.join(map(str, row['in_server_ms'] or ['-']))} "
                   f"| {sw['voluntary']:,} / {sw['involuntary']:,} |", flush=True)
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "alternate.json"), "w") as f:

@@ -104,7 +104,8 @@ def svg_curve(points, target_us=1000):
     as a dashed line."""
     series = [("p50", lambda p: (p.get("overhead_us") or {}).get("p50"), "#1f77b4"),
               ("p99", lambda p: (p.get("overhead_us") or {}).get("p99"), "#d62728"),
-              ("p99 at the server", lambda p: (p.get("overhead_at_server_us") or {}).get("p99"), "#ff7f0e")]
+              ("p99 at the server", lambda p: (p.get("overhead_at_server_us") or {}).get("p99"), "#ff7f0e"),
+              ("p99 in the server", lambda p: (p.get("overhead_in_server_us") or {}).get("p99"), "#9467bd")]
     values = [f(p) for _, f, _ in series for p in points] + [target_us]
     plot = LatencyPlot(values, len(series) + 1, pad_r=64)  # room for the last point's label
     top = max(p["share_of_nominal"] for p in points)
@@ -140,15 +141,15 @@ def routes_table(routes):
 def curve_table(points):
     """One row per offered load: orders, the overhead and what the machine spent."""
     rows = ["<table><tr><th>offered</th><th>created/s</th><th>overhead p50 / p90 / p99 ms</th>"
-            "<th>at the server p50 / p99 ms</th><th>generator late p99 ms</th>"
+            "<th>at the server p50 / p99 ms</th><th>in the server p50 / p99 ms</th><th>generator late p99 ms</th>"
             "<th>CPU ms per order: rkgate / rk7sim</th><th>statuses</th></tr>"]
     for p in points:
-        o, a = p.get("overhead_us") or {}, p.get("overhead_at_server_us") or {}
+        o, a, i = p.get("overhead_us") or {}, p.get("overhead_at_server_us") or {}, p.get("overhead_in_server_us") or {}
         late, cpu = p.get("generator_late_us") or {}, p.get("cpu_ms_per_order") or {}
         cell = lambda d, *keys: " / ".join(fmt_ms(d[k]) if k in d else "—" for k in keys)  # noqa: E731
         rows.append(f"<tr><td>{100 * p['share_of_nominal']:g} % ({p['offered_per_s']:,}/s)</td>"
                     f"<td>{p['created_per_s']:,}</td><td>{cell(o, 'p50', 'p90', 'p99')}</td>"
-                    f"<td>{cell(a, 'p50', 'p99')}</td><td>{cell(late, 'p99')}</td>"
+                    f"<td>{cell(a, 'p50', 'p99')}</td><td>{cell(i, 'p50', 'p99')}</td><td>{cell(late, 'p99')}</td>"
                     f"<td>{cpu.get('rkgate', '—')} / {cpu.get('rk7sim', '—')}</td>"
                     f"<td>{html.escape(json.dumps(p['statuses']))}</td></tr>")
     rows.append("</table>")
@@ -194,10 +195,13 @@ def overhead_section(runs):
                 lines.append((f"{name}: {route}", {"latency_us": r["overhead_us"]}))
             if "overhead_at_server_us" in r:
                 lines.append((f"{name}: {route}, at the server", {"latency_us": r["overhead_at_server_us"]}))
+            if "overhead_in_server_us" in r:
+                lines.append((f"{name}: {route}, in the server", {"latency_us": r["overhead_in_server_us"]}))
     if not lines:
         return ""
     return ("<h3>Overhead (end to end minus the reported upstream time; at the server: from the "
-            "request's write to the answer's arrival)</h3>" + svg_percentiles(lines))
+            "request's write to the answer's arrival; in the server: from the server reading the request "
+            "to handing over its answer, Server-Timing <code>total</code>)</h3>" + svg_percentiles(lines))
 
 
 def by_route(runs):
@@ -239,17 +243,23 @@ def getmenu_line(r):
             f"the bare server's floor p99 {ms(o['bare_server_floor']['p99'])}")
 
 
+def in_server(figure):
+    """", in the server p99 X ms" when the run measured it (Server-Timing total)."""
+    return f", in the server p99 {ms(figure['p99'])}" if figure else ""
+
+
 def postorder_line(r):
     o, at, floor = r["overhead_us"], r["overhead_at_server_us"], r["overhead_floor_us"]
     line = (f"{r['achieved_orders_per_s']:,.0f} of a ceiling of {r['ceiling_orders_per_s']:,.0f} orders/s: "
             f"{r['ratio']:.1%}; overhead after saturation p50 {ms(o['p50'])}, p90 {ms(o['p90'])}, "
-            f"p99 {ms(o['p99'])} (at the server p99 {ms(at['p99'])}; the machine's floor p99 {ms(floor['p99'])})")
+            f"p99 {ms(o['p99'])} (at the server p99 {ms(at['p99'])}{in_server(r.get('overhead_in_server_us'))}; "
+            f"the machine's floor p99 {ms(floor['p99'])})")
     fresh, fresh_at = r.get("overhead_fresh_us"), r.get("overhead_fresh_at_server_us")
     if fresh:
         line += f"; on a fresh gateway p50 {ms(fresh['p50'])}, p99 {ms(fresh['p99'])}"
         late = (r.get("overhead_fresh_lateness") or {}).get("late_us")
         if fresh_at:
-            line += f" (at the server p99 {ms(fresh_at['p99'])}"
+            line += f" (at the server p99 {ms(fresh_at['p99'])}{in_server(r.get('overhead_fresh_in_server_us'))}"
             line += f"; the generator's own lateness p99 {ms(late['p99'])})" if late else ")"
     return line
 

@@ -8,7 +8,8 @@
 # `demo-token`) may use every restaurant; sources bench-<k> (tokens
 # `bench-token-<k>`) too. Operator `operator` has token `demo-operator`.
 # SIM_CALLBACK_URL, when set, is every source's default callback URL;
-# SIM_MENU_REFRESH the menu refresh period (default 30s); SIM_WRITES_IN_FLIGHT
+# SIM_MENU_REFRESH the menu refresh period (default 30s); SIM_AVAILABILITY_REFRESH
+# the stop list's (default: rkgate's own); SIM_WRITES_IN_FLIGHT
 # and SIM_STATUS_POLL each restaurant's cash_server.writes_in_flight and
 # status_poll (default: rkgate's own; for experiments); SIM_THREADS
 # server.threads (default: rkgate's own); SIM_UNLOAD_AFTER orders.unload_after
@@ -75,6 +76,9 @@ YAML
   cat <<YAML
     menu:
       refresh: ${SIM_MENU_REFRESH:-30s}
+YAML
+  if [ -n "${SIM_AVAILABILITY_REFRESH:-}" ]; then echo "      availability_refresh: $SIM_AVAILABILITY_REFRESH"; fi
+  cat <<YAML
     r_keeper_references:
       station_id: 15004
       waiter_code: 1

@@ -62,6 +62,8 @@ json to_json(const load_result& r, const load_options& o) {
       routes[name]["overhead_without_disk_us"] = latency_json(s.overhead_without_disk);
     if (s.overhead_at_server.count())
       routes[name]["overhead_at_server_us"] = latency_json(s.overhead_at_server);
+    if (s.overhead_in_server.count())
+      routes[name]["overhead_in_server_us"] = latency_json(s.overhead_in_server);
   }
   return {{"run_id", r.run_id},
           {"connections", o.connections},
@@ -78,14 +80,15 @@ void write_samples(const std::string& path, const std::vector<sample>& samples) 
   std::ofstream f(path);
   if (!f)
     throw std::runtime_error("cannot write " + path);
-  f << "route\tintended_ms\tlatency_us\toverhead_us\tlate_us\tread_lag_us\n";
+  f << "route\tintended_ms\tlatency_us\toverhead_us\tlate_us\tread_lag_us\tin_server_us\n";
   char line[256];
   for (const auto& s : samples) {
-    std::snprintf(line, sizeof line, "\t%.3f\t%.1f\t%.1f\t%.1f\t%.1f\n", static_cast<double>(s.intended_ns) / 1e6,
+    std::snprintf(line, sizeof line, "\t%.3f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\n", static_cast<double>(s.intended_ns) / 1e6,
                   static_cast<double>(s.latency_ns) / 1e3,
                   s.overhead_ns < 0 ? -1.0 : static_cast<double>(s.overhead_ns) / 1e3,
                   static_cast<double>(s.late_ns) / 1e3,
-                  s.read_lag_ns < 0 ? -1.0 : static_cast<double>(s.read_lag_ns) / 1e3);
+                  s.read_lag_ns < 0 ? -1.0 : static_cast<double>(s.read_lag_ns) / 1e3,
+                  s.in_server_ns < 0 ? -1.0 : static_cast<double>(s.in_server_ns) / 1e3);
     f << s.route << line;
   }
 }

@@ -93,6 +93,7 @@ struct parsed_response {
   bool close = false;
   double upstream_ms = -1; ///< Server-Timing dur, when present
   double disk_ms = -1;     ///< Server-Timing disk;dur, when present
+  double total_ms = -1;    ///< Server-Timing total;dur, when present
 };
 
 std::size_t parse_response(const std::string& in, parsed_response& out) {
@@ -108,6 +109,7 @@ std::size_t parse_response(const std::string& in, parsed_response& out) {
   out.close = false;
   out.upstream_ms = -1;
   out.disk_ms = -1;
+  out.total_ms = -1;
   std::size_t pos = in.find("\r\n") + 2;
   while (pos < head_end) {
     auto eol = in.find("\r\n", pos);
@@ -126,11 +128,14 @@ std::size_t parse_response(const std::string& in, parsed_response& out) {
       else if (is("connection"))
         out.close = strcasestr(value.c_str(), "close") != nullptr;
       else if (is("server-timing")) {
-        // "<upstream>;dur=<ms>[, disk;dur=<ms>]": the first metric is the upstream time.
+        // "<upstream>;dur=<ms>[, disk;dur=<ms>][, total;dur=<ms>]": the first
+        // metric is the upstream time.
         if (auto dur = value.find("dur="); dur != std::string::npos)
           out.upstream_ms = std::atof(value.c_str() + dur + 4);
         if (auto disk = value.find("disk;dur="); disk != std::string::npos)
           out.disk_ms = std::atof(value.c_str() + disk + 9);
+        if (auto total = value.find("total;dur="); total != std::string::npos)
+          out.total_ms = std::atof(value.c_str() + total + 10);
       }
     }
     pos = eol + 2;
@@ -427,7 +432,7 @@ private:
       // this request was written belongs to an earlier answer.
       std::int64_t read_lag = c.arrived >= c.written ? static_cast<std::int64_t>(nanos_between(c.arrived, now)) : -1;
       s.latency.record(lat);
-      std::int64_t overhead = -1;
+      std::int64_t overhead = -1, in_server = -1;
       if (r.upstream_ms >= 0) {
         auto upstream = static_cast<std::uint64_t>(r.upstream_ms * 1e6);
         overhead = static_cast<std::int64_t>(lat > upstream ? lat - upstream : 0);
@@ -440,12 +445,17 @@ private:
           auto waited = upstream + static_cast<std::uint64_t>(r.disk_ms * 1e6);
           s.overhead_without_disk.record(lat > waited ? lat - waited : 0);
         }
+        if (r.total_ms >= 0) {
+          auto total = static_cast<std::uint64_t>(r.total_ms * 1e6);
+          in_server = static_cast<std::int64_t>(total > upstream ? total - upstream : 0);
+          s.overhead_in_server.record(static_cast<std::uint64_t>(in_server));
+        }
       }
       result_.all.record(lat);
       if (opt_.keep_samples)
         result_.samples.push_back({opt_.mix[c.route].name,
                                    std::chrono::duration_cast<std::chrono::nanoseconds>(c.intended.time_since_epoch()).count(),
-                                   lat, overhead, nanos_between(c.intended, c.written), read_lag});
+                                   lat, overhead, nanos_between(c.intended, c.written), read_lag, in_server});
       ++s.responses;
       ++s.statuses[r.status];
       ++result_.recorded;

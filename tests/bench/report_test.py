@@ -26,6 +26,7 @@ def postorder(overhead_p99_us, fresh_p99_us=950.0):
     return {"achieved_orders_per_s": 2208.0, "ceiling_orders_per_s": 2303.0, "ratio": 0.959,
             "overhead_fresh_us": {"p50": 500.0, "p90": 700.0, "p99": fresh_p99_us},
             "overhead_fresh_at_server_us": {"p50": 400.0, "p99": 800.0},
+            "overhead_fresh_in_server_us": {"p50": 300.0, "p99": 600.0},
             "overhead_fresh_lateness": {"late_us": {"p50": 8.0, "p99": 150.0}},
             "overhead_us": {"p50": 560.0, "p90": 800.0, "p99": overhead_p99_us},
             "overhead_at_server_us": {"p50": 450.0, "p99": 1260.0},
@@ -70,8 +71,10 @@ class ReportTest(unittest.TestCase):
         row = target_row(page, "postorder")
         self.assertIn("2,208 of a ceiling of 2,303 orders/s", row)
         self.assertIn("p99 1.87 ms", row)
-        self.assertIn("on a fresh gateway p50 0.50 ms, p99 0.95 ms (at the server p99 0.80 ms; "
-                      "the generator's own lateness p99 0.15 ms)", row)
+        self.assertIn("on a fresh gateway p50 0.50 ms, p99 0.95 ms (at the server p99 0.80 ms, "
+                      "in the server p99 0.60 ms; the generator's own lateness p99 0.15 ms)", row)
+        # Results from before Server-Timing's `total` have no figure in the server.
+        self.assertIn("(at the server p99 1.26 ms; the machine's floor", row)
         self.assertRegex(row, r"ratio &gt;= 0.95: <span class='met'>met</span>")
         self.assertRegex(row, r"overhead p99 &lt;= 1 ms on a fresh gateway: <span class='met'>met</span>")
         self.assertRegex(row, r"overhead p99 &lt;= 1 ms after saturation: <span class='missed'>missed</span>")
@@ -110,19 +113,20 @@ class ReportTest(unittest.TestCase):
         def point(share, p50, p99):
             return {"share_of_nominal": share, "offered_per_s": round(2500 * share), "created_per_s": 2500 * share,
                     "statuses": {"201": 100}, "failures": 0, "overhead_us": {"p50": p50, "p90": p99, "p99": p99},
-                    "overhead_at_server_us": {"p50": p50, "p99": p99 * 0.8}, "generator_late_us": {"p99": 300.0},
+                    "overhead_at_server_us": {"p50": p50, "p99": p99 * 0.8},
+                    "overhead_in_server_us": {"p50": p50 / 2, "p99": p99 / 2}, "generator_late_us": {"p99": 300.0},
                     "cpu_ms_per_order": {"rkgate": 1.2, "rk7sim": 0.3}}
         curve = {"nominal_ceiling_per_s": 2500.0, "points": [point(0.1, 600, 1200), point(0.5, 1000, 7100)]}
         page = render({"curve": curve}, {})
         row = target_row(page, "curve")
         self.assertIn("overhead p99 1.20 ms at 10 %, 7.10 ms at 50 % of the nominal ceiling (2,500 orders/s)", row)
         self.assertIn("<span class='report'>report</span>", row)
-        self.assertIn("<td>50 % (1,250/s)</td><td>1,250.0</td><td>1.00 / 7.10 / 7.10</td><td>1.00 / 5.68</td>", page)
+        self.assertIn("<td>50 % (1,250/s)</td><td>1,250.0</td><td>1.00 / 7.10 / 7.10</td><td>1.00 / 5.68</td><td>0.50 / 3.55</td>", page)
         svg = ET.fromstring(re.findall(r"<svg.*?</svg>", page, re.S)[-1])
         ns = "{http://www.w3.org/2000/svg}"
-        # p50, p99 and p99 at the server, a marker on each point of each.
-        self.assertEqual(len(svg.findall(f".//{ns}polyline")), 3)
-        self.assertEqual(len(svg.findall(f".//{ns}circle")), 6)
+        # p50, p99, p99 at the server and in it, a marker on each point of each.
+        self.assertEqual(len(svg.findall(f".//{ns}polyline")), 4)
+        self.assertEqual(len(svg.findall(f".//{ns}circle")), 8)
         self.assertIn("target: p99 <= 1 ms", "".join(svg.itertext()))
 
     def test_missing_figures_leave_the_section(self):

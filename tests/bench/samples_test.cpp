@@ -1,5 +1,5 @@
 // rkgate-bench's per-response samples, against a local keep-alive HTTP server
-// that reports 2 ms of upstream time on every answer.
+// that reports 2 ms of upstream time and 2.5 ms of its own on every answer.
 
 #include "one_route.hpp"
 #include "support/http.hpp"
@@ -8,12 +8,12 @@
 
 namespace {
 
-/// Answers every request with 200 and `Server-Timing: rk7;dur=2`.
+/// Answers every request with 200 and `Server-Timing: rk7;dur=2, total;dur=2.5`.
 rkgate::test::local_server fixed_server() {
   return rkgate::test::local_server([](const rkgate::test::served_request&) {
     rkgate::test::scripted_response r;
     r.body = "ok";
-    r.headers["Server-Timing"] = "rk7;dur=2";
+    r.headers["Server-Timing"] = "rk7;dur=2, total;dur=2.5";
     return r;
   });
 }
@@ -39,6 +39,8 @@ TEST_CASE("samples: one per recorded response, in CLOCK_MONOTONIC, overhead less
     CHECK(s.intended_ns < after.count());
     // The server reported 2 ms upstream: the overhead is what is left of the latency.
     CHECK(s.overhead_ns == (s.latency_ns > 2'000'000 ? static_cast<std::int64_t>(s.latency_ns - 2'000'000) : 0));
+    // Its part inside the server: the reported total less the upstream time.
+    CHECK(s.in_server_ns == 500'000);
     // Written at or after its intended time, and before its answer came.
     CHECK(s.late_ns < s.latency_ns);
     // The kernel stamped the answer's arrival (loopback does), after the
@@ -56,6 +58,8 @@ TEST_CASE("samples: one per recorded response, in CLOCK_MONOTONIC, overhead less
   const auto& stats = r.routes.at("ping");
   CHECK(stats.overhead_at_server.count() == stamped);
   CHECK(stats.overhead_at_server.max() <= stats.overhead.max());
+  CHECK(stats.overhead_in_server.count() == r.recorded);
+  CHECK(stats.overhead_in_server.max() == Approx(500'000).epsilon(0.001));
   // Open loop: the intended send times step by 1/rate (5 ms).
   auto step = r.samples[1].intended_ns - r.samples[0].intended_ns;
   CHECK(step % 5'000'000 == 0);

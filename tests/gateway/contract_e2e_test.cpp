@@ -273,7 +273,7 @@ TEST_CASE("postorder past the deadline: 202 with status 5, complete later", "[ga
   CHECK(s.live_orders() == 1);
 }
 
-TEST_CASE("Server-Timing reports the r_keeper time of validate and postorder", "[gateway][e2e]") {
+TEST_CASE("Server-Timing reports the r_keeper time and the whole time of validate and postorder", "[gateway][e2e]") {
   sim s;
   gate g(s);
   REQUIRE(g.get("/api/v3/getmenu?restaurant=r1").status == 200);
@@ -282,6 +282,9 @@ TEST_CASE("Server-Timing reports the r_keeper time of validate and postorder", "
   REQUIRE(v.status == 200);
   CHECK(rk7_ms(v) >= 150);
   CHECK(rk7_ms(v) < 5000);
+  // The gateway's whole time with the request holds its r_keeper time.
+  CHECK(timing_ms(v, "total") >= rk7_ms(v));
+  CHECK(timing_ms(v, "total") < 5000);
 
   s.control("POST", "/sim/latency", json{{"ms", 100}, {"command", "CreateOrder"}});
   s.control("POST", "/sim/latency", json{{"ms", 100}, {"command", "SaveOrder"}});
@@ -289,12 +292,15 @@ TEST_CASE("Server-Timing reports the r_keeper time of validate and postorder", "
   REQUIRE(p.status == 201);
   CHECK(rk7_ms(p) >= 200); // CreateOrder + SaveOrder
   CHECK(timing_ms(p, "disk") >= 0); // the wait for a durable record after CreateOrder's reply
+  CHECK(timing_ms(p, "total") >= rk7_ms(p) + timing_ms(p, "disk"));
   CHECK(timing_ms(v, "disk") == -1); // validate writes nothing
   // A repeat made no r_keeper call and waited for no write.
   auto again = g.post("/api/v3/postorder", simple_order("st-2"));
   CHECK(again.status == 200);
   CHECK(rk7_ms(again) == 0);
   CHECK(timing_ms(again, "disk") == 0);
+  CHECK(timing_ms(again, "total") >= 0);
+  CHECK(timing_ms(again, "total") < rk7_ms(p));
   // Routes without r_keeper calls carry no header.
   CHECK(rk7_ms(g.get("/api/v3/getmenu?restaurant=r1")) == -1);
 }

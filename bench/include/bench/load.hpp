@@ -59,6 +59,12 @@ struct route_stats {
   /// for a core before it wrote and before it read; only responses that
   /// carried the upstream time and a kernel receive timestamp.
   histogram overhead_at_server;
+  /// The server's own time with the request (`Server-Timing: ..., total;dur=<ms>`,
+  /// from reading it to handing over the answer) minus the upstream time: the
+  /// part of the overhead inside the server's process, without the kernel's
+  /// way in and out and the wait for a thread to take the request; only
+  /// responses that carried both.
+  histogram overhead_in_server;
   std::uint64_t responses = 0;
   std::uint64_t failures = 0; ///< no response: connection error or closed
   std::map<int, std::uint64_t> statuses;
@@ -77,6 +83,8 @@ struct sample {
   /// stamping a moment after the first socket on the machine asks, so the
   /// first answers of a run without warm-up may have none).
   std::int64_t read_lag_ns = -1;
+  /// The part of `overhead_ns` inside the server (route_stats::overhead_in_server); -1: not reported.
+  std::int64_t in_server_ns = -1;
 };
 
 struct load_result {
