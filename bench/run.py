@@ -1032,19 +1032,25 @@ def lateness(samples_path):
     write (`overhead_from_write_us`). The overhead itself counts from the
     intended time to the read, so a generator kept from its core shows in it;
     these tell that part from the server's (whose own part, from the write to
-    the answer's arrival, rkgate-bench reports as `overhead_at_server_us`)."""
-    late, read_lag, from_write = [], [], []
+    the answer's arrival, rkgate-bench reports as `overhead_at_server_us`).
+    `way_in_out_us` is that part at the server less the part in it
+    (`in_server_us`, Server-Timing total): the kernel's loopback both ways and
+    the wait for a server thread to read the request."""
+    late, read_lag, from_write, way_in_out = [], [], [], []
     with open(samples_path) as f:
-        next(f)  # header: route, intended_ms, latency_us, overhead_us, late_us, read_lag_us
+        next(f)  # header: route, intended_ms, latency_us, overhead_us, late_us, read_lag_us, in_server_us
         for line in f:
-            fields = line.rstrip("\n").split("\t")
-            if len(fields) < 5 or not fields[4]:
-                continue
-            late.append(float(fields[4]))
-            if len(fields) >= 6 and float(fields[5]) >= 0:
-                read_lag.append(float(fields[5]))
-            if float(fields[3]) >= 0:  # the server reported its upstream time
-                from_write.append(float(fields[3]) - float(fields[4]))
+            fields = [float(v) for v in line.rstrip("\n").split("\t")[1:]]
+            overhead, late_us = fields[2], fields[3]
+            lag = fields[4] if len(fields) >= 5 else -1
+            in_server = fields[5] if len(fields) >= 6 else -1
+            late.append(late_us)
+            if lag >= 0:
+                read_lag.append(lag)
+            if overhead >= 0:  # the server reported its upstream time
+                from_write.append(overhead - late_us)
+                if lag >= 0 and in_server >= 0:
+                    way_in_out.append(max(0.0, overhead - late_us - lag - in_server))
 
     def percentiles(values):
         values.sort()
@@ -1052,7 +1058,7 @@ def lateness(samples_path):
         return {"p50": at(0.5), "p90": at(0.9), "p99": at(0.99), "max": round(values[-1], 1)} if values else None
 
     return {"late_us": percentiles(late), "read_lag_us": percentiles(read_lag),
-            "overhead_from_write_us": percentiles(from_write)}
+            "overhead_from_write_us": percentiles(from_write), "way_in_out_us": percentiles(way_in_out)}
 
 
 SCENARIOS = {
