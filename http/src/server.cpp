@@ -436,7 +436,7 @@ void respond(const context_ptr& ctx, const request_handle& req, const api_reply&
     restinio::http_status_code_t{static_cast<std::uint16_t>(reply.status)}, reason(reply.status)});
   if (reply.rk7_ms >= 0) {
     // `total`: from the request being read to this answer, so a client can
-    // tell the gateway's own time (total - rk7 - disk) from the way in and out.
+    // tell the gateway's own time (total - rk7) from the way in and out.
     const double total_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - req->extra_data().start).count();
     resp.append_header("Server-Timing",
