@@ -60,7 +60,9 @@ void add_route(router_t& router, const context_ptr& ctx, restinio::http_method_i
 }
 
 /// Counts an answer in GET /metrics; every path that answers a request calls it once.
-void count_answer(const context_ptr& ctx, const request_handle& req, int status);
+/// An answer that waited `rk7_ms` (>= 0) for r_keeper also counts the gateway's own
+/// part. Returns the request's time so far, from having been read, in seconds.
+double count_answer(const context_ptr& ctx, const request_handle& req, int status, double rk7_ms = -1);
 
 /// Writes an api_reply as the contract's envelope (or plain text / 304).
 void respond(const context_ptr& ctx, const request_handle& req, const actors::api_reply& reply);

@@ -15,6 +15,7 @@
 #include <restinio/helpers/http_field_parsers/accept-encoding.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cmath>
 #include <future>
 #include <thread>
@@ -431,14 +432,14 @@ std::optional<std::pair<json, caller>> check_request(const context_ptr& ctx, con
 
 void respond(const context_ptr& ctx, const request_handle& req, const api_reply& reply) {
   // Counted before the answer leaves: a client that reads /metrics next sees it.
-  count_answer(ctx, req, reply.status);
+  const double seconds = count_answer(ctx, req, reply.status, reply.rk7_ms);
   auto resp = req->create_response(restinio::http_status_line_t{
     restinio::http_status_code_t{static_cast<std::uint16_t>(reply.status)}, reason(reply.status)});
   if (reply.rk7_ms >= 0) {
-    // `total`: from the request being read to this answer, so a client can
-    // tell the gateway's own time (total - rk7) from the way in and out.
-    const double total_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - req->extra_data().start).count();
+    // `total`: from the request being read to this answer (as GET /metrics
+    // counts it), so a client can tell the gateway's own time (total - rk7)
+    // from the way in and out.
+    const double total_ms = seconds * 1000.0;
     resp.append_header("Server-Timing",
                        reply.disk_ms >= 0
                          ? fmt::format("rk7;dur={:.3f}, disk;dur={:.3f}, total;dur={:.3f}", reply.rk7_ms,
@@ -488,10 +489,14 @@ std::string route_label(restinio::http_method_id_t method, std::string_view path
   return label;
 }
 
-void count_answer(const context_ptr& ctx, const request_handle& req, int status) {
+double count_answer(const context_ptr& ctx, const request_handle& req, int status, double rk7_ms) {
   const auto& t = req->extra_data();
   auto* route = t.route ? t.route : ctx->http.find("unmatched");
-  route->observe(status, std::chrono::duration<double>(std::chrono::steady_clock::now() - t.start).count());
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t.start).count();
+  route->observe(status, seconds);
+  if (rk7_ms >= 0)
+    route->observe_overhead(std::max(0.0, seconds - rk7_ms / 1000.0));
+  return seconds;
 }
 
 struct api_server::impl {

@@ -27,6 +27,12 @@ TEST_CASE("metrics count routes by code, r_keeper calls, status changes, callbac
   CHECK(metric_sample(t, R"(rkgate_http_requests_total{route="GET /api/v3/ping",code="401"})") == 1);
   CHECK(metric_sample(t, R"(rkgate_http_requests_total{route="POST /api/v3/postorder",code="201"})") == 1);
   CHECK(metric_sample(t, R"(rkgate_http_request_duration_seconds_count{route="GET /api/v3/getmenu"})") == 1);
+  // The gateway's own part: for the postorder, which waited for r_keeper, and less than
+  // its whole duration; none for getmenu, answered from the MENU CACHE.
+  CHECK(metric_sample(t, R"(rkgate_http_request_overhead_seconds_count{route="POST /api/v3/postorder"})") == 1);
+  CHECK(metric_sample(t, R"(rkgate_http_request_overhead_seconds_sum{route="POST /api/v3/postorder"})")
+        < metric_sample(t, R"(rkgate_http_request_duration_seconds_sum{route="POST /api/v3/postorder"})"));
+  CHECK(metric_sample(t, R"(rkgate_http_request_overhead_seconds_count{route="GET /api/v3/getmenu"})") == -1);
   CHECK(metric_sample(t, R"(rkgate_cash_server_up{restaurant="r1"})") == 1);
   // CreateOrder and SaveOrder at least, besides the menu and health reads.
   CHECK(metric_sample(t, R"(rkgate_rk7_call_duration_seconds_count{restaurant="r1"})") >= 2);

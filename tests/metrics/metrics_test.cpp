@@ -58,4 +58,28 @@ TEST_CASE("route stats render as Prometheus text with escaped labels", "[metrics
         != std::string::npos);
   CHECK(text.find("rkgate_http_request_duration_seconds_count{route=\"ping\"} 2\n") != std::string::npos);
   CHECK(text.find("rkgate_http_request_duration_seconds_sum{route=\"ping\"} 0.2004\n") != std::string::npos);
+  // Only routes whose answers waited for r_keeper have an overhead.
+  CHECK(text.find("rkgate_http_request_overhead_seconds_count{route=\"ping\"}") == std::string::npos);
+}
+
+TEST_CASE("the gateway's own part of an answer has finer buckets", "[metrics]") {
+  http_stats stats;
+  auto& postorder = stats.route("POST /api/v3/postorder");
+  postorder.observe(201, 0.0412);
+  postorder.observe_overhead(0.0003);
+  postorder.observe(201, 0.0450);
+  postorder.observe_overhead(0.0042);
+  text_writer out;
+  stats.write(out);
+  const auto& text = out.text();
+  CHECK(text.find("# TYPE rkgate_http_request_overhead_seconds histogram\n") != std::string::npos);
+  const std::string bucket = "rkgate_http_request_overhead_seconds_bucket{route=\"POST /api/v3/postorder\",le=";
+  CHECK(text.find(bucket + "\"0.0001\"} 0\n") != std::string::npos);
+  CHECK(text.find(bucket + "\"0.0005\"} 1\n") != std::string::npos);
+  CHECK(text.find(bucket + "\"0.001\"} 1\n") != std::string::npos);
+  CHECK(text.find(bucket + "\"0.005\"} 2\n") != std::string::npos);
+  CHECK(text.find("rkgate_http_request_overhead_seconds_count{route=\"POST /api/v3/postorder\"} 2\n")
+        != std::string::npos);
+  CHECK(text.find("rkgate_http_request_overhead_seconds_sum{route=\"POST /api/v3/postorder\"} 0.0045\n")
+        != std::string::npos);
 }

@@ -65,16 +65,23 @@ private:
 /// Requests of one HTTP route: answers by status code and latency.
 class route_stats {
 public:
+  route_stats();
+
   /// Counts one answer with `status` (100-599) that took `seconds`.
   void observe(int status, double seconds) noexcept;
+  /// Counts the gateway's own part of an answer that waited for r_keeper: its
+  /// time less the r_keeper calls made for it.
+  void observe_overhead(double seconds) noexcept { overhead_.observe(seconds); }
 
   /// (status, count) for every status seen at least once.
   std::vector<std::pair<int, std::uint64_t>> by_status() const;
   histogram_snapshot latency() const { return latency_.snapshot(); }
+  histogram_snapshot overhead() const { return overhead_.snapshot(); }
 
 private:
   std::array<std::atomic<std::uint64_t>, 500> by_status_{}; ///< index status - 100
   histogram latency_;
+  histogram overhead_; ///< finer bounds: 0.1 ms ... 1 s
 };
 
 /// Every route's stats, keyed by a route label fixed when routes are registered.
@@ -86,7 +93,8 @@ public:
   /// The stats of `name`, or nullptr when it was never registered.
   route_stats* find(std::string_view name);
 
-  /// Appends `rkgate_http_requests_total` and `rkgate_http_request_duration_seconds`.
+  /// Appends `rkgate_http_requests_total`, `rkgate_http_request_duration_seconds`
+  /// and, for routes that wait for r_keeper, `rkgate_http_request_overhead_seconds`.
   void write(text_writer& out) const;
 
 private:
