@@ -577,7 +577,6 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
         **low_load, "requests": [{"name": "delayed", "path": f"/delayed/{max(1, round(order_ms))}"}]}, samples=True)
     b.stop_all()
     overhead = low["routes"]["postorder"].get("overhead_us")
-    without_disk = low["routes"]["postorder"].get("overhead_without_disk_us")
     ratio = achieved / ceiling if ceiling else 0
     # The scenario's two targets, each judged apart (the report shows both).
     fresh_overhead = fresh["routes"]["postorder"].get("overhead_us")
@@ -596,15 +595,15 @@ def scenario_postorder(b, restaurants=100, latency_ms=20, sources=10):
         "rkgate_rss_mib_after_saturation": round(rss_after_saturation / 1024, 1), "saturate_statuses": sat["routes"]["postorder"]["statuses"],
         "saturate_latency": pick(lat(sat)),
         "overhead_fresh_rate": fresh_rate,
-        "overhead_fresh_us": pick(fresh_overhead) if fresh_overhead else None,
+        "overhead_fresh_us": pick_if(fresh["routes"]["postorder"], "overhead_us"),
         "overhead_fresh_at_server_us": pick_if(fresh["routes"]["postorder"], "overhead_at_server_us"),
         "overhead_fresh_in_server_us": pick_if(fresh["routes"]["postorder"], "overhead_in_server_us"),
         "overhead_fresh_statuses": fresh["routes"]["postorder"]["statuses"],
         "overhead_fresh_lateness": lateness(os.path.join(b.out, "postorder-fresh.samples.tsv")),
         "fresh_phase_cpu_ms_per_order": fresh_cpu.per_unit_ms(fresh_orders),
         "fresh_phase_threads_per_order": fresh_cpu.threads_per_unit(fresh_orders),
-        "overhead_us": pick(overhead) if overhead else None,
-        "overhead_without_disk_us": pick(without_disk) if without_disk else None,
+        "overhead_us": pick_if(low["routes"]["postorder"], "overhead_us"),
+        "overhead_without_disk_us": pick_if(low["routes"]["postorder"], "overhead_without_disk_us"),
         "overhead_floor_us": pick(floor["routes"]["delayed"]["overhead_us"]),
         # The same overhead from each request's write to its answer's arrival
         # in the kernel: without the generator's own waits for a core.
@@ -650,7 +649,7 @@ def scenario_curve(b, restaurants=100, latency_ms=20, sources=10, shares=(0.1, 0
             "share_of_nominal": share, "offered_per_s": rate,
             "created_per_s": round(orders_in(res, 1), 1),
             "statuses": route["statuses"], "failures": route["failures"],
-            "overhead_us": pick(route["overhead_us"]) if "overhead_us" in route else None,
+            "overhead_us": pick_if(route, "overhead_us"),
             "overhead_at_server_us": pick_if(route, "overhead_at_server_us"),
             "overhead_in_server_us": pick_if(route, "overhead_in_server_us"),
             "generator_late_us": lateness(os.path.join(b.out, f"{name}.samples.tsv"))["late_us"],
@@ -1020,7 +1019,7 @@ def pick(latency):
 
 def pick_if(route, key):
     """pick() of a route's figure `key` that rkgate-bench reports only when
-    measured (`overhead_at_server_us`, `overhead_in_server_us`); None otherwise."""
+    measured (`overhead_us` and its parts); None otherwise."""
     return pick(route[key]) if key in route else None
 
 

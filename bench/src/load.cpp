@@ -18,6 +18,7 @@
 #include <cstring>
 #include <deque>
 #include <stdexcept>
+#include <string_view>
 #include <strings.h>
 #include <time.h>
 
@@ -57,6 +58,16 @@ std::chrono::nanoseconds realtime_minus_monotonic() {
 std::uint64_t nanos_between(time_point a, time_point b) {
   auto d = std::chrono::duration_cast<std::chrono::nanoseconds>(b - a).count();
   return d > 0 ? static_cast<std::uint64_t>(d) : 0;
+}
+
+/// `time` less the `part` of it the server reported, never below 0.
+std::uint64_t less_reported(std::uint64_t time, std::uint64_t part) {
+  return time > part ? time - part : 0;
+}
+
+/// Server-Timing's milliseconds in nanoseconds.
+std::uint64_t ms_to_ns(double ms) {
+  return static_cast<std::uint64_t>(ms * 1e6);
 }
 
 // Expands {seq}, {run}, {mod:N} and {cmod:N} (by connection `conn`) in `text`.
@@ -130,12 +141,13 @@ std::size_t parse_response(const std::string& in, parsed_response& out) {
       else if (is("server-timing")) {
         // "<upstream>;dur=<ms>[, disk;dur=<ms>][, total;dur=<ms>]": the first
         // metric is the upstream time.
-        if (auto dur = value.find("dur="); dur != std::string::npos)
-          out.upstream_ms = std::atof(value.c_str() + dur + 4);
-        if (auto disk = value.find("disk;dur="); disk != std::string::npos)
-          out.disk_ms = std::atof(value.c_str() + disk + 9);
-        if (auto total = value.find("total;dur="); total != std::string::npos)
-          out.total_ms = std::atof(value.c_str() + total + 10);
+        auto dur = [&value](std::string_view key) {
+          auto at = value.find(key);
+          return at == std::string::npos ? -1.0 : std::atof(value.c_str() + at + key.size());
+        };
+        out.upstream_ms = dur("dur=");
+        out.disk_ms = dur("disk;dur=");
+        out.total_ms = dur("total;dur=");
       }
     }
     pos = eol + 2;
@@ -434,20 +446,15 @@ private:
       s.latency.record(lat);
       std::int64_t overhead = -1, in_server = -1;
       if (r.upstream_ms >= 0) {
-        auto upstream = static_cast<std::uint64_t>(r.upstream_ms * 1e6);
-        overhead = static_cast<std::int64_t>(lat > upstream ? lat - upstream : 0);
+        auto upstream = ms_to_ns(r.upstream_ms);
+        overhead = static_cast<std::int64_t>(less_reported(lat, upstream));
         s.overhead.record(static_cast<std::uint64_t>(overhead));
-        if (read_lag >= 0) {
-          auto at_server = nanos_between(c.written, c.arrived);
-          s.overhead_at_server.record(at_server > upstream ? at_server - upstream : 0);
-        }
-        if (r.disk_ms >= 0) {
-          auto waited = upstream + static_cast<std::uint64_t>(r.disk_ms * 1e6);
-          s.overhead_without_disk.record(lat > waited ? lat - waited : 0);
-        }
+        if (read_lag >= 0)
+          s.overhead_at_server.record(less_reported(nanos_between(c.written, c.arrived), upstream));
+        if (r.disk_ms >= 0)
+          s.overhead_without_disk.record(less_reported(lat, upstream + ms_to_ns(r.disk_ms)));
         if (r.total_ms >= 0) {
-          auto total = static_cast<std::uint64_t>(r.total_ms * 1e6);
-          in_server = static_cast<std::int64_t>(total > upstream ? total - upstream : 0);
+          in_server = static_cast<std::int64_t>(less_reported(ms_to_ns(r.total_ms), upstream));
           s.overhead_in_server.record(static_cast<std::uint64_t>(in_server));
         }
       }

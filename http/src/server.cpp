@@ -439,12 +439,11 @@ void respond(const context_ptr& ctx, const request_handle& req, const api_reply&
     // `total`: from the request being read to this answer (as GET /metrics
     // counts it), so a client can tell the gateway's own time (total - rk7)
     // from the way in and out.
-    const double total_ms = seconds * 1000.0;
-    resp.append_header("Server-Timing",
-                       reply.disk_ms >= 0
-                         ? fmt::format("rk7;dur={:.3f}, disk;dur={:.3f}, total;dur={:.3f}", reply.rk7_ms,
-                                       reply.disk_ms, total_ms)
-                         : fmt::format("rk7;dur={:.3f}, total;dur={:.3f}", reply.rk7_ms, total_ms));
+    auto timing = fmt::format("rk7;dur={:.3f}", reply.rk7_ms);
+    if (reply.disk_ms >= 0)
+      timing += fmt::format(", disk;dur={:.3f}", reply.disk_ms);
+    timing += fmt::format(", total;dur={:.3f}", seconds * 1000.0);
+    resp.append_header("Server-Timing", std::move(timing));
   }
   if (reply.status == 304) {
     resp.append_header(restinio::http_field::etag, "\"" + reply.etag + "\"");
